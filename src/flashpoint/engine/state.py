@@ -1,0 +1,58 @@
+"""The engine's state: arrays shaped (run, actor) and (run, actor, actor).
+
+Every field is a stock that mechanisms change by additive deltas, so the
+change of each field over a step splits exactly by mechanism (attribution).
+
+=============== ============== ===================================================
+field           shape          meaning (unit, bounds)
+=============== ============== ===================================================
+milex           (R, N)         military spending, US$ bn/yr constant 2022, > 0
+gdp             (R, N)         GDP, US$ bn/yr, > 0
+alignment       (R, N, N)      political alignment, [-1, 1], symmetric, diag 1
+intent          (R, N, N)      i's belief that j is hostile (Kydd 2005), [0, 1]
+tension         (R, N, N)      dyadic tension, [0, 1], symmetric, diag 0
+us_asia_share   (R,)           share of US forces allocated to the Indo-Pacific, [0, 1]
+crisis          (R, F)         crisis intensity at each flashpoint, [0, 1]
+blockade        (R, F)         1 while a blockade is in force, else 0
+war             (R, F)         1 once war has broken out (absorbing), else 0
+gdp_loss        (R, N)         cumulative GDP lost to war and blockade, fraction, [0, 1)
+=============== ============== ===================================================
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from flashpoint._types import FloatArray
+
+__all__ = ["DYADIC", "FIELDS", "State"]
+
+
+class State(NamedTuple):
+    """Ensemble state at one time step (see module docstring for shapes and units)."""
+
+    milex: FloatArray
+    gdp: FloatArray
+    alignment: FloatArray
+    intent: FloatArray
+    tension: FloatArray
+    us_asia_share: FloatArray
+    crisis: FloatArray
+    blockade: FloatArray
+    war: FloatArray
+    gdp_loss: FloatArray
+
+    @property
+    def runs(self) -> int:
+        """Number of runs R."""
+        return int(self.milex.shape[0])
+
+    def copy(self) -> State:
+        """Deep copy of every array."""
+        return State(*(np.array(a, copy=True) for a in self))
+
+
+FIELDS: tuple[str, ...] = State._fields
+DYADIC: frozenset[str] = frozenset({"alignment", "intent", "tension"})

@@ -1,0 +1,129 @@
+"""What a mechanism is: a declared, pure, vectorised step function.
+
+A mechanism reads the start-of-step :class:`~flashpoint.engine.state.State`,
+the quantities derived earlier in the same step (``derived``), and the
+:class:`Context` (world arrays, per-run parameters, scenario inputs), and
+returns an :class:`Effect`: additive ``deltas`` to state fields and newly
+``derived`` quantities. It never mutates its inputs and never loops in
+Python over runs, actors or dyads.
+
+Per-run parameter values arrive as ``ctx.params[name]`` with shape ``(R,)``;
+use :func:`col` to broadcast them against ``(R, N)`` or ``(R, N, N)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import NamedTuple, Protocol
+
+import numpy as np
+
+from flashpoint._types import FloatArray
+from flashpoint.engine.state import State
+from flashpoint.params import Parameter
+from flashpoint.world.arrays import WorldArrays
+from flashpoint.world.flashpoints import FlashpointArrays
+
+__all__ = ["Context", "Draws", "Effect", "Mechanism", "StepFn", "col"]
+
+
+class Draws(NamedTuple):
+    """Random numbers for one step, drawn from per-run streams keyed by run index.
+
+    onset, escalation : (R, F) uniforms on [0, 1) for crisis onset and escalation.
+    spending : (R, N) standard normals for idiosyncratic budget shocks.
+    """
+
+    onset: FloatArray
+    escalation: FloatArray
+    spending: FloatArray
+
+
+@dataclass(frozen=True, eq=False)
+class Context:
+    """Everything a mechanism may read besides the state.
+
+    Scenario inputs (all per run, since lever effects are sampled):
+
+    commitment : (R, N, N)
+        Strength in [0, 1] of i's commitment to defend j: 1 for a treaty
+        defence obligation whose scope covers j, lower for partnerships.
+    presence : (R, N, 2)
+        Share of i's forces deployed to theatre 0 (Euro-Atlantic) or
+        1 (Indo-Pacific) beyond its home region, [0, 1].
+    trade_share : (R, N, N)
+        Row share of i's trade that is with j (world value times scenario multipliers).
+    signal : (R, N, N)
+        Reassurance signal sent by i to j this year, as its cost in [0, 1]
+        (0 none, small = cheap talk, large = costly signal; Kydd 2005).
+    spending_floor : (R, N)
+        Floor on military spending as a share of GDP (e.g. Europe shouldering
+        conventional defence); 0 where none.
+    provocation : (R, F)
+        Visibility of symbolic out-of-area presence at each flashpoint, [0, 1].
+    us_europe_retrenchment : (R,)
+        Share of US forces in Europe withdrawn (US retrenchment shock), [0, 1].
+    """
+
+    world: WorldArrays
+    flashpoints: FlashpointArrays
+    params: Mapping[str, FloatArray]
+    variants: Mapping[str, str]
+    dt: float
+    step: int
+    initial: State
+    commitment: FloatArray
+    presence: FloatArray
+    trade_share: FloatArray
+    signal: FloatArray
+    spending_floor: FloatArray
+    provocation: FloatArray
+    us_europe_retrenchment: FloatArray
+
+    def p(self, name: str, ndim: int = 1) -> FloatArray:
+        """Per-run parameter ``name`` reshaped to broadcast over ``ndim`` dims."""
+        return col(self.params[name], ndim)
+
+
+def col(values: FloatArray, ndim: int) -> FloatArray:
+    """Reshape an ``(R,)`` vector to ``(R, 1, ..., 1)`` with ``ndim`` dims in all."""
+    return np.reshape(values, (-1,) + (1,) * (ndim - 1))
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    """A mechanism's output for one step."""
+
+    deltas: dict[str, FloatArray] = field(default_factory=dict)
+    derived: dict[str, FloatArray] = field(default_factory=dict)
+
+
+class StepFn(Protocol):
+    """Signature of a mechanism's step function."""
+
+    def __call__(
+        self, state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: Draws
+    ) -> Effect: ...
+
+
+@dataclass(frozen=True)
+class Mechanism:
+    """A registered mechanism: its declaration and its step function.
+
+    ``variants`` lists rival formulations (the first is the default), read by
+    the step function from ``ctx.variants[name]``. ``reads`` and ``provides``
+    name derived quantities it consumes and produces; ``writes`` names the
+    state fields it changes.
+    """
+
+    name: str
+    title: str
+    references: tuple[str, ...]
+    parameters: tuple[Parameter, ...]
+    writes: tuple[str, ...]
+    provides: tuple[str, ...]
+    reads: tuple[str, ...]
+    step: Callable[[State, Mapping[str, FloatArray], Context, Draws], Effect]
+    variants: tuple[str, ...] = ("default",)
+    equations: tuple[str, ...] = ()
