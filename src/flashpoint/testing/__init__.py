@@ -12,7 +12,7 @@ import numpy as np
 
 from flashpoint.world.arrays import EURO_ATLANTIC, INDO_PACIFIC, WorldArrays
 
-__all__ = ["tiny_world"]
+__all__ = ["make_context", "tiny_world"]
 
 _TINY = (
     # iso3, name, theatre, milex bn, gdp bn, pop m, milper k, warheads, lat, lon, ideal point
@@ -98,3 +98,25 @@ def tiny_world() -> WorldArrays:
             "IP4": np.array([c in ("JPN", "KOR") for c in codes]),
         },
     )
+
+
+def make_context(world: WorldArrays | None = None, runs: int = 4, **kwargs: object):  # type: ignore[no-untyped-def]
+    """A :class:`~flashpoint.mechanisms.Context` on ``world`` (default :func:`tiny_world`)
+    with every parameter at its default and no scenario inputs, plus its initial state.
+
+    Returns ``(state, ctx, draws)`` ready to call a mechanism's step with
+    ``derived={}``; ``draws`` are fixed-seed uniforms/normals for tests.
+    """
+    from flashpoint.engine.context import base_context
+    from flashpoint.mechanisms._protocol import Draws
+
+    world = tiny_world() if world is None else world
+    ctx = base_context(world, runs, **kwargs)  # type: ignore[arg-type]
+    rng = np.random.default_rng(12345)
+    f = ctx.flashpoints.f
+    draws = Draws(
+        onset=rng.random((runs, f)),
+        escalation=rng.random((runs, f)),
+        spending=rng.standard_normal((runs, world.n)),
+    )
+    return ctx.initial.copy(), ctx, draws
