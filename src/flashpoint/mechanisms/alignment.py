@@ -1,0 +1,255 @@
+r"""Alignment: balancing or bandwagoning, structural balance and trade-weighted hedging.
+
+Theory
+------
+Walt (1987) finds that states mostly *balance*: they align with others who
+face the same threat (what draws China, Russia and North Korea together),
+and move away from those who threaten them; weak states sometimes
+*bandwagon* with a threatening stronger power instead. Heider (1946) and
+Cartwright & Harary (1956) describe how signed relations drift towards
+*structural balance* ("the enemy of my enemy is my friend"); Marvel,
+Kleinberg, Kleinberg & Strogatz (2011) give the continuous dynamics
+``dA/dt = A^2``, and Axelrod & Bennett (1993) the landscape-theory energy
+whose minima are the predicted alignments (see
+:mod:`flashpoint.classic.landscape`). *Hedging* (Kuik 2008) keeps states
+that trade heavily with both camps from siding with either: the more a
+state trades with j's adversaries, the more it resists aligning with j.
+
+Equations
+---------
+For each run and pair i != j (alignment ``a`` in [-1, 1], symmetric)::
+
+    d a_ij / dt = beta * (S_ij - S_ij(0)) - beta * (R_ij - R_ij(0))
+                + sigma * (Q_ij - Q_ij(0))
+                - h * (H_ij max(a_ij, 0) - H_ij(0) max(a_ij(0), 0))
+                - rho * (a_ij - a_ij(0))
+
+    Q_ij = sum_{k != i, j} a_ik a_kj / N                 (structural balance)
+    H_ij = sym( sum_k w_ik max(0, -a_jk) )               (hedging exposure)
+
+Balancing (default ``balancing``)::
+
+    S_ij = sum_k T_ik T_jk / N     (shared threat)
+    R_ij = (T_ij + T_ji) / 2       (mutual threat)
+
+Bandwagoning (``bandwagoning``): threat from a stronger power attracts,
+threat from a weaker one repels::
+
+    S_ij = sym( T_ij P_j / (P_i + P_j) ),   R_ij = sym( T_ij P_i / (P_i + P_j) )
+
+``T`` is threat and ``P`` power share (from :mod:`~flashpoint.mechanisms.threat`),
+``w_ik`` the share of i's trade that is with k (scenario ``trade_share``),
+``sym(X) = (X + X^T)/2``, ``beta`` the balancing rate (1/yr), ``sigma`` the
+structural-balance rate (1/yr), ``h`` the hedging rate (1/yr) and ``rho``
+the relaxation rate to the initial alignment (1/yr). The ``(0)`` terms are
+evaluated in the initial state with the world's own trade and no scenario
+deployments.
+
+The mechanism also provides the structural-balance *frustration* of the
+signed, weighted alignment network (R,): the weighted share of unbalanced
+triads, ``(tr|A|^3 - tr A^3) / (2 tr|A|^3)`` on the off-diagonal matrix, 0
+for a perfectly balanced network and 1/2 for a random one.
+
+Assumptions
+-----------
+* Anomaly form: the observed initial alignment (UN General Assembly ideal
+  points, alliances, rivalries; :mod:`flashpoint.engine.initial`) is taken
+  as the steady state of these forces under the status quo; the mechanism
+  moves alignment only as threat, trade and the network depart from it.
+* Hedging only resists *positive* alignment with j: a hedger is not pushed
+  into hostility.
+
+References
+----------
+Walt, S. M. (1987). *The Origins of Alliances*. Cornell University Press.
+Heider, F. (1946). Attitudes and cognitive organization. *Journal of
+    Psychology* 21(1), 107-112. doi:10.1080/00223980.1946.9917275
+Cartwright, D. & Harary, F. (1956). Structural balance: a generalization of
+    Heider's theory. *Psychological Review* 63(5), 277-293. doi:10.1037/h0046049
+Marvel, S. A., Kleinberg, J., Kleinberg, R. D. & Strogatz, S. H. (2011).
+    Continuous-time model of structural balance. *PNAS* 108(5), 1771-1776.
+    doi:10.1073/pnas.1013213108
+Axelrod, R. & Bennett, D. S. (1993). A landscape theory of aggregation.
+    *British Journal of Political Science* 23(2), 211-233.
+    doi:10.1017/S000712340000973X
+Kuik, C.-C. (2008). The essence of hedging: Malaysia and Singapore's
+    response to a rising China. *Contemporary Southeast Asia* 30(2), 159-185.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from flashpoint._types import FloatArray
+from flashpoint.engine.state import State
+from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism
+from flashpoint.mechanisms.threat import baseline_threat, current_threat, power_share
+from flashpoint.params import Parameter
+
+__all__ = ["MECHANISM", "PARAMETERS", "frustration", "hedging_exposure", "step"]
+
+PARAMETERS: tuple[Parameter, ...] = (
+    Parameter(
+        name="alignment.balancing",
+        meaning="rate beta at which shared (mutual) threat raises (lowers) alignment",
+        unit="1/year",
+        default=1.0,
+        low=0.2,
+        high=3.0,
+        source=(
+            "rationale: Walt (1987) establishes the direction (balancing "
+            "dominates); threat values are O(0.1-1), so beta ~ 1/yr moves "
+            "alignment by a few hundredths a year for typical threat changes; "
+            "the range spans a factor of 15."
+        ),
+        log=True,
+    ),
+    Parameter(
+        name="alignment.structural",
+        meaning="rate sigma of the structural-balance drift (Marvel et al. 2011)",
+        unit="1/year",
+        default=0.3,
+        low=0.0,
+        high=1.0,
+        source=(
+            "rationale: Marvel et al. (2011) give the form dA/dt = A^2 with unit "
+            "rate in scaled time; 0 switches structural balance off, 1 lets a "
+            "network of N actors rebalance within a few years."
+        ),
+    ),
+    Parameter(
+        name="alignment.hedging",
+        meaning="rate h at which trade with j's adversaries resists alignment with j",
+        unit="1/year",
+        default=0.5,
+        low=0.0,
+        high=2.0,
+        source=(
+            "rationale: Kuik (2008) documents hedging driven by economic "
+            "pragmatism without quantifying it; 0 switches it off."
+        ),
+    ),
+    Parameter(
+        name="alignment.relaxation",
+        meaning="rate rho at which alignment relaxes to its initial value",
+        unit="1/year",
+        default=0.2,
+        low=0.05,
+        high=1.0,
+        source=(
+            "rationale: UN voting alignments change slowly (Bailey, Strezhnev & "
+            "Voeten 2017 ideal points move over years); a half-life of about "
+            "0.7-14 years."
+        ),
+        log=True,
+    ),
+)
+
+VARIANTS: tuple[str, ...] = ("balancing", "bandwagoning")
+
+
+def _sym(x: FloatArray) -> FloatArray:
+    return np.asarray(0.5 * (x + np.swapaxes(x, -1, -2)), dtype=np.float64)
+
+
+def _offdiag(a: FloatArray) -> FloatArray:
+    n = a.shape[-1]
+    return np.asarray(a * (1.0 - np.eye(n)), dtype=np.float64)
+
+
+def frustration(alignment: FloatArray) -> FloatArray:
+    """Weighted share of unbalanced triads of a signed network, ``(..., N, N)`` -> ``(...)``.
+
+    ``(tr|A|^3 - tr A^3) / (2 tr|A|^3)`` with the diagonal set to 0; 0 when
+    there are no triads.
+    """
+    a = _offdiag(np.asarray(alignment, dtype=np.float64))
+    signed = np.trace(a @ a @ a, axis1=-2, axis2=-1)
+    b = np.abs(a)
+    total = np.trace(b @ b @ b, axis1=-2, axis2=-1)
+    out = np.where(total > 1e-15, (total - signed) / (2.0 * np.maximum(total, 1e-15)), 0.0)
+    return np.asarray(out, dtype=np.float64)
+
+
+def hedging_exposure(trade_share: FloatArray, alignment: FloatArray) -> FloatArray:
+    """``H_ij = sym(sum_k w_ik max(0, -a_jk))`` (R, N, N): i's trade with j's adversaries."""
+    adversary = np.maximum(0.0, -_offdiag(alignment))
+    return _sym(np.einsum("rik,rjk->rij", trade_share, adversary))
+
+
+def _attraction(
+    variant: str, t: FloatArray, p: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """``(S, R)``: the attracting and repelling threat terms of a variant."""
+    n = t.shape[-1]
+    if variant == "balancing":
+        return np.einsum("rik,rjk->rij", t, t) / n, _sym(t)
+    share_j = p[:, None, :] / np.maximum(p[:, :, None] + p[:, None, :], 1e-12)
+    return _sym(t * share_j), _sym(t * (1.0 - share_j))
+
+
+def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: Draws) -> Effect:
+    """Change ``alignment`` and provide ``frustration`` (see module docstring)."""
+    variant = ctx.variants.get("alignment", VARIANTS[0])
+    if variant not in VARIANTS:
+        from flashpoint.errors import ParameterError
+
+        raise ParameterError(
+            f"alignment: variant expects one of {VARIANTS}. Got {variant!r} instead."
+        )
+    p, t = current_threat(state, derived, ctx)
+    a, a0 = state.alignment, ctx.initial.alignment
+    n = a.shape[-1]
+    s, r = _attraction(variant, t, p)
+    s0, r0 = _attraction(variant, baseline_threat(ctx), power_share(ctx.initial.milex))
+    ao, a0o = _offdiag(a), _offdiag(a0)
+    q = (ao @ ao) / n
+    q0 = (a0o @ a0o) / n
+    h = hedging_exposure(ctx.trade_share, a) * np.maximum(a, 0.0)
+    world_trade = np.broadcast_to(ctx.world.trade_share, a0.shape)
+    h0 = hedging_exposure(world_trade, a0) * np.maximum(a0, 0.0)
+    beta = ctx.p("alignment.balancing", 3)
+    rate = (
+        beta * (s - s0)
+        - beta * (r - r0)
+        + ctx.p("alignment.structural", 3) * (q - q0)
+        - ctx.p("alignment.hedging", 3) * (h - h0)
+        - ctx.p("alignment.relaxation", 3) * (a - a0)
+    )
+    delta = _offdiag(_sym(ctx.dt * rate))
+    return Effect(deltas={"alignment": delta}, derived={"frustration": frustration(a)})
+
+
+MECHANISM = Mechanism(
+    name="alignment",
+    title="Alignment: balancing/bandwagoning, structural balance, hedging (Walt; Heider; Axelrod-Bennett)",
+    references=(
+        "Walt, S. M. (1987). The Origins of Alliances. Cornell University Press.",
+        "Heider, F. (1946). Attitudes and cognitive organization. Journal of Psychology "
+        "21(1), 107-112. doi:10.1080/00223980.1946.9917275",
+        "Cartwright, D. & Harary, F. (1956). Structural balance: a generalization of "
+        "Heider's theory. Psychological Review 63(5), 277-293. doi:10.1037/h0046049",
+        "Marvel, S. A., Kleinberg, J., Kleinberg, R. D. & Strogatz, S. H. (2011). "
+        "Continuous-time model of structural balance. PNAS 108(5), 1771-1776. "
+        "doi:10.1073/pnas.1013213108",
+        "Axelrod, R. & Bennett, D. S. (1993). A landscape theory of aggregation. British "
+        "Journal of Political Science 23(2), 211-233. doi:10.1017/S000712340000973X",
+        "Kuik, C.-C. (2008). The essence of hedging: Malaysia and Singapore's response to "
+        "a rising China. Contemporary Southeast Asia 30(2), 159-185.",
+    ),
+    parameters=PARAMETERS,
+    writes=("alignment",),
+    provides=("frustration",),
+    reads=("threat", "power"),
+    step=step,
+    variants=VARIANTS,
+    equations=(
+        "da_ij/dt = beta(S-S0) - beta(R-R0) + sigma(Q-Q0) - h(H a+ - H0 a0+) - rho(a - a0)",
+        "balancing: S_ij = sum_k T_ik T_jk / N, R_ij = (T_ij+T_ji)/2; "
+        "bandwagoning: S = sym(T P_j/(P_i+P_j)), R = sym(T P_i/(P_i+P_j))",
+        "Q_ij = sum_k a_ik a_kj / N;  H_ij = sym(sum_k w_ik max(0,-a_jk))",
+        "frustration = (tr|A|^3 - tr A^3) / (2 tr|A|^3)",
+    ),
+)

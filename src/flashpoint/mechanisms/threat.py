@@ -1,0 +1,241 @@
+r"""Threat perception: Walt's balance of threat with Boulding's loss-of-strength gradient.
+
+Theory
+------
+Walt (1987) argues that states balance against *threat*, not power alone:
+threat rises with a rival's aggregate power, its proximity, its offensive
+capability and its perceived aggressive intent. Proximity enters through
+Boulding's (1962) loss-of-strength gradient: a state's ability to bring
+force to bear declines with distance from its base, unless its forces are
+already deployed forward. Waltz (1979) instead holds that under anarchy
+states balance against power itself, since intentions are unknowable; the
+``power`` variant implements that reading so that a run can compare them.
+
+Equations
+---------
+Power share (dimensionless, sums to 1 over actors in each run)::
+
+    P_i = m_i / sum_k m_k
+
+Threat to i from j, in [0, 1] with a zero diagonal::
+
+    T_ij = clip( P_j / (P_i + P_j) * prox_ij * off_j * I_ij, 0, 1 )
+    prox_ij = max( exp(-d_ij / rho), pres_j[theatre(i)] )
+    off_j   = 1 + omega * log1p(W_j) / log1p(max_k W_k)
+
+with ``m`` military spending (US$ bn/yr), ``d_ij`` the great-circle
+distance between capitals (km), ``rho`` the distance scale of the
+loss-of-strength gradient (km), ``pres_j[t]`` the share of j's forces
+deployed in theatre ``t`` (0 Euro-Atlantic, 1 Indo-Pacific; scenario input
+``ctx.presence``, and for the United States its force allocation:
+``us_asia_share`` in the Indo-Pacific and
+``(1 - us_asia_share) * (1 - us_europe_retrenchment)`` in the Euro-Atlantic),
+``W_j`` the nuclear warhead stockpile, ``omega`` the weight of offensive
+(nuclear) capability, and ``I_ij`` i's perceived hostile intent of j
+(state ``intent``, [0, 1]).
+
+Variants
+--------
+``walt`` (default)
+    As above: threat requires perceived intent.
+``power``
+    Waltz (1979): intentions are unknowable, so every state whose alignment
+    with i is negative is treated as fully hostile (``I_ij = 1``); aligned
+    states keep their perceived intent.
+
+Assumptions
+-----------
+* Aggregate power is measured by military spending share; other CINC
+  components (population, industry) act only through the world data.
+* The loss-of-strength gradient is exponential (Boulding 1962 draws a
+  linear gradient; the exponential keeps threat positive at any range).
+* Offensive capability is summarised by the nuclear stockpile on a log
+  scale, since marginal warheads add little beyond an assured second strike.
+* Actors outside both theatres (theatre code 2) see no forward presence.
+
+References
+----------
+Walt, S. M. (1987). *The Origins of Alliances*. Cornell University Press.
+Walt, S. M. (1985). Alliance formation and the balance of world power.
+    *International Security* 9(4), 3-43. doi:10.2307/2538540
+Boulding, K. E. (1962). *Conflict and Defense: A General Theory*. Harper.
+Lemke, D. (2002). *Regions of War and Peace*. Cambridge University Press.
+Waltz, K. N. (1979). *Theory of International Politics*. Addison-Wesley.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from flashpoint._types import FloatArray
+from flashpoint.engine.state import State
+from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism, col
+from flashpoint.params import Parameter
+from flashpoint.world.arrays import EURO_ATLANTIC, INDO_PACIFIC, WorldArrays
+
+__all__ = ["MECHANISM", "PARAMETERS", "current_threat", "power_share", "step", "threat_matrix"]
+
+PARAMETERS: tuple[Parameter, ...] = (
+    Parameter(
+        name="threat.range_km",
+        meaning="distance scale rho of the loss-of-strength gradient exp(-d/rho)",
+        unit="km",
+        default=2000.0,
+        low=1000.0,
+        high=5000.0,
+        source=(
+            "rationale: Boulding (1962) and Lemke (2002) establish that usable power "
+            "declines with distance but give no single scale for modern forces; "
+            "1000-5000 km spans neighbours (e.g. Beijing-Taipei ~1700 km) keeping "
+            "most of their weight to trans-oceanic pairs (~10,000 km) keeping "
+            "almost none unless forward deployed."
+        ),
+        log=True,
+    ),
+    Parameter(
+        name="threat.nuclear_weight",
+        meaning="weight omega of nuclear offensive capability in threat",
+        unit="dimensionless",
+        default=0.5,
+        low=0.0,
+        high=1.0,
+        source=(
+            "rationale: Walt (1987) counts offensive capability as a distinct "
+            "source of threat without quantifying it; 0 ignores it, 1 lets the "
+            "largest arsenal double a state's threat."
+        ),
+    ),
+)
+
+VARIANTS: tuple[str, ...] = ("walt", "power")
+
+
+def power_share(milex: FloatArray) -> FloatArray:
+    """Share of world military spending, ``(R, N)`` -> ``(R, N)``, rows sum to 1."""
+    total = np.sum(milex, axis=-1, keepdims=True)
+    return np.asarray(milex / np.maximum(total, 1e-12), dtype=np.float64)
+
+
+def _presence(
+    world: WorldArrays,
+    presence: FloatArray,
+    us_asia_share: FloatArray,
+    us_europe_retrenchment: FloatArray,
+) -> FloatArray:
+    """Forward presence ``(R, N, 2)``: scenario deployments plus the US allocation."""
+    pres = np.array(presence, dtype=np.float64, copy=True)
+    if world.has("USA"):
+        us = world.index("USA")
+        pres[:, us, INDO_PACIFIC] = np.maximum(pres[:, us, INDO_PACIFIC], us_asia_share)
+        europe = (1.0 - us_asia_share) * (1.0 - us_europe_retrenchment)
+        pres[:, us, EURO_ATLANTIC] = np.maximum(pres[:, us, EURO_ATLANTIC], europe)
+    return np.clip(pres, 0.0, 1.0)
+
+
+def threat_matrix(
+    milex: FloatArray,
+    intent: FloatArray,
+    alignment: FloatArray,
+    us_asia_share: FloatArray,
+    *,
+    world: WorldArrays,
+    presence: FloatArray,
+    us_europe_retrenchment: FloatArray,
+    range_km: FloatArray,
+    nuclear_weight: FloatArray,
+    variant: str = "walt",
+) -> tuple[FloatArray, FloatArray]:
+    """Power shares ``(R, N)`` and threat ``(R, N, N)`` (to i from j) for one state.
+
+    ``range_km`` and ``nuclear_weight`` are per-run ``(R,)`` vectors.
+    """
+    if variant not in VARIANTS:
+        from flashpoint.errors import ParameterError
+
+        raise ParameterError(
+            f"threat: variant expects one of {VARIANTS}. Got {variant!r} instead."
+        )
+    p = power_share(milex)
+    relative = p[:, None, :] / np.maximum(p[:, :, None] + p[:, None, :], 1e-12)
+    gradient = np.exp(-world.distance_km[None, :, :] / col(range_km, 3))
+    pres = _presence(world, presence, us_asia_share, us_europe_retrenchment)
+    home = np.zeros((world.n, 2))
+    home[world.theatre == EURO_ATLANTIC, EURO_ATLANTIC] = 1.0
+    home[world.theatre == INDO_PACIFIC, INDO_PACIFIC] = 1.0
+    forward = np.einsum("it,rjt->rij", home, pres)
+    prox = np.maximum(gradient, forward)
+    w = world.warheads
+    wmax = np.log1p(np.max(w)) if w.size and np.max(w) > 0 else 1.0
+    off = 1.0 + col(nuclear_weight, 2) * (np.log1p(w)[None, :] / wmax)
+    hostile = intent if variant == "walt" else np.where(alignment < 0.0, 1.0, intent)
+    t = np.clip(relative * prox * off[:, None, :] * hostile, 0.0, 1.0)
+    idx = np.arange(world.n)
+    t[:, idx, idx] = 0.0
+    return p, t
+
+
+def _threat_of(state: State, ctx: Context, *, baseline: bool = False) -> tuple[FloatArray, FloatArray]:
+    runs = state.runs
+    return threat_matrix(
+        state.milex,
+        state.intent,
+        state.alignment,
+        state.us_asia_share,
+        world=ctx.world,
+        presence=np.zeros((runs, ctx.world.n, 2)) if baseline else ctx.presence,
+        us_europe_retrenchment=np.zeros(runs) if baseline else ctx.us_europe_retrenchment,
+        range_km=ctx.params["threat.range_km"],
+        nuclear_weight=ctx.params["threat.nuclear_weight"],
+        variant=ctx.variants.get("threat", VARIANTS[0]),
+    )
+
+
+def baseline_threat(ctx: Context) -> FloatArray:
+    """Threat ``(R, N, N)`` in the initial state with no scenario deployments.
+
+    Mechanisms that calibrate to the status quo (arms grievance, tension and
+    alignment anomalies) compare the current threat with this one.
+    """
+    return _threat_of(ctx.initial, ctx, baseline=True)[1]
+
+
+def current_threat(
+    state: State, derived: Mapping[str, FloatArray], ctx: Context
+) -> tuple[FloatArray, FloatArray]:
+    """``(power, threat)`` from ``derived`` if present, else computed from ``state``."""
+    if "threat" in derived and "power" in derived:
+        return derived["power"], derived["threat"]
+    return _threat_of(state, ctx)
+
+
+def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: Draws) -> Effect:
+    """Provide ``power`` (R, N) and ``threat`` (R, N, N); change no state field."""
+    p, t = _threat_of(state, ctx)
+    return Effect(deltas={}, derived={"power": p, "threat": t})
+
+
+MECHANISM = Mechanism(
+    name="threat",
+    title="Threat perception (Walt's balance of threat; Boulding's loss-of-strength gradient)",
+    references=(
+        "Walt, S. M. (1987). The Origins of Alliances. Cornell University Press.",
+        "Walt, S. M. (1985). Alliance formation and the balance of world power. "
+        "International Security 9(4), 3-43. doi:10.2307/2538540",
+        "Boulding, K. E. (1962). Conflict and Defense: A General Theory. Harper.",
+        "Lemke, D. (2002). Regions of War and Peace. Cambridge University Press.",
+        "Waltz, K. N. (1979). Theory of International Politics. Addison-Wesley.",
+    ),
+    parameters=PARAMETERS,
+    writes=(),
+    provides=("power", "threat"),
+    reads=(),
+    step=step,
+    variants=VARIANTS,
+    equations=(
+        "P_i = m_i / sum_k m_k",
+        "T_ij = clip(P_j/(P_i+P_j) * max(exp(-d_ij/rho), pres_j[theatre_i]) "
+        "* (1 + omega log1p(W_j)/log1p(max W)) * I_ij, 0, 1)",
+    ),
+)
