@@ -1,0 +1,204 @@
+r"""Burden shifting between theatres: one finite US force budget, two theatres.
+
+Theory
+------
+Alliances are a public good whose largest member carries a disproportionate
+share of the burden and whose smaller members free ride (Olson & Zeckhauser
+1966). The converse is the argument of the seeds: if Europe shoulders its own
+conventional defence against Russia, the United States can move forces to the
+Indo-Pacific (seed 001: European capabilities "that would allow the United
+States to pivot toward Asia"; Posen 2014; Colby 2021), while a war in Asia
+"could force the United States to shift military assets from Europe to the
+Pacific" (seed 003). The US force budget is finite: what goes to one theatre
+is missing in the other.
+
+Equations
+---------
+The state variable is the share :math:`u \in [0, 1]` of deployable US forces
+allocated to the Indo-Pacific. It relaxes towards a target :math:`u^*`:
+
+.. math::
+
+    \Delta u = \min(1, \kappa\,\Delta t)\,(u^* - u),
+
+    u^* = \operatorname{clip}\!\Big(u_0 + \theta_{eu}\big(E_t / E_0 - 1\big)
+          + \theta_{war}\,(w_{IP} - w_{EA}),\; 0.2,\; 0.95\Big),
+
+where :math:`E_t` is the total military spending (US$ bn/yr) of European NATO
+members (NATO members homed in the Euro-Atlantic theatre, other than the USA
+and Canada) and :math:`E_0` its value at t = 0; :math:`w_{IP}` (:math:`w_{EA}`)
+is 1 while any flashpoint in the Indo-Pacific (Euro-Atlantic) theatre is at
+war or under blockade, else 0. The Euro-Atlantic term is the mirror image of
+the Indo-Pacific one (a war in Europe pulls US forces back to Europe).
+
+The provided quantity ``forces`` :math:`(R, N, 2)` is each actor's military
+spending (US$ bn/yr, the model's measure of forces) available in the
+Euro-Atlantic (0) and Indo-Pacific (1) theatres. With :math:`H_{it}` the
+one-hot home theatre and :math:`d_{it}` = ``ctx.presence`` the share deployed
+to theatre :math:`t` outside the home region,
+
+.. math::
+
+    F_{it} = m_i\big[H_{it}(1 - \textstyle\sum_s d_{is}(1 - H_{is}))
+             + d_{it}(1 - H_{it})\big],
+
+and for the United States :math:`F_{US,IP} = m\,u`,
+:math:`F_{US,EA} = m(1 - u)(1 - r)` with :math:`r` the share of US forces in
+Europe withdrawn (``ctx.us_europe_retrenchment``).
+
+Assumptions
+-----------
+* Military spending is the measure of forces; US forces not allocated to the
+  Indo-Pacific are counted in the Euro-Atlantic theatre (home defence and
+  forces earmarked for Europe).
+* The allocation responds to European spending linearly and to wars as a
+  step; adjustment is exponential with rate :math:`\kappa`.
+
+References
+----------
+Olson, M. & Zeckhauser, R. (1966). An economic theory of alliances.
+*Review of Economics and Statistics* 48(3), 266-279. doi:10.2307/1927082
+Posen, B. R. (2014). *Restraint: A New Foundation for U.S. Grand Strategy*.
+Cornell University Press.
+Colby, E. A. (2021). *The Strategy of Denial: American Defense in an Age of
+Great Power Conflict*. Yale University Press.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from flashpoint._types import FloatArray
+from flashpoint.engine.initial import home_theatre_onehot
+from flashpoint.engine.state import State
+from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism
+from flashpoint.params import Parameter
+from flashpoint.world.arrays import EURO_ATLANTIC, INDO_PACIFIC, WorldArrays
+
+__all__ = ["MECHANISM", "PARAMETERS", "europe_mask", "step", "target_share", "theatre_forces"]
+
+#: Bounds of the target share: the US never abandons either theatre entirely.
+U_MIN, U_MAX = 0.2, 0.95
+
+PARAMETERS: tuple[Parameter, ...] = (
+    Parameter(
+        "burden_shifting.rate", "speed at which the US allocation approaches its target",
+        "1/year", 0.5, 0.1, 2.0,
+        "rationale: force posture shifts take one to several years (ship homeporting, "
+        "brigade rotations); 0.1-2/yr spans a decade-long to a half-year adjustment.",
+    ),
+    Parameter(
+        "burden_shifting.europe_offset",
+        "change of the US Indo-Pacific share per unit relative change of European NATO spending",
+        "share per relative change", 0.15, 0.0, 0.4,
+        "rationale: seed 001/002 argue European capability lets the US pivot (Posen 2014; "
+        "Colby 2021); doubling European spending shifts 0-40 points, centre 15.",
+    ),
+    Parameter(
+        "burden_shifting.war_pull",
+        "shift of the US target share towards a theatre with a war or blockade",
+        "share", 0.25, 0.05, 0.4,
+        "rationale: seed 003 (a war in Asia would shift US assets from Europe to the Pacific); "
+        "the range keeps the target inside [0.2, 0.95] from the baseline.",
+    ),
+    Parameter(
+        "burden_shifting.baseline", "US Indo-Pacific share absent European or war changes",
+        "share", 0.55, 0.45, 0.65,
+        "rationale: INDOPACOM about 375,000 and EUCOM about 100,000 assigned personnel "
+        "(2023 posture statements), plus CONUS forces earmarked per theatre; see "
+        "flashpoint.engine.initial.US_ASIA_SHARE_2023.",
+    ),
+)
+
+
+def europe_mask(world: WorldArrays) -> FloatArray:
+    """``(N,)`` 0/1 mask of European NATO members (Euro-Atlantic NATO minus USA, CAN)."""
+    nato = world.membership.get("NATO", np.zeros(world.n, dtype=bool))
+    na = world.mask(["USA", "CAN"])
+    return np.asarray(nato & (world.theatre == EURO_ATLANTIC) & ~na, dtype=np.float64)
+
+
+def _theatre_active(state: State, ctx: Context, theatre: int) -> FloatArray:
+    """``(R,)`` 1 where any flashpoint of ``theatre`` is at war or under blockade."""
+    sel = ctx.flashpoints.theatre == theatre
+    if not np.any(sel):
+        return np.zeros(state.runs)
+    hot = np.maximum(state.war[:, sel], state.blockade[:, sel])
+    return np.asarray(np.max(hot, axis=1) > 0.5, dtype=np.float64)
+
+
+def target_share(state: State, ctx: Context) -> FloatArray:
+    """The target US Indo-Pacific share :math:`u^*`, shape ``(R,)``."""
+    eu = europe_mask(ctx.world)
+    e_t = state.milex @ eu
+    e_0 = ctx.initial.milex @ eu
+    ratio = np.where(e_0 > 0, e_t / np.where(e_0 > 0, e_0, 1.0), 1.0)
+    pull = _theatre_active(state, ctx, INDO_PACIFIC) - _theatre_active(state, ctx, EURO_ATLANTIC)
+    u_star = (
+        ctx.p("burden_shifting.baseline")
+        + ctx.p("burden_shifting.europe_offset") * (ratio - 1.0)
+        + ctx.p("burden_shifting.war_pull") * pull
+    )
+    return np.clip(u_star, U_MIN, U_MAX)
+
+
+def theatre_forces(milex: FloatArray, us_asia_share: FloatArray, ctx: Context) -> FloatArray:
+    """Forces (US$ bn/yr of military spending) available per theatre, ``(R, N, 2)``.
+
+    Parameters
+    ----------
+    milex : (R, N) military spending, US$ bn/yr.
+    us_asia_share : (R,) US Indo-Pacific share.
+    ctx : the step's context (home theatres, presence, US retrenchment).
+    """
+    home = home_theatre_onehot(ctx.world)  # (N, 2)
+    away = np.clip(ctx.presence, 0.0, 1.0) * (1.0 - home)[None]  # (R, N, 2)
+    away_total = np.minimum(away.sum(axis=2, keepdims=True), 1.0)
+    share = home[None] * (1.0 - away_total) + away
+    forces = milex[:, :, None] * share
+    if ctx.world.has("USA"):
+        us = ctx.world.index("USA")
+        m = milex[:, us]
+        u = np.clip(us_asia_share, 0.0, 1.0)
+        r = np.clip(ctx.us_europe_retrenchment, 0.0, 1.0)
+        forces[:, us, INDO_PACIFIC] = m * u
+        forces[:, us, EURO_ATLANTIC] = m * (1.0 - u) * (1.0 - r)
+    return np.asarray(forces, dtype=np.float64)
+
+
+def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: Draws) -> Effect:
+    """Move the US allocation towards its target and provide forces by theatre."""
+    if ctx.world.has("USA"):
+        kdt = np.minimum(ctx.p("burden_shifting.rate") * ctx.dt, 1.0)
+        du = kdt * (target_share(state, ctx) - state.us_asia_share)
+    else:
+        du = np.zeros_like(state.us_asia_share)
+    return Effect(
+        deltas={"us_asia_share": du},
+        derived={"forces": theatre_forces(state.milex, state.us_asia_share, ctx)},
+    )
+
+
+MECHANISM = Mechanism(
+    name="burden_shifting",
+    title="Burden shifting between theatres (one finite US force budget)",
+    references=(
+        "Olson & Zeckhauser 1966, Rev. Econ. Stat. 48(3):266-279, doi:10.2307/1927082",
+        "Posen 2014, Restraint, Cornell University Press",
+        "Colby 2021, The Strategy of Denial, Yale University Press",
+    ),
+    parameters=PARAMETERS,
+    writes=("us_asia_share",),
+    provides=("forces",),
+    reads=(),
+    step=step,
+    variants=("default",),
+    equations=(
+        "du = min(1, kappa dt) (u* - u)",
+        "u* = clip(u0 + theta_eu (E_t/E_0 - 1) + theta_war (war_IP - war_EA), 0.2, 0.95)",
+        "F_it = m_i [H_it (1 - sum_s d_is (1 - H_is)) + d_it (1 - H_it)]; "
+        "US: F_IP = m u, F_EA = m (1 - u)(1 - r)",
+    ),
+)

@@ -1,0 +1,239 @@
+r"""Commitment credibility: who would defend each flashpoint, with what and how surely.
+
+Theory
+------
+Extended deterrence works when the challenger believes a defender will
+fight and could fight effectively (Schelling 1966; Huth 1988). Belief in the
+will to fight rises with formal obligations that tie hands (Fearon 1997) and
+is a matter of current interests and capabilities rather than past
+reputation (Press 2005). The seeds add the ingredients modelled here: "mere
+partners" are not defended the way treaty allies are (NATO Article 5 and the
+geographic scope of Article 6); European forces built for land warfare fit
+the maritime and air theatre of the Indo-Pacific poorly, and European ships
+would "run back home" in a Pacific crisis (seed 002); NATO decides by
+consensus, so the alliance's will is that of its least willing member; and
+symbolic presence without a commitment adds hardware but no credibility.
+
+Equations
+---------
+For flashpoint :math:`f` with challenger :math:`c`, targets :math:`T_f` and
+theatre :math:`\theta_f`, and each potential defender :math:`k \notin T_f \cup \{c\}`:
+
+.. math::
+
+    c_{kf} = \max_{j \in T_f} \max\big(C_{kj},\; w_p P_{kj}\big)
+
+is the commitment (``ctx.commitment`` :math:`C`, partnership :math:`P`,
+partner weight :math:`w_p`);
+
+.. math::
+
+    e_{kf} = c_{kf}\, W_{kf}\, \min\!\Big(1, \frac{\phi_{kf} F_{k\theta_f}}{q\, F_{c\theta_f}}\Big)
+
+is the probability that :math:`k` intervenes effectively, with forces in the
+theatre :math:`F` (derived ``forces``, US$ bn/yr), theatre fit :math:`\phi`
+(:math:`\phi_{IP}` for non-US Euro-Atlantic forces in the Indo-Pacific, else 1),
+sufficiency ratio :math:`q`, and will :math:`W` (public support: US, European,
+other). Under the ``consensus`` variant a NATO member defending a flashpoint
+with a NATO target acts with the minimum will over NATO members (unanimity in
+the North Atlantic Council); under ``independent`` with its own. Then
+
+.. math::
+
+    \mathrm{cred}_f = 1 - \prod_k (1 - e_{kf}), \qquad
+    \mathrm{bal}_f = \frac{\sum_{j\in T_f} F_{j\theta_f} + \sum_k c_{kf}\phi_{kf}F_{k\theta_f}}
+                          {F_{c\theta_f}}.
+
+``credibility`` :math:`(R, F)` is in [0, 1] (probability that at least one
+defender intervenes effectively, defenders independent); ``local_balance``
+:math:`(R, F)` is positive and dimensionless.
+
+Assumptions
+-----------
+* Defenders decide independently (except through the consensus rule).
+* Presence without commitment (``ctx.presence`` with :math:`c_{kf} = 0`)
+  adds capacity but neither credibility nor local balance: the "provoke
+  without committing" case.
+* The challenger fights alone at its flashpoint.
+
+References
+----------
+Schelling, T. C. (1966). *Arms and Influence*. Yale University Press.
+Huth, P. K. (1988). *Extended Deterrence and the Prevention of War*. Yale
+University Press.
+Fearon, J. D. (1997). Signaling foreign policy interests: tying hands versus
+sinking costs. *Journal of Conflict Resolution* 41(1), 68-90.
+doi:10.1177/0022002797041001004
+Press, D. G. (2005). *Calculating Credibility: How Leaders Assess Military
+Threats*. Cornell University Press.
+Mearsheimer, J. J. (1989). Assessing the conventional balance: the 3:1 rule
+and its critics. *International Security* 13(4), 54-89. doi:10.2307/2538780
+Pew Research Center (2015). NATO publics blame Russia for Ukrainian crisis,
+but reluctant to provide military aid (Stokes, B., 10 June 2015).
+Smeltz, D. & Kafura, C. (2021). For first time, half of Americans favor
+defending Taiwan if China invades. Chicago Council on Global Affairs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from flashpoint._types import FloatArray, IntArray
+from flashpoint.engine.state import State
+from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism
+from flashpoint.mechanisms.burden_shifting import theatre_forces
+from flashpoint.params import Parameter
+from flashpoint.world.arrays import EURO_ATLANTIC, INDO_PACIFIC, WorldArrays
+from flashpoint.world.flashpoints import FlashpointArrays
+
+__all__ = ["MECHANISM", "PARAMETERS", "assess", "step", "target_index"]
+
+#: Smallest force level used as a denominator (US$ bn/yr).
+_EPS = 1e-6
+
+PARAMETERS: tuple[Parameter, ...] = (
+    Parameter(
+        "credibility.partner_weight",
+        "commitment credited to a partnership without a defence obligation",
+        "dimensionless", 0.1, 0.0, 0.3,
+        "rationale: seed 001 calls NATO's IP4 partnerships 'more to cheap talk than credible "
+        "signals of intent'; Fearon 1997 (untied hands); well below a treaty's 1.",
+    ),
+    Parameter(
+        "credibility.theatre_fit",
+        "effectiveness of Euro-Atlantic (non-US) forces in the Indo-Pacific",
+        "dimensionless", 0.4, 0.15, 0.8,
+        "rationale: European forces are built for land warfare, the Indo-Pacific needs maritime "
+        "and air power and long reach (seeds 002, 003, 004: ships would 'run back home').",
+    ),
+    Parameter(
+        "credibility.sufficiency",
+        "defender forces in theatre, relative to the challenger's, for fully effective intervention",
+        "ratio", 1.0, 0.33, 3.0,
+        "rationale: parity at the centre; 1/3 is the attacker's 3:1 rule of thumb turned round "
+        "(Mearsheimer 1989, doi:10.2307/2538780); 3 if defence must dominate to be worth it.",
+    ),
+    Parameter(
+        "credibility.will_us", "probability the US public backs fighting for a committed target",
+        "probability", 0.55, 0.4, 0.7,
+        "Pew Research Center 2015: 56% of Americans would use force to defend a NATO ally against "
+        "Russia; Chicago Council Survey 2021 (Smeltz & Kafura): 52% favour US troops if China "
+        "invaded Taiwan.",
+    ),
+    Parameter(
+        "credibility.will_europe",
+        "probability a European public backs fighting for a committed target",
+        "probability", 0.45, 0.3, 0.6,
+        "Pew Research Center 2015: support for using force to defend a NATO ally against Russia "
+        "38% in Germany, 47% France, 48% Poland, 49% UK.",
+    ),
+    Parameter(
+        "credibility.will_other",
+        "probability another defender's public backs fighting for a committed target",
+        "probability", 0.5, 0.3, 0.8,
+        "rationale: no comparable cross-national poll; centred on the US/European values with a "
+        "wide range.",
+    ),
+)
+
+
+def target_index(fps: FlashpointArrays) -> IntArray:
+    """``(F, M)`` target indices per flashpoint, padded by repeating the first target."""
+    counts = fps.targets.sum(axis=1)
+    m = int(max(1, counts.max())) if fps.f else 1
+    out = np.zeros((fps.f, m), dtype=np.int64)
+    for f in range(fps.f):  # flashpoints (F <= 5), not actors or runs
+        idx = np.flatnonzero(fps.targets[f])
+        out[f] = np.concatenate([idx, np.repeat(idx[:1], m - idx.size)])
+    return out
+
+
+def _will(world: WorldArrays, ctx: Context) -> FloatArray:
+    """``(R, N)`` will to fight by actor: US, Euro-Atlantic others, everyone else."""
+    us = world.mask(["USA"]).astype(np.float64)
+    eu = (world.theatre == EURO_ATLANTIC).astype(np.float64) * (1.0 - us)
+    other = 1.0 - us - eu
+    return np.asarray(
+        ctx.p("credibility.will_us", 2) * us
+        + ctx.p("credibility.will_europe", 2) * eu
+        + ctx.p("credibility.will_other", 2) * other,
+        dtype=np.float64,
+    )
+
+
+def assess(forces: FloatArray, ctx: Context) -> tuple[FloatArray, FloatArray]:
+    """Credibility and local balance ``(R, F)`` given forces by theatre ``(R, N, 2)``."""
+    world, fps = ctx.world, ctx.flashpoints
+    runs, n = forces.shape[0], world.n
+    if fps.f == 0:
+        return np.zeros((runs, 0)), np.ones((runs, 0))
+    th = fps.theatre  # (F,)
+    tidx = target_index(fps)  # (F, M)
+    w_p = ctx.p("credibility.partner_weight", 3)
+    k_mat = np.maximum(ctx.commitment, w_p * world.partnership[None])  # (R, N, N)
+    commit = np.max(k_mat[:, :, tidx], axis=3)  # (R, N, F)
+    eligible = ~fps.targets.T.copy()  # (N, F)
+    eligible[fps.challenger, np.arange(fps.f)] = False
+    commit = commit * eligible[None]
+
+    cap = forces[:, :, th]  # (R, N, F)
+    european = (world.theatre == EURO_ATLANTIC) & ~world.mask(["USA"])
+    fit = np.where(european[:, None] & (th == INDO_PACIFIC)[None, :], 1.0, 0.0)  # (N, F)
+    phi = 1.0 + (ctx.p("credibility.theatre_fit", 3) - 1.0) * fit[None]  # (R, N, F)
+    eff_cap = cap * phi
+    chal = np.maximum(forces[:, fps.challenger, th], _EPS)  # (R, F)
+
+    will = _will(world, ctx)  # (R, N)
+    will_kf = np.broadcast_to(will[:, :, None], (runs, n, fps.f))
+    variant = ctx.variants.get("credibility", MECHANISM.variants[0])
+    nato = world.membership.get("NATO", np.zeros(n, dtype=bool))
+    if variant == "consensus" and np.any(nato):
+        nato_will = np.min(np.where(nato[None], will, np.inf), axis=1)  # (R,)
+        nato_target = np.any(fps.targets & nato[None], axis=1)  # (F,)
+        bound = nato[:, None] & nato_target[None, :]  # (N, F)
+        will_kf = np.where(bound[None], nato_will[:, None, None], will_kf)
+
+    q = ctx.p("credibility.sufficiency", 3)
+    effective = commit * will_kf * np.minimum(1.0, eff_cap / (q * chal[:, None, :]))
+    cred = 1.0 - np.prod(1.0 - np.clip(effective, 0.0, 1.0), axis=1)
+
+    own = np.einsum("rnf,fn->rf", cap, fps.targets.astype(np.float64))
+    balance = (own + np.sum(commit * eff_cap, axis=1)) / chal
+    return np.clip(cred, 0.0, 1.0), np.maximum(balance, _EPS)
+
+
+def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: Draws) -> Effect:
+    """Provide ``credibility`` and ``local_balance`` for every flashpoint."""
+    forces = derived.get("forces")
+    if forces is None:  # burden_shifting switched off: forces at the current allocation
+        forces = theatre_forces(state.milex, state.us_asia_share, ctx)
+    cred, balance = assess(forces, ctx)
+    return Effect(derived={"credibility": cred, "local_balance": balance})
+
+
+MECHANISM = Mechanism(
+    name="credibility",
+    title="Commitment credibility (obligation, capacity, theatre fit, will, consensus)",
+    references=(
+        "Schelling 1966, Arms and Influence, Yale University Press",
+        "Huth 1988, Extended Deterrence and the Prevention of War, Yale University Press",
+        "Fearon 1997, J. Conflict Resolut. 41(1):68-90, doi:10.1177/0022002797041001004",
+        "Press 2005, Calculating Credibility, Cornell University Press",
+        "Mearsheimer 1989, Int. Security 13(4):54-89, doi:10.2307/2538780",
+        "Pew Research Center 2015, NATO publics and Article 5 (Stokes)",
+        "Smeltz & Kafura 2021, Chicago Council on Global Affairs, Taiwan",
+    ),
+    parameters=PARAMETERS,
+    writes=(),
+    provides=("credibility", "local_balance"),
+    reads=("forces",),
+    step=step,
+    variants=("consensus", "independent"),
+    equations=(
+        "c_kf = max_{j in T_f} max(C_kj, w_p P_kj)",
+        "cred_f = 1 - prod_k (1 - c_kf W_kf min(1, phi_kf F_k / (q F_c)))",
+        "bal_f = (sum_{j in T_f} F_j + sum_k c_kf phi_kf F_k) / F_c",
+    ),
+)
