@@ -7,6 +7,12 @@ returns an :class:`Effect`: additive ``deltas`` to state fields and newly
 ``derived`` quantities. It never mutates its inputs and never loops in
 Python over runs, actors or dyads.
 
+Determinism across chunkings: a run's numbers must not depend on how many
+runs share its array. BLAS matrix-vector and matrix-matrix products over the
+run axis (``(R, N) @ (N,)``, ``(R, N) @ (N, K)``) do depend on it, so reduce
+with ``np.einsum`` (its own loops) or ``(x * w).sum(-1)`` instead; batched
+``(R, N, N) @ (R, N, N)`` products are computed matrix by matrix and are safe.
+
 Per-run parameter values arrive as ``ctx.params[name]`` with shape ``(R,)``;
 use :func:`col` to broadcast them against ``(R, N)`` or ``(R, N, N)``.
 """

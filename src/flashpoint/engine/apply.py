@@ -1,0 +1,205 @@
+"""Apply a compiled :class:`~flashpoint.engine.plan.Plan` to a chunk of runs.
+
+Standing interventions (commitments, presence, trade, signals, spending
+floors, retrenchment) become the context's per-run input arrays, rebuilt
+only when an intervention starts or ends. Timed shocks become additive
+changes of the state at the step in which they fall; the engine attributes
+them to the pseudo-mechanism ``shocks``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from flashpoint._types import BoolArray, FloatArray, IntArray
+from flashpoint.engine.plan import Plan, Range
+from flashpoint.engine.sampling import lever_unit, scale
+from flashpoint.engine.state import State
+from flashpoint.errors import ScenarioError, UnknownActorError
+from flashpoint.world.arrays import INDO_PACIFIC, WorldArrays
+from flashpoint.world.flashpoints import FlashpointArrays
+
+__all__ = ["PlanApplier", "resolve_actors"]
+
+_THEATRE = {"euro_atlantic": 0, "indo_pacific": INDO_PACIFIC}
+
+
+def resolve_actors(codes: Sequence[str], world: WorldArrays) -> BoolArray:
+    """Mask of actors named by ISO3 codes or group names (``NATO``, ``ip4`` ...)."""
+    mask = np.zeros(world.n, dtype=bool)
+    for code in codes:
+        if world.has(code):
+            mask[world.index(code)] = True
+            continue
+        try:
+            mask |= world.group(code)
+        except UnknownActorError:
+            raise UnknownActorError(code, list(world.iso3) + list(world.membership)) from None
+    return mask
+
+
+@dataclass(frozen=True, eq=False)
+class _Inputs:
+    commitment: FloatArray
+    presence: FloatArray
+    trade_share: FloatArray
+    signal: FloatArray
+    spending_floor: FloatArray
+    provocation: FloatArray
+    us_europe_retrenchment: FloatArray
+
+
+class PlanApplier:
+    """The plan's inputs for the runs ``runs`` (global indices) of an ensemble."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        world: WorldArrays,
+        fps: FlashpointArrays,
+        runs: IntArray,
+        total_runs: int,
+        seed: int,
+    ) -> None:
+        self.plan = plan
+        self.world = world
+        self.fps = fps
+        self.runs = runs
+        self._total = total_runs
+        self._seed = seed
+        self._cache: dict[tuple[bool, ...], _Inputs] = {}
+        self.magnitudes: dict[str, FloatArray] = {}
+        self._standing = [
+            *plan.commitments, *plan.presences, *plan.trade, *plan.signals, *plan.spending_floors,
+            *(s for s in plan.shocks if s.kind == "retrenchment"),
+        ]
+
+    def draw(self, label: str, rng: Range) -> FloatArray:
+        """Per-run magnitudes of an uncertain lever effect (cached by label)."""
+        if label not in self.magnitudes:
+            unit = lever_unit(label, self._total, self._seed)
+            self.magnitudes[label] = scale(unit, rng.low, rng.high)
+        return self.magnitudes[label][self.runs]
+
+    def _fp(self, name: str) -> int:
+        if name not in self.fps.ids:
+            raise ScenarioError(self.plan.name, "flashpoint",
+                                f"unknown flashpoint {name!r}; expected one of {list(self.fps.ids)}.")
+        return self.fps.ids.index(name)
+
+    def _active(self, t: float) -> tuple[bool, ...]:
+        out = []
+        for item in self._standing:
+            start = getattr(item, "start", getattr(item, "at", 0.0))
+            end = getattr(item, "end", float("inf"))
+            out.append(start <= t + 1e-9 and t < end - 1e-9)
+        return tuple(out)
+
+    def inputs(self, t: float, base_commitment: FloatArray, base_trade: FloatArray,
+               initial_milex_share: FloatArray) -> _Inputs:
+        """Context input arrays at time ``t`` (years)."""
+        key = self._active(t)
+        if key in self._cache and not self.plan.spending_floors:
+            return self._cache[key]
+        r, n, f = len(self.runs), self.world.n, self.fps.f
+        commitment = np.broadcast_to(base_commitment, (r, n, n)).copy()
+        trade = np.broadcast_to(base_trade, (r, n, n)).copy()
+        presence = np.zeros((r, n, 2))
+        signal = np.zeros((r, n, n))
+        floor = np.zeros((r, n))
+        provocation = np.zeros((r, f))
+        retrench = np.zeros(r)
+        off_diag = ~np.eye(n, dtype=bool)
+        for item, on in zip(self._standing, key, strict=True):
+            if not on:
+                continue
+            label = repr(item)
+            if hasattr(item, "strength"):  # Commitment
+                pair = np.outer(resolve_actors(item.source, self.world),
+                                resolve_actors(item.target, self.world)) & off_diag
+                s = self.draw(label, item.strength)[:, None, None]
+                if item.mode == "max":
+                    commitment = np.where(pair, np.maximum(commitment, s), commitment)
+                else:
+                    commitment = np.where(pair, commitment * s, commitment)
+            elif hasattr(item, "level"):  # Presence
+                mask = resolve_actors(item.actors, self.world)
+                th = _THEATRE[item.theatre]
+                presence[:, mask, th] += self.draw(label, item.level)[:, None]
+                vis = self.draw(label + "#visibility", item.visibility)
+                for name in item.flashpoints:
+                    k = self._fp(name)
+                    provocation[:, k] = np.maximum(provocation[:, k], vis)
+            elif hasattr(item, "multiplier"):  # TradeChange
+                pair = np.outer(resolve_actors(item.a, self.world), resolve_actors(item.b, self.world))
+                pair = (pair | pair.T) & off_diag
+                m = self.draw(label, item.multiplier)[:, None, None]
+                trade = np.where(pair, trade * m, trade)
+            elif hasattr(item, "cost"):  # Signal
+                pair = np.outer(resolve_actors(item.source, self.world),
+                                resolve_actors(item.target, self.world)) & off_diag
+                signal = np.where(pair, np.maximum(signal, self.draw(label, item.cost)[:, None, None]),
+                                  signal)
+            elif hasattr(item, "share"):  # SpendingFloor, ramped from the initial share
+                mask = resolve_actors(item.actors, self.world)
+                ramp = 1.0 if item.ramp <= 0 else min(1.0, (t - item.start) / item.ramp)
+                target = self.draw(label, item.share)[:, None]
+                start_share = initial_milex_share[None, :]
+                ramped = start_share + ramp * np.maximum(target - start_share, 0.0)
+                floor = np.where(mask[None, :], np.maximum(floor, ramped), floor)
+            else:  # retrenchment shock
+                retrench = np.maximum(retrench, self.draw(label, item.magnitude))
+        trade = np.clip(trade, 0.0, 1.0)
+        out = _Inputs(commitment, np.clip(presence, 0.0, 1.0), trade, np.clip(signal, 0.0, 1.0),
+                      np.clip(floor, 0.0, 1.0), np.clip(provocation, 0.0, 1.0),
+                      np.clip(retrench, 0.0, 1.0))
+        self._cache[key] = out
+        return out
+
+    def shocks(self, t0: float, t1: float, state: State) -> dict[str, FloatArray]:
+        """Additive state changes of the shocks that fall in ``[t0, t1)``."""
+        deltas: dict[str, FloatArray] = {}
+
+        def add(field: str, value: FloatArray) -> None:
+            deltas[field] = deltas.get(field, 0.0) + value
+
+        def falls(at: float) -> bool:
+            return t0 - 1e-9 <= at < t1 - 1e-9
+
+        for shock in self.plan.shocks:
+            label = repr(shock)
+            if shock.kind == "retrenchment":
+                continue
+            k = self._fp(shock.flashpoint or "")
+            if shock.kind == "crisis" and falls(shock.at):
+                m = self.draw(label, shock.magnitude)
+                d = np.zeros_like(state.crisis)
+                d[:, k] = np.maximum(state.crisis[:, k], m) - state.crisis[:, k]
+                add("crisis", d)
+            elif shock.kind == "war" and falls(shock.at):
+                d = np.zeros_like(state.war)
+                d[:, k] = 1.0 - state.war[:, k]
+                add("war", d)
+            elif shock.kind == "blockade":
+                d = np.zeros_like(state.blockade)
+                if falls(shock.at):
+                    d[:, k] = 1.0 - state.blockade[:, k]
+                    c = np.zeros_like(state.crisis)
+                    c[:, k] = 1.0 - state.crisis[:, k]
+                    add("crisis", c)
+                elif falls(shock.at + shock.duration):
+                    d[:, k] = -state.blockade[:, k]
+                add("blockade", d)
+        for rs in self.plan.relation_shocks:
+            if not falls(rs.at):
+                continue
+            pair = np.outer(resolve_actors(rs.source, self.world), resolve_actors(rs.target, self.world))
+            if rs.symmetric or rs.field in ("alignment", "tension"):
+                pair = pair | pair.T
+            pair &= ~np.eye(self.world.n, dtype=bool)
+            d = self.draw(repr(rs), rs.delta)[:, None, None] * pair[None]
+            add(rs.field, d)
+        return deltas

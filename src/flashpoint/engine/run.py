@@ -1,0 +1,428 @@
+"""Step an uncertain ensemble of the world through time.
+
+One step composes the enabled mechanisms in registry order. All mechanisms
+see the same start-of-step state (after the step's shocks), so each state
+field changes by exactly the sum of the mechanisms' deltas, the shocks and
+the bound projection (``bounds``); this makes attribution exact.
+
+Runs are processed in chunks; a run's parameters come from one Latin
+hypercube over the whole ensemble and its random events from a stream keyed
+by its run index, so results are bit-identical whatever the chunk size.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from flashpoint._types import FloatArray, IntArray
+from flashpoint.engine.apply import PlanApplier
+from flashpoint.engine.context import all_parameters, base_context
+from flashpoint.engine.initial import initial_state
+from flashpoint.engine.metrics import ATTRIBUTED, MetricIndex, compute_metrics, milex_growth
+from flashpoint.engine.plan import Plan
+from flashpoint.engine.rng import draw_events
+from flashpoint.engine.sampling import parameter_design, sample_parameters
+from flashpoint.engine.state import DYADIC, FIELDS, State
+from flashpoint.errors import ParameterError
+from flashpoint.mechanisms import REGISTRY, Mechanism
+from flashpoint.mechanisms._protocol import Context, Draws
+from flashpoint.params import Parameter
+from flashpoint.world.arrays import WorldArrays
+from flashpoint.world.flashpoints import FlashpointArrays, flashpoint_arrays
+
+__all__ = ["RunConfig", "run_ensemble"]
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """How to run an ensemble.
+
+    runs, years, seed : ensemble size, horizon (years) and seed.
+    dt : step length in years (0.25 = a quarter; 1.0 = a year).
+    chunk_size : runs computed together (memory vs speed); results do not depend on it.
+    attribution : split each metric's yearly change by mechanism.
+    keep_dyadic : keep (run, time, actor, counterpart) state fields in the result.
+    fixed_params : every parameter at its default (no parameter uncertainty).
+    """
+
+    runs: int = 1000
+    years: float = 10.0
+    seed: int = 0
+    dt: float = 0.25
+    chunk_size: int | None = None
+    attribution: bool = True
+    keep_dyadic: bool = True
+    fixed_params: bool = False
+
+    def __post_init__(self) -> None:
+        if self.runs < 1:
+            raise ParameterError(f"runs must be at least 1. Got {self.runs} instead.")
+        if not (0 < self.years <= 100):
+            raise ParameterError(f"years must lie in (0, 100]. Got {self.years} instead.")
+        if self.dt not in (0.25, 0.5, 1.0, 1 / 12):
+            raise ParameterError(
+                f"dt must be a month, quarter, half-year or year (1/12, 0.25, 0.5, 1.0). "
+                f"Got {self.dt} instead."
+            )
+        if self.seed < 0:
+            raise ParameterError(f"seed must be a non-negative integer. Got {self.seed} instead.")
+
+    @property
+    def steps(self) -> int:
+        """Number of steps."""
+        return int(round(self.years / self.dt))
+
+    @property
+    def steps_per_record(self) -> int:
+        """Steps between recorded time points (one a year, or one a step if dt > 1 year)."""
+        return max(1, int(round(1.0 / self.dt)))
+
+
+_NULL_CACHE: dict[tuple[int, int, int], Draws] = {}
+
+
+def _null_draws(runs: int, f: int, n: int) -> Draws:
+    """Draws that trigger no event: used to evaluate derived quantities only."""
+    key = (runs, f, n)
+    if key not in _NULL_CACHE:
+        _NULL_CACHE[key] = Draws(np.ones((runs, f)), np.ones((runs, f)), np.zeros((runs, n)))
+    return _NULL_CACHE[key]
+
+
+def _project(state: State) -> State:
+    """Project a state onto its bounds (see engine.state)."""
+    a = np.clip(state.alignment, -1.0, 1.0)
+    diag = np.arange(a.shape[1])
+    a[:, diag, diag] = 1.0
+    intent = np.clip(state.intent, 0.0, 1.0)
+    intent[:, diag, diag] = 0.0
+    tension = np.clip(state.tension, 0.0, 1.0)
+    tension[:, diag, diag] = 0.0
+    return State(
+        milex=np.maximum(state.milex, 1e-3),
+        gdp=np.maximum(state.gdp, 1e-3),
+        alignment=a,
+        intent=intent,
+        tension=tension,
+        us_asia_share=np.clip(state.us_asia_share, 0.0, 1.0),
+        crisis=np.clip(state.crisis, 0.0, 1.0),
+        blockade=np.clip(state.blockade, 0.0, 1.0),
+        war=np.clip(state.war, 0.0, 1.0),
+        gdp_loss=np.clip(state.gdp_loss, 0.0, 0.99),
+    )
+
+
+def _add(state: State, deltas: Mapping[str, FloatArray]) -> State:
+    if not deltas:
+        return state
+    return State(*(getattr(state, f) + deltas[f] if f in deltas else getattr(state, f)
+                   for f in FIELDS))
+
+
+def _derive(mechs: Iterable[Mechanism], state: State, ctx: Context, draws: Draws) -> dict[str, FloatArray]:
+    derived: dict[str, FloatArray] = {}
+    for m in mechs:
+        if m.provides:
+            derived.update(m.step(state, derived, ctx, draws).derived)
+    return derived
+
+
+class _Chunk:
+    """One chunk of runs: state, context, recorders."""
+
+    def __init__(self, world: WorldArrays, fps: FlashpointArrays, plan: Plan, cfg: RunConfig,
+                 params: dict[str, FloatArray], runs: IntArray, mechs: list[Mechanism],
+                 variants: Mapping[str, str], index: MetricIndex) -> None:
+        self.world, self.fps, self.plan, self.cfg = world, fps, plan, cfg
+        self.runs, self.mechs, self.index = runs, mechs, index
+        self.enabled = {m.name for m in mechs if m.name not in plan.disabled}
+        r = len(runs)
+        self.initial = initial_state(world, fps, r)
+        self.ctx = base_context(world, r, params=params, variants=variants, dt=cfg.dt, fps=fps,
+                                initial=self.initial)
+        self.applier = PlanApplier(plan, world, fps, runs, cfg.runs, cfg.seed)
+        self.draws = draw_events(cfg.seed, runs, cfg.steps, fps.f, world.n)
+        self.null = _null_draws(r, fps.f, world.n)
+
+    def context(self, step: int) -> Context:
+        t = step * self.cfg.dt
+        inp = self.applier.inputs(t, self.world.defense, self.world.trade_share,
+                                  self.world.milex_share)
+        return replace(self.ctx, step=step, commitment=inp.commitment, presence=inp.presence,
+                       trade_share=inp.trade_share, signal=inp.signal,
+                       spending_floor=inp.spending_floor, provocation=inp.provocation,
+                       us_europe_retrenchment=inp.us_europe_retrenchment)
+
+    def metrics(self, state: State, ctx: Context) -> dict[str, FloatArray]:
+        return compute_metrics(state, _derive(self.mechs, state, ctx, self.null), self.index)
+
+    def run(self, progress: Progress | None) -> dict[str, Any]:
+        cfg = self.cfg
+        state = self.initial.copy()
+        rec_every = cfg.steps_per_record
+        n_rec = cfg.steps // rec_every + 1
+        names = [*self.mechs_names(), "shocks", "bounds"]
+        rec: dict[str, list[FloatArray]] = {}
+        attr: dict[str, list[FloatArray]] = {m: [] for m in ATTRIBUTED}
+        survival = np.ones((len(self.runs), self.fps.f))
+
+        def record(st: State, met: dict[str, FloatArray], risk: FloatArray) -> None:
+            for f in FIELDS:
+                if f in DYADIC and not cfg.keep_dyadic:
+                    continue
+                rec.setdefault(f, []).append(np.array(getattr(st, f), copy=True))
+            for k, v in met.items():
+                if k not in FIELDS:
+                    rec.setdefault(k, []).append(v)
+            rec.setdefault("war_risk", []).append(risk)
+            rec.setdefault("milex_growth", []).append(milex_growth(st, self.world.milex))
+
+        ctx = self.context(0)
+        met = self.metrics(state, ctx)
+        risk = np.asarray(state.war, dtype=np.float64).copy()
+        record(state, met, risk)
+        year_start, year_ctx, year_met = state, ctx, met
+        acc: dict[str, dict[str, FloatArray]] = {}
+        for step in range(cfg.steps):
+            ctx = self.context(step)
+            t = step * cfg.dt
+            shock = self.applier.shocks(t, t + cfg.dt, state)
+            stepped = _add(state, shock)
+            draws = self.draws.at(step)
+            derived: dict[str, FloatArray] = {}
+            contributions: dict[str, Mapping[str, FloatArray]] = {"shocks": shock}
+            total: dict[str, FloatArray] = {}
+            for m in self.mechs:
+                eff = m.step(stepped, derived, ctx, draws)
+                derived.update(eff.derived)
+                if m.name not in self.enabled:
+                    continue
+                contributions[m.name] = eff.deltas
+                for f, d in eff.deltas.items():
+                    total[f] = total[f] + d if f in total else d
+            raw = _add(stepped, total)
+            new = _project(raw)
+            contributions["bounds"] = {f: getattr(new, f) - getattr(raw, f) for f in FIELDS}
+            if "war_hazard" in derived:
+                p_step = 1.0 - np.power(1.0 - np.clip(derived["war_hazard"], 0.0, 1.0), cfg.dt)
+                survival = survival * (1.0 - p_step)
+            if cfg.attribution:
+                for name, deltas in contributions.items():
+                    slot = acc.setdefault(name, {})
+                    for f, d in deltas.items():
+                        slot[f] = slot[f] + d if f in slot else np.array(d, dtype=np.float64)
+            state = new
+            if (step + 1) % rec_every == 0:
+                ctx_next = self.context(min(step + 1, cfg.steps - 1))
+                met = self.metrics(state, ctx_next)
+                risk = 1.0 - (1.0 - state.war) * survival
+                record(state, met, risk)
+                if cfg.attribution:
+                    self._attribute(attr, names, year_start, year_ctx, year_met, ctx_next, met, acc)
+                year_start, year_ctx, year_met, acc = state, ctx_next, met, {}
+            if progress is not None:
+                progress(len(self.runs), step)
+        out: dict[str, Any] = {k: np.stack(v, axis=1) for k, v in rec.items()}
+        if cfg.attribution:
+            out["__attr__"] = {k: np.stack(v, axis=1) for k, v in attr.items() if v}
+            out["__attr_names__"] = [*names, "levers", "interaction"]
+        del n_rec
+        return out
+
+    def mechs_names(self) -> list[str]:
+        return [m.name for m in self.mechs]
+
+    def _attribute(self, attr: dict[str, list[FloatArray]], names: list[str], s0: State,
+                   ctx0: Context, met0: dict[str, FloatArray], ctx1: Context,
+                   met1: dict[str, FloatArray], acc: dict[str, dict[str, FloatArray]]) -> None:
+        """Split each metric's change over the last year by mechanism.
+
+        Contribution of mechanism m: g(s0 + D_m; ctx0) - g(s0; ctx0), with D_m
+        its accumulated deltas; ``levers``: g(s0; ctx1) - g(s0; ctx0), the direct
+        effect of scenario inputs that changed; ``interaction``: the remainder,
+        so the parts sum exactly to g(s1; ctx1) - g(s0; ctx0).
+        """
+        parts: dict[str, dict[str, FloatArray]] = {}
+        for name in names:
+            deltas = acc.get(name)
+            if not deltas or all(not np.any(d) for d in deltas.values()):
+                continue
+            parts[name] = self.metrics(_add(s0, deltas), ctx0)
+        parts["levers"] = self.metrics(s0, ctx1) if ctx1 is not ctx0 else met0
+        all_names = [*names, "levers", "interaction"]
+        for k in ATTRIBUTED:
+            if k not in met0:
+                continue
+            base = met0[k]
+            total = met1[k] - base
+            contrib = [np.nan_to_num(parts[nm][k] - base) if nm in parts else np.zeros_like(base)
+                       for nm in all_names[:-1]]
+            residual = np.nan_to_num(total) - np.sum(contrib, axis=0)
+            attr[k].append(np.stack([*contrib, residual], axis=-1))
+
+
+def _mechanisms(plan: Plan) -> list[Mechanism]:
+    for name in plan.disabled:
+        if name not in REGISTRY:
+            from flashpoint.mechanisms import get
+
+            get(name)  # raises with suggestions
+    for name, variant in plan.variants.items():
+        mech = REGISTRY.get(name)
+        if mech is None:
+            from flashpoint.mechanisms import get
+
+            get(name)
+        elif variant not in mech.variants:
+            raise ParameterError(
+                f"mechanism {name!r} has variants {list(mech.variants)}. Got {variant!r} instead."
+            )
+    return list(REGISTRY.values())
+
+
+def design_parameters(plan: Plan, cfg: RunConfig) -> tuple[tuple[Parameter, ...], dict[str, FloatArray]]:
+    """Every run's parameter values for the whole ensemble (chunk-independent)."""
+    params = all_parameters()
+    declared = {p.name: p for p in params}
+    ranges: dict[str, tuple[float, float]] = {}
+    for ov in plan.overrides:
+        if ov.name not in declared:
+            from flashpoint.errors import suggest
+
+            close = suggest(ov.name, declared)
+            hint = f" Did you mean {', '.join(close)}?" if close else ""
+            raise ParameterError(f"override: unknown parameter {ov.name!r}.{hint}")
+        p = declared[ov.name]
+        p.check(ov.value.low, where="override")
+        p.check(ov.value.high, where="override")
+        ranges[ov.name] = (ov.value.low, ov.value.high)
+    unit = parameter_design(len(params), cfg.runs, cfg.seed)
+    return params, sample_parameters(params, unit, ranges, fixed=cfg.fixed_params)
+
+
+def auto_chunk(n_actors: int, runs: int) -> int:
+    """Runs per chunk keeping the dyadic working set near 400 MB."""
+    per_run = 8 * n_actors * n_actors * 24  # ~24 live (N, N) float64 arrays per run
+    return max(1, min(runs, int(4e8 // per_run)))
+
+
+def run_ensemble(world: WorldArrays, plan: Plan, cfg: RunConfig,
+                 progress: Progress | None = None) -> xr.Dataset:
+    """Run the ensemble and return the labelled result (see docs/architecture.md)."""
+    fps = flashpoint_arrays(world)
+    mechs = _mechanisms(plan)
+    variants = dict(plan.variants)
+    params, values = design_parameters(plan, cfg)
+    index = MetricIndex.build(world)
+    chunk = cfg.chunk_size or auto_chunk(world.n, cfg.runs)
+    pieces = []
+    lever_coords: dict[str, FloatArray] = {}
+    for start in range(0, cfg.runs, chunk):
+        runs = np.arange(start, min(cfg.runs, start + chunk), dtype=np.int64)
+        chunk_params = {k: v[runs] for k, v in values.items()}
+        job = _Chunk(world, fps, plan, cfg, chunk_params, runs, mechs, variants, index)
+        pieces.append(job.run(progress))
+        for label, mags in job.applier.magnitudes.items():
+            lever_coords[label] = mags
+    merged: dict[str, Any] = {}
+    for key in pieces[0]:
+        if key == "__attr_names__":
+            merged[key] = pieces[0][key]
+        elif key == "__attr__":
+            merged[key] = {k: np.concatenate([p[key][k] for p in pieces]) for k in pieces[0][key]}
+        else:
+            merged[key] = np.concatenate([p[key] for p in pieces])
+    return _dataset(world, fps, plan, cfg, params, values, lever_coords, merged, mechs)
+
+
+_DIMS = {
+    "milex": ("actor",), "gdp": ("actor",), "gdp_loss": ("actor",), "milex_growth": ("actor",),
+    "hedger_tilt": ("actor",), "alignment": ("actor", "counterpart"),
+    "tension": ("actor", "counterpart"), "intent": ("actor", "counterpart"),
+    "us_asia_share": (), "crisis": ("flashpoint",), "blockade": ("flashpoint",),
+    "war": ("flashpoint",), "credibility": ("flashpoint",), "crisis_hazard": ("flashpoint",),
+    "war_hazard": ("flashpoint",), "war_risk": ("flashpoint",), "arms_race_index": ("region",),
+}
+
+
+def _dataset(world: WorldArrays, fps: FlashpointArrays, plan: Plan, cfg: RunConfig,
+             params: tuple[Parameter, ...], values: dict[str, FloatArray],
+             levers: dict[str, FloatArray], data: dict[str, Any],
+             mechs: list[Mechanism]) -> xr.Dataset:
+    from flashpoint import __version__
+
+    n_rec = data["milex"].shape[1]
+    step_years = cfg.dt * cfg.steps_per_record
+    coords: dict[str, Any] = {
+        "run": np.arange(cfg.runs),
+        "time": np.round(np.arange(n_rec) * step_years, 6),
+        "actor": list(world.iso3),
+        "counterpart": list(world.iso3),
+        "flashpoint": list(fps.ids),
+        "region": ["euro_atlantic", "indo_pacific"],
+    }
+    for p in params:
+        coords[f"param__{p.name}"] = ("run", values[p.name], {"meaning": p.meaning, "unit": p.unit})
+    for k, (label, mags) in enumerate(sorted(levers.items())):
+        coords[f"lever__{k}"] = ("run", mags, {"lever": label})
+    variables: dict[str, Any] = {}
+    for key, arr in data.items():
+        if key.startswith("__"):
+            continue
+        dims = ("run", "time", *_DIMS.get(key, ()))
+        variables[key] = (dims, arr)
+    if "war_risk" in data:
+        cost = _world_war_cost(world, fps)
+        if cost is not None:
+            variables["gdp_loss_expected"] = (("run", "time"), data["war_risk"] @ cost)
+    if "__attr__" in data:
+        coords["mechanism"] = data["__attr_names__"]
+        for k, arr in data["__attr__"].items():
+            extra = _DIMS.get(k, ())
+            # arr: (run, year, *extra, mechanism); cumulative since t = 0 with a zero first row
+            cum = np.cumsum(arr, axis=1)
+            zero = np.zeros_like(cum[:, :1])
+            variables[f"attribution__{k}"] = (("run", "time", *extra, "mechanism"),
+                                              np.concatenate([zero, cum], axis=1))
+    ds = xr.Dataset(variables, coords=coords)
+    ds.attrs.update(
+        seed=cfg.seed,
+        code_version=__version__,
+        world_digest=world.digest(),
+        world_year=world.year,
+        scenario=plan.name,
+        design="latin_hypercube" if not cfg.fixed_params else "defaults",
+        dt=cfg.dt,
+        runs=cfg.runs,
+        years=cfg.years,
+        mechanisms=",".join(m.name for m in mechs if m.name not in plan.disabled),
+        variants=json.dumps(dict(plan.variants), sort_keys=True),
+        parameters=",".join(p.name for p in params),
+    )
+    return ds
+
+
+def _world_war_cost(world: WorldArrays, fps: FlashpointArrays) -> FloatArray | None:
+    """World GDP loss fraction of a war at each flashpoint, if the mechanism provides it."""
+    try:
+        from flashpoint.mechanisms.interdependence import war_cost_table
+    except ImportError:
+        return None
+    table = war_cost_table(world, fps)
+    war = np.asarray(table[0] if isinstance(table, tuple) else table)
+    weights = world.gdp / world.gdp.sum()
+    return np.asarray(war @ weights)
+
+
+def steps_for(years: float, dt: float) -> int:
+    """Number of steps for a horizon."""
+    return int(math.ceil(years / dt - 1e-9))
