@@ -1,1 +1,38 @@
-"""flashpoint.claims."""
+"""Claims of the articles and of the proponents they quote, as tested hypotheses.
+
+:func:`load_claims` reads the shipped catalogue (``catalogue.toml``) or a
+user's file; :func:`evaluate_claim` and :func:`evaluate_all` turn ensemble
+results into :class:`Verdict` objects on the scale documented in
+:mod:`flashpoint.claims.evaluate` and ``docs/claims.md``.
+"""
+
+from flashpoint.claims.evaluate import (
+    VERDICTS,
+    Verdict,
+    claim_statistic,
+    classify,
+    evaluate_all,
+    evaluate_claim,
+    margins,
+    wilson_interval,
+)
+from flashpoint.claims.load import load_claims, parse_claims
+from flashpoint.claims.model import METRICS, SCENARIOS, Claim, Selector, Source
+
+__all__ = [
+    "METRICS",
+    "SCENARIOS",
+    "VERDICTS",
+    "Claim",
+    "Selector",
+    "Source",
+    "Verdict",
+    "claim_statistic",
+    "classify",
+    "evaluate_all",
+    "evaluate_claim",
+    "load_claims",
+    "margins",
+    "parse_claims",
+    "wilson_interval",
+]
