@@ -70,6 +70,12 @@ class WorldArrays:
     trade_share: FloatArray
     ideal_point: FloatArray
     membership: dict[str, BoolArray] = field(default_factory=dict)
+    commitment_scope: FloatArray = field(default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        # Worlds built without a scope (e.g. tiny_world): every obligation covers its target.
+        if self.commitment_scope is None:
+            object.__setattr__(self, "commitment_scope", (self.defense > 0).astype(np.float64))
 
     @property
     def n(self) -> int:

@@ -1,0 +1,389 @@
+"""Build a :class:`World` from the shipped tables, or from a user's world file.
+
+:func:`load_world` reads only what the package ships (``world/data``):
+``actors.csv.gz`` (1995-2023), ``alliances.csv`` (ATOP 5.1 spells to 2018),
+``trade.csv.gz`` (COW trade shares to 2014), ``facts.toml`` (institutions,
+treaties after 2018, rivalries). Years after a dataset's last year use its
+last year, and every such value says so in its note. The 2024 world uses the
+latest figures (2023) and the institutions as of 31 December 2024.
+
+:func:`load_world_file` reads a TOML or JSON world file (format in
+``docs/world.md``): a base year and actor set, actor overrides and
+additions, relation additions and removals.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tomllib
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from flashpoint.errors import DataError, UnknownActorError
+from flashpoint.world.arrays import THEATRES
+from flashpoint.world.model import (
+    RELATION_KINDS,
+    VALUE_FIELDS,
+    Actor,
+    Institution,
+    Member,
+    Relation,
+    TradeTie,
+    World,
+)
+from flashpoint.world.provenance import SourcedValue, data_path, sourced
+
+__all__ = ["DEFAULT_ACTORS", "FIRST_YEAR", "LAST_YEAR", "load_world", "load_world_file"]
+
+FIRST_YEAR, LAST_YEAR = 1995, 2024
+DATA_LAST, ATOP_LAST, TRADE_LAST = 2023, 2018, 2014
+
+#: The default world: every state DESIGN.md section 2 names, plus Pakistan,
+#: Thailand and the UAE (France-India-UAE trilateral).
+DEFAULT_ACTORS: tuple[str, ...] = (
+    "USA", "CAN", "GBR", "FRA", "DEU", "ITA", "ESP", "LTU", "LVA", "EST", "HUN", "POL",
+    "NLD", "NOR", "FIN", "SWE", "TUR", "UKR",
+    "JPN", "KOR", "AUS", "NZL",
+    "CHN", "RUS", "PRK",
+    "IND", "IDN", "PHL", "MYS", "SGP", "VNM", "TWN",
+    "PAK", "THA", "ARE",
+)
+
+
+@cache
+def _actors_table() -> pd.DataFrame:
+    return pd.read_csv(data_path("actors.csv.gz"), keep_default_na=True)
+
+
+@cache
+def _alliances() -> pd.DataFrame:
+    return pd.read_csv(data_path("alliances.csv"))
+
+
+@cache
+def _trade() -> pd.DataFrame:
+    return pd.read_csv(data_path("trade.csv.gz"))
+
+
+def _date(s: str, where: str) -> date:
+    try:
+        return date.fromisoformat(s)
+    except (TypeError, ValueError):
+        raise DataError(where, f"expected an ISO date YYYY-MM-DD, found {s!r}") from None
+
+
+@cache
+def _facts() -> tuple[tuple[Institution, ...], tuple[dict[str, Any], ...]]:
+    path = data_path("facts.toml")
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    insts = []
+    for k, d in enumerate(raw["institution"]):
+        where = f"{path.name}: institution[{k}]"
+
+        def members(key: str, d: dict[str, Any] = d, where: str = where) -> tuple[Member, ...]:
+            return tuple(
+                Member(m["iso3"], _date(m["joined"], f"{where}.{key}"),
+                       _date(m["left"], f"{where}.{key}") if "left" in m else None,
+                       m.get("note", ""))
+                for m in d.get(key, []))
+
+        insts.append(Institution(
+            id=d["id"], name=d["name"], obligation=d["obligation"], scope=tuple(d["scope"]),
+            decision_rule=d["decision_rule"], citation=d["citation"],
+            members=members("members"), partners=members("partners"),
+            members_of=d.get("members_of", ""), obliged=tuple(d.get("obliged", ())),
+            excluded_pairs=tuple(tuple(p) for p in d.get("excluded_pairs", ())),  # type: ignore[misc]
+            scope_note=d.get("scope_note", ""), article=d.get("article", ""),
+        ))
+    return tuple(insts), tuple(raw["rivalry"])
+
+
+def institutions() -> tuple[Institution, ...]:
+    """Every institution and treaty in ``facts.toml``."""
+    return _facts()[0]
+
+
+def available_years() -> tuple[int, ...]:
+    """Years a world can be built for."""
+    return tuple(range(FIRST_YEAR, LAST_YEAR + 1))
+
+
+def _check_year(year: int, where: str = "year") -> int:
+    if not isinstance(year, int) or isinstance(year, bool) or not FIRST_YEAR <= year <= LAST_YEAR:
+        raise DataError(where, f"expected a year from {FIRST_YEAR} to {LAST_YEAR}, found {year!r}")
+    return year
+
+
+def _actor_rows(year: int) -> pd.DataFrame:
+    t = _actors_table()
+    return t[t.year == min(year, DATA_LAST)].set_index("iso3", drop=False)
+
+
+def _make_actor(row: pd.Series, carried: str) -> Actor:
+    r = _Row(row.to_dict())
+    vals: dict[str, SourcedValue] = {}
+    for f in VALUE_FIELDS:
+        if f in ("lat", "lon"):
+            v = sourced(getattr(r, f), r.coords_src, r.year, "")
+        else:
+            low = getattr(r, f"{f}_low", None)
+            high = getattr(r, f"{f}_high", None)
+            v = sourced(getattr(r, f), getattr(r, f"{f}_src"), getattr(r, f"{f}_year"),
+                        getattr(r, f"{f}_note"), low, high)
+        if carried:
+            v = replace(v, note=f"{v.note}; {carried}" if v.note else carried)
+        vals[f] = v
+    return Actor(iso3=r.iso3, ccode=int(r.ccode), name=r.name, theatre=r.theatre,
+                 capital=str(r.capital), **vals)
+
+
+class _Row:
+    """Attribute access to a table row (a Series' ``.name`` is its label, not a column)."""
+
+    def __init__(self, d: dict[str, Any]) -> None:
+        self.__dict__.update(d)
+
+
+def _select(year: int, actors: None | str | Sequence[str]) -> list[str]:
+    rows = _actor_rows(year)
+    have = list(rows.index)
+    if actors is None or actors == "default":
+        return [c for c in DEFAULT_ACTORS if c in rows.index]
+    if actors == "all":
+        return sorted(have)
+    if isinstance(actors, str):
+        actors = [actors]
+    out = []
+    for k, c in enumerate(actors):
+        cu = str(c).upper()
+        if cu not in rows.index:
+            raise UnknownActorError(str(c), have, where=f"actors[{k}] (year {year})")
+        if cu not in out:
+            out.append(cu)
+    return out
+
+
+def _relations(year: int, codes: list[str], theatre: dict[str, str],
+               insts: Sequence[Institution], rivalries: Sequence[dict[str, Any]]) -> list[Relation]:
+    have = set(codes)
+    out: list[Relation] = []
+    # ATOP obligations (last year 2018, carried forward with a note)
+    ay = min(year, ATOP_LAST)
+    al = _alliances()
+    al = al[(al["first"] <= ay) & (al["last"] >= ay) & al.a.isin(have) & al.b.isin(have)]
+    note = "" if year <= ATOP_LAST else f"ATOP 5.1 ends {ATOP_LAST}; obligation carried forward"
+    for col, kind in (("defense", "defense"), ("offense", "offense"), ("neutral", "neutrality"),
+                      ("nonagg", "nonaggression"), ("consul", "consultation")):
+        sel = al[al[col] == 1]
+        out.extend(Relation(a, b, kind, "atop", ay, note)
+                   for a, b in zip(sel.a, sel.b, strict=True))
+    # Institutions and treaties as of 31 December (facts.toml)
+    on = date(year, 12, 31)
+    for inst in insts:
+        ms = [m for m in inst.members_on(on) if m in have]
+        excl = {tuple(p) for p in inst.excluded_pairs} | {tuple(p[::-1]) for p in inst.excluded_pairs}
+        kind = inst.obligation
+        obliged = set(inst.obliged) if inst.obliged else set(ms)
+        for a in ms:
+            for b in ms:
+                if a == b or (a, b) in excl:
+                    continue
+                if kind == "defense":
+                    if a not in obliged or not inst.covers(theatre[b]):
+                        continue
+                out.append(Relation(a, b, kind, inst.id, year, ""))
+        if inst.members_of:
+            base = next((i for i in insts if i.id == inst.members_of), None)
+            bm = [m for m in base.members_on(on) if m in have] if base else []
+            for p in inst.partners_on(on):
+                if p not in have:
+                    continue
+                for m in bm:
+                    out.append(Relation(m, p, "partnership", inst.id, year, ""))
+                    out.append(Relation(p, m, "partnership", inst.id, year, ""))
+    for rv in rivalries:
+        if rv["since"] <= year and rv.get("until", 9999) >= year and rv["a"] in have and rv["b"] in have:
+            out.append(Relation(rv["a"], rv["b"], rv["kind"], "facts", year, rv["citation"]))
+            out.append(Relation(rv["b"], rv["a"], rv["kind"], "facts", year, rv["citation"]))
+    return out
+
+
+def _trade_ties(year: int, codes: list[str]) -> list[TradeTie]:
+    ty = min(year, TRADE_LAST)
+    t = _trade()
+    have = set(codes)
+    t = t[(t.year == ty) & t.a.isin(have) & t.b.isin(have)]
+    note = "" if year <= TRADE_LAST else f"COW Trade 4.0 ends {TRADE_LAST}; share carried forward"
+    return [TradeTie(a, b, float(s), "cow_trade", ty, note)
+            for a, b, s in zip(t.a, t.b, t.share, strict=True)]
+
+
+def load_world(year: int = 2024, actors: None | str | Sequence[str] = None,
+               path: str | Path | None = None) -> World:
+    """Build the sourced world of ``year``.
+
+    Parameters
+    ----------
+    year : int
+        1995-2024. The 2024 world uses the latest figures (2023) and the
+        institutions as of 31 December 2024.
+    actors : None, "all" or list of ISO3 codes
+        None: the default world (:data:`DEFAULT_ACTORS`); ``"all"``: every
+        state in the COW state system that year (about 190).
+    path : str or Path, optional
+        A user world file (TOML or JSON); see :func:`load_world_file`.
+
+    Raises
+    ------
+    DataError
+        The year is out of range or the world file is malformed.
+    UnknownActorError
+        An actor code is not in the data for that year (suggests close codes).
+    """
+    if path is not None:
+        return load_world_file(path)
+    _check_year(year)
+    codes = _select(year, actors)
+    rows = _actor_rows(year)
+    carried = (f"{year} world uses the latest figures ({DATA_LAST})" if year > DATA_LAST else "")
+    acts = tuple(_make_actor(rows.loc[c], carried) for c in codes)
+    insts, rivalries = _facts()
+    theatre = {a.iso3: a.theatre for a in acts}
+    rels = _relations(year, codes, theatre, insts, rivalries)
+    notes = (carried,) if carried else ()
+    return World(year=year, actors=acts, institutions=insts, relations=tuple(rels),
+                 trade=tuple(_trade_ties(year, codes)), notes=notes)
+
+
+# ---------------------------------------------------------------- user files
+_ACTOR_KEYS = {"iso3", "name", "theatre", "capital", "ccode", "source", "note", *VALUE_FIELDS}
+_NEW_REQUIRED = ("name", "theatre", "lat", "lon", "population", "gdp", "milex")
+_REL_KEYS = {"a", "b", "kind", "symmetric", "remove", "source", "note"}
+
+
+def _read(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        raise DataError(str(path), "file not found")
+    text = path.read_text(encoding="utf-8")
+    try:
+        if path.suffix.lower() == ".json":
+            data = json.loads(text)
+        elif path.suffix.lower() == ".toml":
+            data = tomllib.loads(text)
+        else:
+            raise DataError(str(path), f"expected a .toml or .json file, found {path.suffix!r}")
+    except json.JSONDecodeError as e:
+        raise DataError(f"{path}:{e.lineno}", f"invalid JSON: {e.msg}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise DataError(str(path), f"invalid TOML: {e}") from None
+    if not isinstance(data, dict):
+        raise DataError(str(path), "expected a table/object at the top level")
+    return data
+
+
+def load_world_file(path: str | Path) -> World:
+    """Load a user's world file (TOML or JSON; format in ``docs/world.md``).
+
+    Every error names the file, the entry (``actor[2].milex``) and the reason.
+    """
+    p = Path(path)
+    d = _read(p)
+    unknown = set(d) - {"base_year", "actors", "actor", "relation"}
+    if unknown:
+        raise DataError(f"{p}: {sorted(unknown)[0]}",
+                        "unknown key; expected base_year, actors, actor, relation")
+    year = _check_year(d.get("base_year", 2024), f"{p}: base_year")
+    sel = d.get("actors", "default")
+    if not (sel in ("default", "all") or (isinstance(sel, list) and all(isinstance(c, str) for c in sel))):
+        raise DataError(f"{p}: actors", f"expected 'default', 'all' or a list of ISO3 codes, found {sel!r}")
+    try:
+        base = load_world(year, None if sel == "default" else sel)
+    except UnknownActorError as e:
+        raise UnknownActorError(e.code, _actor_rows(year).index, where=f"{p}: {e.message.split(':')[0]}") from None
+    actors = {a.iso3: a for a in base.actors}
+    order = list(actors)
+    for k, entry in enumerate(d.get("actor", [])):
+        where = f"{p}: actor[{k}]"
+        if not isinstance(entry, dict):
+            raise DataError(where, "expected a table of fields")
+        bad = set(entry) - _ACTOR_KEYS
+        if bad:
+            raise DataError(f"{where}.{sorted(bad)[0]}", f"unknown field; expected one of {sorted(_ACTOR_KEYS)}")
+        code = entry.get("iso3")
+        if not isinstance(code, str) or len(code) != 3 or not code.isalpha():
+            raise DataError(f"{where}.iso3", f"expected a 3-letter ISO code, found {code!r}")
+        code = code.upper()
+        src = str(entry.get("source", "user"))
+        note = str(entry.get("note", f"user world file {p.name}"))
+        vals: dict[str, SourcedValue] = {}
+        for f in VALUE_FIELDS:
+            if f in entry:
+                v = entry[f]
+                if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+                    raise DataError(f"{where}.{f}", f"expected a finite number, found {v!r}")
+                if f not in ("lat", "lon", "ideal_point") and v < 0:
+                    raise DataError(f"{where}.{f}", f"expected a value >= 0, found {v!r}")
+                if f == "lat" and not -90 <= v <= 90 or f == "lon" and not -180 <= v <= 180:
+                    raise DataError(f"{where}.{f}", f"expected a coordinate in range, found {v!r}")
+                vals[f] = SourcedValue(float(v), src, year, note)
+        th = entry.get("theatre")
+        if th is not None and th not in THEATRES:
+            raise DataError(f"{where}.theatre", f"expected one of {list(THEATRES)}, found {th!r}")
+        if code in actors:
+            old = actors[code]
+            actors[code] = replace(old, **vals, **{k2: entry[k2] for k2 in ("name", "theatre", "capital")
+                                                  if k2 in entry})
+        else:
+            rows = _actor_rows(year)
+            if code in rows.index and not vals:
+                actors[code] = _make_actor(rows.loc[code], "")
+                order.append(code)
+                continue
+            missing = [f for f in _NEW_REQUIRED if f not in entry]
+            if missing and code not in rows.index:
+                raise DataError(f"{where}.{missing[0]}",
+                                f"new actor {code} needs fields {list(_NEW_REQUIRED)}; missing {missing}")
+            if code in rows.index:
+                base_actor = _make_actor(rows.loc[code], "")
+                actors[code] = replace(base_actor, **vals)
+            else:
+                zero = SourcedValue(0.0, src, year, f"{note}; not given, taken as 0")
+                full = {f: vals.get(f, zero) for f in VALUE_FIELDS}
+                actors[code] = Actor(iso3=code, ccode=int(entry.get("ccode", 0)), name=str(entry["name"]),
+                                     theatre=str(th), capital=str(entry.get("capital", "")), **full)
+            order.append(code)
+    theatre = {c: a.theatre for c, a in actors.items()}
+    insts, rivalries = _facts()
+    rels = _relations(year, order, theatre, insts, rivalries)
+    for k, entry in enumerate(d.get("relation", [])):
+        where = f"{p}: relation[{k}]"
+        if not isinstance(entry, dict):
+            raise DataError(where, "expected a table of fields")
+        bad = set(entry) - _REL_KEYS
+        if bad:
+            raise DataError(f"{where}.{sorted(bad)[0]}", f"unknown field; expected one of {sorted(_REL_KEYS)}")
+        for side in ("a", "b"):
+            c = entry.get(side)
+            if not isinstance(c, str) or c.upper() not in actors:
+                raise UnknownActorError(str(c), order, where=f"{where}.{side}")
+        kind = entry.get("kind")
+        if kind not in RELATION_KINDS:
+            raise DataError(f"{where}.kind", f"expected one of {list(RELATION_KINDS)}, found {kind!r}")
+        a, b = entry["a"].upper(), entry["b"].upper()
+        pairs = [(a, b), (b, a)] if entry.get("symmetric", True) else [(a, b)]
+        if entry.get("remove", False):
+            rels = [r for r in rels if not (r.kind == kind and (r.a, r.b) in pairs)]
+        else:
+            rels.extend(Relation(x, y, kind, str(entry.get("source", "user")), year,
+                                 str(entry.get("note", f"user world file {p.name}")))
+                        for x, y in pairs)
+    return World(year=year, actors=tuple(actors[c] for c in order), institutions=insts,
+                 relations=tuple(rels), trade=tuple(_trade_ties(year, order)),
+                 notes=(*base.notes, f"user world file {p}"))
