@@ -43,6 +43,9 @@ Assumptions
 -----------
 * Beliefs only fall here: rising suspicion comes from the security dilemma
   and threat mechanisms.
+* No state is certain of another's type: the update uses the belief clipped
+  to :math:`[p_{min}, 1 - p_{min}]` (:data:`BELIEF_FLOOR`), as Kydd's priors
+  are interior; a dogmatic belief of 1 would never move.
 * Signals are received as sent (no noise); the receiver discounts them
   through the efficacy :math:`e`.
 
@@ -70,7 +73,10 @@ from flashpoint.engine.state import State
 from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism
 from flashpoint.params import Parameter
 
-__all__ = ["MECHANISM", "PARAMETERS", "posterior", "step"]
+__all__ = ["BELIEF_FLOOR", "MECHANISM", "PARAMETERS", "posterior", "step"]
+
+#: Beliefs are updated as if within [BELIEF_FLOOR, 1 - BELIEF_FLOOR] (a convention).
+BELIEF_FLOOR = 0.02
 
 PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
@@ -105,14 +111,14 @@ def posterior(p: FloatArray, cost: FloatArray, efficacy: FloatArray) -> FloatArr
 
 def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: Draws) -> Effect:
     """Update perceived intent on the signals received and lower tension accordingly."""
-    p = np.clip(state.intent, 0.0, 1.0)
+    p = np.clip(state.intent, BELIEF_FLOOR, 1.0 - BELIEF_FLOOR)
     cost = np.clip(np.swapaxes(ctx.signal, 1, 2), 0.0, 1.0)  # cost[i, j]: from j to i
     n = p.shape[1]
     eye = np.eye(n, dtype=bool)[None]
     cost = np.where(eye, 0.0, cost)
     p_new = posterior(p, cost, ctx.p("reassurance.efficacy", 3))
     rate = np.minimum(1.0, ctx.p("reassurance.frequency", 3) * ctx.dt)
-    d_intent = rate * (p_new - p)
+    d_intent = np.maximum(rate * (p_new - p), -np.clip(state.intent, 0.0, None))
     drop = np.abs(d_intent + np.swapaxes(d_intent, 1, 2)) / 2.0
     d_tau = -np.minimum(np.clip(state.tension, 0.0, None),
                         ctx.p("reassurance.tension_weight", 3) * drop)

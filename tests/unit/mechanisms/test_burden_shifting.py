@@ -1,0 +1,141 @@
+"""Unit tests for the burden-shifting mechanism (one US force budget, two theatres)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from flashpoint.mechanisms import burden_shifting as bs
+from flashpoint.testing import make_context
+
+R = 4
+
+
+def _with_params(ctx, **values):
+    params = dict(ctx.params)
+    for name, v in values.items():
+        params[f"burden_shifting.{name}"] = np.full(R, v)
+    return dataclasses.replace(ctx, params=params)
+
+
+def _fp(ctx, fid: str) -> int:
+    return ctx.flashpoints.ids.index(fid)
+
+
+def test_shapes_and_finite() -> None:
+    state, ctx, draws = make_context(runs=R)
+    eff = bs.MECHANISM.step(state, {}, ctx, draws)
+    assert set(eff.deltas) == set(bs.MECHANISM.writes)
+    assert set(eff.derived) == set(bs.MECHANISM.provides)
+    assert eff.deltas["us_asia_share"].shape == (R,)
+    forces = eff.derived["forces"]
+    assert forces.shape == (R, ctx.world.n, 2)
+    assert np.all(np.isfinite(forces)) and np.all(forces >= 0)
+
+
+def test_baseline_is_a_fixed_point() -> None:
+    # Initial u = 0.55 = default baseline, no European change, no war: no movement.
+    state, ctx, draws = make_context(runs=R)
+    eff = bs.step(state, {}, ctx, draws)
+    np.testing.assert_allclose(eff.deltas["us_asia_share"], 0.0, atol=1e-15)
+
+
+def test_forces_conserve_spending_without_retrenchment() -> None:
+    state, ctx, draws = make_context(runs=R)
+    presence = np.zeros_like(ctx.presence)
+    presence[:, ctx.world.index("DEU"), 1] = 0.2
+    ctx = dataclasses.replace(ctx, presence=presence)
+    forces = bs.step(state, {}, ctx, draws).derived["forces"]
+    np.testing.assert_allclose(forces.sum(axis=2), state.milex)
+    deu = ctx.world.index("DEU")
+    np.testing.assert_allclose(forces[:, deu], [[0.8 * 65.0, 0.2 * 65.0]] * R)
+    us = ctx.world.index("USA")
+    np.testing.assert_allclose(forces[:, us, 1], 880.0 * 0.55)
+
+
+def test_retrenchment_removes_us_forces_from_europe() -> None:
+    state, ctx, draws = make_context(runs=R)
+    ctx = dataclasses.replace(ctx, us_europe_retrenchment=np.full(R, 0.5))
+    forces = bs.step(state, {}, ctx, draws).derived["forces"]
+    us = ctx.world.index("USA")
+    np.testing.assert_allclose(forces[:, us, 0], 880.0 * 0.45 * 0.5)
+    np.testing.assert_allclose(forces[:, us, 1], 880.0 * 0.55)
+
+
+def test_war_in_asia_raises_target_and_share() -> None:
+    state, ctx, draws = make_context(runs=R)
+    war = state.war.copy()
+    war[:, _fp(ctx, "taiwan_strait")] = 1.0
+    hot = state._replace(war=war)
+    u_star = bs.target_share(hot, ctx)
+    np.testing.assert_allclose(u_star, 0.55 + 0.25)
+    assert np.all(bs.step(hot, {}, ctx, draws).deltas["us_asia_share"] > 0)
+
+
+def test_blockade_in_asia_also_pulls_and_baltic_war_pushes_back() -> None:
+    state, ctx, draws = make_context(runs=R)
+    blk = state.blockade.copy()
+    blk[:, _fp(ctx, "taiwan_strait")] = 1.0
+    assert np.all(bs.target_share(state._replace(blockade=blk), ctx) > 0.55)
+    war = state.war.copy()
+    war[:, _fp(ctx, "baltic")] = 1.0
+    assert np.all(bs.target_share(state._replace(war=war), ctx) < 0.55)
+
+
+def test_european_spending_lets_the_us_pivot() -> None:
+    state, ctx, draws = make_context(runs=R)
+    milex = state.milex.copy()
+    eu = bs.europe_mask(ctx.world).astype(bool)
+    assert eu.sum() == 2  # DEU and LTU in the tiny world; USA excluded
+    milex[:, eu] *= 2.0
+    u_star = bs.target_share(state._replace(milex=milex), ctx)
+    np.testing.assert_allclose(u_star, 0.55 + 0.15 * 1.0)
+
+
+def test_target_is_clipped() -> None:
+    state, ctx, draws = make_context(runs=R)
+    ctx = _with_params(ctx, war_pull=0.4, baseline=0.65, europe_offset=0.4)
+    milex = state.milex.copy()
+    milex[:, bs.europe_mask(ctx.world).astype(bool)] *= 3.0
+    war = np.ones_like(state.war)
+    war[:, _fp(ctx, "baltic")] = 0.0
+    u_star = bs.target_share(state._replace(milex=milex, war=war), ctx)
+    np.testing.assert_allclose(u_star, bs.U_MAX)
+
+
+def test_rate_scales_adjustment_and_stays_bounded() -> None:
+    state, ctx, draws = make_context(runs=R)
+    state = state._replace(us_asia_share=np.full(R, 0.3))
+    slow = bs.step(state, {}, _with_params(ctx, rate=0.1), draws).deltas["us_asia_share"]
+    fast = bs.step(state, {}, _with_params(ctx, rate=2.0), draws).deltas["us_asia_share"]
+    assert np.all(fast > slow) and np.all(slow > 0)
+    assert np.all(state.us_asia_share + fast <= 0.55 + 1e-12)
+
+
+def test_inputs_not_mutated_and_deterministic() -> None:
+    state, ctx, draws = make_context(runs=R)
+    before = state.copy()
+    a = bs.step(state, {}, ctx, draws)
+    b = bs.step(state, {}, ctx, draws)
+    for x, y in zip(state, before, strict=True):
+        np.testing.assert_array_equal(x, y)
+    np.testing.assert_array_equal(a.derived["forces"], b.derived["forces"])
+
+
+def test_parameters_declared() -> None:
+    names = {p.name for p in bs.PARAMETERS}
+    assert names == {
+        "burden_shifting.rate", "burden_shifting.europe_offset",
+        "burden_shifting.war_pull", "burden_shifting.baseline",
+    }
+    for p in bs.PARAMETERS:
+        assert p.low < p.high and p.source
+
+
+@pytest.mark.parametrize("share", [0.0, 1.0])
+def test_extreme_shares_give_nonnegative_forces(share: float) -> None:
+    state, ctx, draws = make_context(runs=R)
+    forces = bs.theatre_forces(state.milex, np.full(R, share), ctx)
+    assert np.all(forces >= 0)

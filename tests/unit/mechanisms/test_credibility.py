@@ -1,0 +1,147 @@
+"""Unit tests for commitment credibility and the local balance at each flashpoint."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from flashpoint.mechanisms import burden_shifting as bs
+from flashpoint.mechanisms import credibility as cr
+from flashpoint.testing import make_context
+
+R = 3
+
+
+def _fp(ctx, fid: str) -> int:
+    return ctx.flashpoints.ids.index(fid)
+
+
+def _run(state, ctx, draws):
+    forces = bs.step(state, {}, ctx, draws).derived["forces"]
+    eff = cr.step(state, {"forces": forces}, ctx, draws)
+    return eff.derived["credibility"], eff.derived["local_balance"]
+
+
+def _commit(ctx, src: str, dst: str, value: float):
+    c = ctx.commitment.copy()
+    c[:, ctx.world.index(src), ctx.world.index(dst)] = value
+    return dataclasses.replace(ctx, commitment=c)
+
+
+def _presence(ctx, actor: str, theatre: int, level: float):
+    p = ctx.presence.copy()
+    p[:, ctx.world.index(actor), theatre] = level
+    return dataclasses.replace(ctx, presence=p)
+
+
+def test_shapes_bounds_and_no_state_writes() -> None:
+    state, ctx, draws = make_context(runs=R)
+    eff = cr.step(state, {}, ctx, draws)
+    assert eff.deltas == {}
+    cred, bal = eff.derived["credibility"], eff.derived["local_balance"]
+    assert cred.shape == bal.shape == (R, ctx.flashpoints.f)
+    assert np.all((cred >= 0) & (cred <= 1))
+    assert np.all(bal > 0) and np.all(np.isfinite(bal))
+
+
+def test_fallback_without_forces_matches_burden_shifting() -> None:
+    state, ctx, draws = make_context(runs=R)
+    cred, bal = _run(state, ctx, draws)
+    eff = cr.step(state, {}, ctx, draws)
+    np.testing.assert_allclose(eff.derived["credibility"], cred)
+    np.testing.assert_allclose(eff.derived["local_balance"], bal)
+
+
+def test_known_value_east_china_sea() -> None:
+    # JPN is the target; USA has a treaty commitment (1), DEU a partnership (0.1)
+    # but no forces in the Indo-Pacific. US IP forces 880*0.55 = 484 > CHN 290, so the
+    # capacity term saturates: cred = will_us = 0.55 (USA is NATO but JPN is not).
+    state, ctx, draws = make_context(runs=R)
+    cred, bal = _run(state, ctx, draws)
+    f = _fp(ctx, "east_china_sea")
+    np.testing.assert_allclose(cred[:, f], 0.55)
+    np.testing.assert_allclose(bal[:, f], (50.0 + 484.0) / 290.0)
+
+
+def test_partner_commitment_weaker_than_treaty() -> None:
+    state, ctx, draws = make_context(runs=R)
+    f = _fp(ctx, "taiwan_strait")
+    partner, _ = _run(state, ctx, draws)  # USA-TWN is a partnership only
+    treaty, _ = _run(state, _commit(ctx, "USA", "TWN", 1.0), draws)
+    assert np.all(partner[:, f] < treaty[:, f])
+    np.testing.assert_allclose(partner[:, f], 0.1 * 0.55)
+
+
+def test_presence_without_commitment_adds_no_credibility() -> None:
+    state, ctx, draws = make_context(runs=R)
+    f = _fp(ctx, "taiwan_strait")
+    base_c, base_b = _run(state, ctx, draws)
+    shown_c, shown_b = _run(state, _presence(ctx, "DEU", 1, 0.5), draws)
+    np.testing.assert_allclose(shown_c[:, f], base_c[:, f])
+    np.testing.assert_allclose(shown_b[:, f], base_b[:, f])
+
+
+def test_presence_with_commitment_adds_credibility_with_poor_fit() -> None:
+    state, ctx, draws = make_context(runs=R)
+    f = _fp(ctx, "taiwan_strait")
+    committed = _commit(ctx, "DEU", "TWN", 1.0)
+    no_ships, _ = _run(state, committed, draws)
+    ships, bal = _run(state, _presence(committed, "DEU", 1, 0.5), draws)
+    assert np.all(ships[:, f] > no_ships[:, f])
+    # German forces in the Indo-Pacific count at the theatre fit (0.4 by default).
+    _, base_bal = _run(state, _presence(ctx, "DEU", 1, 0.5), draws)
+    np.testing.assert_allclose(bal[:, f] - base_bal[:, f], 0.4 * 32.5 / 290.0)
+
+
+def test_retrenchment_lowers_baltic_credibility_and_balance() -> None:
+    state, ctx, draws = make_context(runs=R)
+    f = _fp(ctx, "baltic")
+    base_c, base_b = _run(state, ctx, draws)
+    out = dataclasses.replace(ctx, us_europe_retrenchment=np.full(R, 0.9))
+    ret_c, ret_b = _run(state, out, draws)
+    assert np.all(ret_c[:, f] < base_c[:, f])
+    assert np.all(ret_b[:, f] < base_b[:, f])
+
+
+def test_consensus_binds_nato_to_least_willing_member() -> None:
+    state, ctx, draws = make_context(runs=R)
+    f = _fp(ctx, "baltic")
+    cons, _ = _run(state, ctx, draws)
+    indep, _ = _run(state, dataclasses.replace(ctx, variants={"credibility": "independent"}),
+                    draws)
+    assert np.all(cons[:, f] < indep[:, f])
+    # Outside NATO (Korea) the rule does not apply.
+    k = _fp(ctx, "korean_peninsula")
+    np.testing.assert_allclose(cons[:, k], indep[:, k])
+
+
+def test_more_will_more_credibility() -> None:
+    state, ctx, draws = make_context(runs=R)
+    params = dict(ctx.params)
+    params["credibility.will_us"] = np.full(R, 0.7)
+    hi, _ = _run(state, dataclasses.replace(ctx, params=params), draws)
+    lo, _ = _run(state, ctx, draws)
+    f = _fp(ctx, "east_china_sea")
+    assert np.all(hi[:, f] > lo[:, f])
+
+
+def test_target_index_pads_with_first_target() -> None:
+    _, ctx, _ = make_context(runs=1)
+    idx = cr.target_index(ctx.flashpoints)
+    assert idx.shape[0] == ctx.flashpoints.f
+    for f in range(ctx.flashpoints.f):
+        assert set(idx[f]) == set(np.flatnonzero(ctx.flashpoints.targets[f]))
+
+
+def test_inputs_not_mutated_and_deterministic() -> None:
+    state, ctx, draws = make_context(runs=R)
+    commitment = ctx.commitment.copy()
+    before = state.copy()
+    a = _run(state, ctx, draws)
+    b = _run(state, ctx, draws)
+    np.testing.assert_array_equal(ctx.commitment, commitment)
+    for x, y in zip(state, before, strict=True):
+        np.testing.assert_array_equal(x, y)
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])

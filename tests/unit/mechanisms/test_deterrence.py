@@ -1,0 +1,172 @@
+"""Unit tests for deterrence: crisis onset, decay and escalation at the flashpoints."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from flashpoint.mechanisms import deterrence as de
+from flashpoint.mechanisms._protocol import Draws
+from flashpoint.testing import make_context
+
+R = 3
+
+
+def _fp(ctx, fid: str) -> int:
+    return ctx.flashpoints.ids.index(fid)
+
+
+def _derived(ctx, cred: float, bal: float = 1.0) -> dict[str, np.ndarray]:
+    f = ctx.flashpoints.f
+    return {"credibility": np.full((R, f), cred), "local_balance": np.full((R, f), bal)}
+
+
+def _draws(draws: Draws, onset: float, escalation: float) -> Draws:
+    return draws._replace(onset=np.full_like(draws.onset, onset),
+                          escalation=np.full_like(draws.escalation, escalation))
+
+
+def test_shapes_and_probabilities() -> None:
+    state, ctx, draws = make_context(runs=R)
+    eff = de.step(state, {}, ctx, draws)
+    f = ctx.flashpoints.f
+    for key in ("crisis", "war"):
+        assert eff.deltas[key].shape == (R, f)
+    for key in ("crisis_hazard", "war_hazard"):
+        h = eff.derived[key]
+        assert h.shape == (R, f) and np.all((h >= 0) & (h <= 1))
+    assert np.all(eff.derived["war_hazard"] <= eff.derived["crisis_hazard"])
+
+
+def test_more_credibility_lower_hazards() -> None:
+    state, ctx, draws = make_context(runs=R)
+    lo = de.step(state, _derived(ctx, 0.1), ctx, draws).derived
+    hi = de.step(state, _derived(ctx, 0.9), ctx, draws).derived
+    assert np.all(hi["crisis_hazard"] < lo["crisis_hazard"])
+    assert np.all(hi["war_hazard"] < lo["war_hazard"])
+
+
+def test_better_balance_lower_hazard() -> None:
+    state, ctx, draws = make_context(runs=R)
+    lo = de.step(state, _derived(ctx, 0.5, 0.5), ctx, draws).derived["crisis_hazard"]
+    hi = de.step(state, _derived(ctx, 0.5, 3.0), ctx, draws).derived["crisis_hazard"]
+    assert np.all(hi < lo)
+
+
+def test_known_onset_hazard() -> None:
+    # tau = tension(challenger, target); cred = 0, balance = 1, no provocation.
+    state, ctx, draws = make_context(runs=R)
+    f = _fp(ctx, "taiwan_strait")
+    tau = state.tension[0, ctx.world.index("CHN"), ctx.world.index("TWN")]
+    h = de.step(state, _derived(ctx, 0.0), ctx, draws).derived["crisis_hazard"][:, f]
+    np.testing.assert_allclose(h, 1 - np.exp(-0.01 * np.exp(1.5 * tau)))
+
+
+def test_spiral_variant_reverses_credibility_and_amplifies_provocation() -> None:
+    state, ctx, draws = make_context(runs=R)
+    spiral = dataclasses.replace(ctx, variants={"deterrence": "spiral"})
+    lo = de.step(state, _derived(ctx, 0.1), spiral, draws).derived["crisis_hazard"]
+    hi = de.step(state, _derived(ctx, 0.9), spiral, draws).derived["crisis_hazard"]
+    assert np.all(hi > lo)
+    prov = dataclasses.replace(ctx, provocation=np.full_like(ctx.provocation, 1.0))
+    prov_sp = dataclasses.replace(prov, variants={"deterrence": "spiral"})
+    base = de.step(state, _derived(ctx, 0.0), ctx, draws).derived["crisis_hazard"]
+    det = de.step(state, _derived(ctx, 0.0), prov, draws).derived["crisis_hazard"]
+    sp = de.step(state, _derived(ctx, 0.0), prov_sp, draws).derived["crisis_hazard"]
+    assert np.all(det > base) and np.all(sp > det)
+    # Under spiral, credibility also raises challenger-target tension.
+    t_det = de.step(state, _derived(ctx, 0.9), ctx, _draws(draws, 1.0, 1.0)).deltas["tension"]
+    t_sp = de.step(state, _derived(ctx, 0.9), spiral, _draws(draws, 1.0, 1.0)).deltas["tension"]
+    np.testing.assert_array_equal(t_det, 0.0)
+    i, j = ctx.world.index("CHN"), ctx.world.index("TWN")
+    assert np.all(t_sp[:, i, j] > 0)
+
+
+def test_onset_follows_draws() -> None:
+    state, ctx, draws = make_context(runs=R)
+    start = de.step(state, {}, ctx, _draws(draws, 0.0, 1.0)).deltas["crisis"]
+    np.testing.assert_allclose(start, 0.6)
+    none = de.step(state, {}, ctx, _draws(draws, 1.0, 1.0)).deltas
+    np.testing.assert_array_equal(none["crisis"], 0.0)
+    np.testing.assert_array_equal(none["war"], 0.0)
+
+
+def test_crisis_decays_then_ends() -> None:
+    state, ctx, draws = make_context(runs=R)
+    quiet = _draws(draws, 1.0, 1.0)
+    s = state._replace(crisis=np.full_like(state.crisis, 0.5))
+    d = de.step(s, {}, ctx, quiet).deltas["crisis"]
+    np.testing.assert_allclose(d, -0.5 * 1.5 * ctx.dt)
+    s = state._replace(crisis=np.full_like(state.crisis, 0.06))
+    d = de.step(s, {}, ctx, quiet).deltas["crisis"]
+    np.testing.assert_allclose(s.crisis + d, 0.0)
+
+
+def test_escalation_to_war_is_absorbing() -> None:
+    state, ctx, draws = make_context(runs=R)
+    s = state._replace(crisis=np.full_like(state.crisis, 1.0))
+    eff = de.step(s, {}, ctx, _draws(draws, 1.0, 0.0))
+    np.testing.assert_array_equal(eff.deltas["war"], 1.0)
+    np.testing.assert_array_equal(s.crisis + eff.deltas["crisis"], 1.0)
+    at_war = s._replace(war=np.ones_like(s.war), crisis=np.full_like(s.crisis, 0.7))
+    eff = de.step(at_war, {}, ctx, _draws(draws, 0.0, 0.0))
+    np.testing.assert_array_equal(eff.deltas["war"], 0.0)
+    np.testing.assert_array_equal(at_war.crisis + eff.deltas["crisis"], 1.0)
+    np.testing.assert_array_equal(eff.derived["war_hazard"], 1.0)
+
+
+def test_no_escalation_without_crisis_or_blockade() -> None:
+    state, ctx, draws = make_context(runs=R)
+    eff = de.step(state, {}, ctx, _draws(draws, 1.0, 0.0))
+    np.testing.assert_array_equal(eff.deltas["war"], 0.0)
+
+
+def test_blockade_escalates_like_a_full_crisis() -> None:
+    state, ctx, draws = make_context(runs=R)
+    f = _fp(ctx, "taiwan_strait")
+    blk = state.blockade.copy()
+    blk[:, f] = 1.0
+    s_blk = state._replace(blockade=blk)
+    crisis = state.crisis.copy()
+    crisis[:, f] = 1.0
+    s_cri = state._replace(crisis=crisis)
+    h_blk = de.step(s_blk, {}, ctx, draws).derived["war_hazard"][:, f]
+    h_cri = de.step(s_cri, {}, ctx, draws).derived["war_hazard"][:, f]
+    np.testing.assert_allclose(h_blk, h_cri)
+    eff = de.step(s_blk, {}, ctx, _draws(draws, 0.0, 0.0))
+    assert np.all(eff.deltas["war"][:, f] == 1.0)
+    # No new crisis onset is drawn while the blockade holds (it is the crisis).
+    assert np.all(eff.deltas["crisis"][:, f] == 1.0)
+
+
+def test_crisis_raises_only_challenger_target_tension() -> None:
+    state, ctx, draws = make_context(runs=R)
+    f = _fp(ctx, "korean_peninsula")
+    crisis = state.crisis.copy()
+    crisis[:, f] = 1.0
+    d = de.step(state._replace(crisis=crisis), {}, ctx, _draws(draws, 1.0, 1.0)).deltas["tension"]
+    i, j = ctx.world.index("PRK"), ctx.world.index("KOR")
+    assert np.all(d[:, i, j] > 0)
+    np.testing.assert_allclose(d, np.swapaxes(d, 1, 2))
+    mask = np.zeros_like(d, dtype=bool)
+    mask[:, [i, j], [j, i]] = True
+    np.testing.assert_array_equal(d[~mask], 0.0)
+
+
+@pytest.mark.parametrize("variant", ["deterrence", "spiral"])
+def test_deterministic_and_inputs_not_mutated(variant: str) -> None:
+    state, ctx, draws = make_context(runs=R)
+    ctx = dataclasses.replace(ctx, variants={"deterrence": variant})
+    before = state.copy()
+    onset = draws.onset.copy()
+    a = de.step(state, {}, ctx, draws)
+    b = de.step(state, {}, ctx, draws)
+    np.testing.assert_array_equal(draws.onset, onset)
+    for x, y in zip(state, before, strict=True):
+        np.testing.assert_array_equal(x, y)
+    for k in a.deltas:
+        np.testing.assert_array_equal(a.deltas[k], b.deltas[k])
+    for k in a.derived:
+        np.testing.assert_array_equal(a.derived[k], b.derived[k])
