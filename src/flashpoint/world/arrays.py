@@ -70,7 +70,7 @@ class WorldArrays:
     trade_share: FloatArray
     ideal_point: FloatArray
     membership: dict[str, BoolArray] = field(default_factory=dict)
-    commitment_scope: FloatArray = field(default=None)  # type: ignore[assignment]
+    commitment_scope: FloatArray = field(default=None)  # type: ignore[assignment,arg-type]
 
     def __post_init__(self) -> None:
         # Worlds built without a scope (e.g. tiny_world): every obligation covers its target.
@@ -93,7 +93,7 @@ class WorldArrays:
         """Whether the world holds the actor ``code``."""
         return code.upper() in self.iso3
 
-    def mask(self, codes: "list[str] | tuple[str, ...]") -> BoolArray:
+    def mask(self, codes: list[str] | tuple[str, ...]) -> BoolArray:
         """Boolean ``(N,)`` mask of the given codes that are in the world."""
         m = np.zeros(self.n, dtype=bool)
         for c in codes:

@@ -126,8 +126,8 @@ def _actor_rows(year: int) -> pd.DataFrame:
     return t[t.year == min(year, DATA_LAST)].set_index("iso3", drop=False)
 
 
-def _make_actor(row: pd.Series, carried: str) -> Actor:
-    r = _Row(row.to_dict())
+def _make_actor(row: Any, carried: str) -> Actor:
+    r: Any = _Row(row.to_dict())
     vals: dict[str, SourcedValue] = {}
     for f in VALUE_FIELDS:
         if f in ("lat", "lon"):
@@ -151,7 +151,7 @@ class _Row:
         self.__dict__.update(d)
 
 
-def _select(year: int, actors: None | str | Sequence[str]) -> list[str]:
+def _select(year: int, actors: str | Sequence[str] | None) -> list[str]:
     rows = _actor_rows(year)
     have = list(rows.index)
     if actors is None or actors == "default":
@@ -225,7 +225,7 @@ def _trade_ties(year: int, codes: list[str]) -> list[TradeTie]:
             for a, b, s in zip(t.a, t.b, t.share, strict=True)]
 
 
-def load_world(year: int = 2024, actors: None | str | Sequence[str] = None,
+def load_world(year: int = 2024, actors: str | Sequence[str] | None = None,
                path: str | Path | None = None) -> World:
     """Build the sourced world of ``year``.
 
@@ -253,7 +253,7 @@ def load_world(year: int = 2024, actors: None | str | Sequence[str] = None,
     codes = _select(year, actors)
     rows = _actor_rows(year)
     carried = (f"{year} world uses the latest figures ({DATA_LAST})" if year > DATA_LAST else "")
-    acts = tuple(_make_actor(rows.loc[c], carried) for c in codes)
+    acts = tuple(_make_actor(rows.loc[c], "") for c in codes)  # obs. year shows 2023
     insts, rivalries = _facts()
     theatre = {a.iso3: a.theatre for a in acts}
     rels = _relations(year, codes, theatre, insts, rivalries)
@@ -322,7 +322,7 @@ def load_world_file(path: str | Path) -> World:
         code = code.upper()
         src = str(entry.get("source", "user"))
         note = str(entry.get("note", f"user world file {p.name}"))
-        vals: dict[str, SourcedValue] = {}
+        vals: dict[str, Any] = {}
         for f in VALUE_FIELDS:
             if f in entry:
                 v = entry[f]
@@ -330,7 +330,7 @@ def load_world_file(path: str | Path) -> World:
                     raise DataError(f"{where}.{f}", f"expected a finite number, found {v!r}")
                 if f not in ("lat", "lon", "ideal_point") and v < 0:
                     raise DataError(f"{where}.{f}", f"expected a value >= 0, found {v!r}")
-                if f == "lat" and not -90 <= v <= 90 or f == "lon" and not -180 <= v <= 180:
+                if (f == "lat" and not -90 <= v <= 90) or (f == "lon" and not -180 <= v <= 180):
                     raise DataError(f"{where}.{f}", f"expected a coordinate in range, found {v!r}")
                 vals[f] = SourcedValue(float(v), src, year, note)
         th = entry.get("theatre")

@@ -91,8 +91,7 @@ def data_path(name: str) -> Path:
 def sources() -> dict[str, Source]:
     """Every dataset behind the shipped tables, by id (from ``sources.csv``)."""
     df = pd.read_csv(data_path("sources.csv"), dtype=str, keep_default_na=False)
-    return {r.id: Source(r.id, r.name, r.version, r.origin, r.licence, r.citation)
-            for r in df.itertuples(index=False)}
+    return {str(r["id"]): Source(**{str(k): str(v) for k, v in r.items()}) for r in df.to_dict("records")}
 
 
 def sourced(value: object, source: object, year: object, note: object,

@@ -1,0 +1,46 @@
+"""The root ``flashpoint`` command: registers one Typer sub-app per command group.
+
+Errors from flashpoint (:class:`~flashpoint.errors.FlashpointError`) are
+printed as one line, ``error: <message>``, with exit code 2 and no traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from flashpoint.cli import data as data_cli
+from flashpoint.cli import world as world_cli
+from flashpoint.errors import FlashpointError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="flashpoint",
+    help="Explicit, sourced, uncertain models of the Euro-Atlantic / Indo-Pacific security system.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(world_cli.app, name="world", help="Show, build and validate worlds.")
+app.add_typer(data_cli.app, name="data", help="Datasets behind the world.")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``flashpoint`` script."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except FlashpointError as e:
+        typer.echo(f"error: {e}", err=True)
+        sys.exit(2)
+    except SystemExit:
+        raise
+    except Exception as e:  # click usage errors in non-standalone mode
+        import click
+
+        if isinstance(e, click.exceptions.ClickException):
+            e.show()
+            sys.exit(e.exit_code)
+        if isinstance(e, click.exceptions.Abort):
+            sys.exit(1)
+        raise
