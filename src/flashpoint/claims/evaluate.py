@@ -203,7 +203,10 @@ def wilson_interval(
     z2n = z * z / n
     centre = (p + z2n / 2.0) / (1.0 + z2n)
     half = z / (1.0 + z2n) * math.sqrt(p * (1.0 - p) / n + z2n / (4.0 * n))
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # the exact bounds at k = 0 and k = n are 0 and 1; avoid rounding residue there
+    low = 0.0 if holding == 0 else max(0.0, centre - half)
+    high = 1.0 if holding == n else min(1.0, centre + half)
+    return low, high
 
 
 def classify(share: float, ci_low: float, ci_high: float) -> VerdictLabel:
@@ -408,7 +411,7 @@ def _holds(m: xr.DataArray, claim: Claim) -> xr.DataArray:
 def _standardized(m: np.ndarray) -> float:
     mean = float(m.mean())
     sd = float(m.std(ddof=1)) if m.size > 1 else 0.0
-    if sd > 0.0:
+    if sd > 1e-12 * max(abs(mean), 1e-300):  # below: constant margins up to rounding
         return mean / sd
     if mean == 0.0:
         return 0.0
