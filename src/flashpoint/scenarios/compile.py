@@ -27,7 +27,6 @@ Rules for actors missing from the world
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -50,10 +49,10 @@ from flashpoint.scenarios.levers import LEVERS, Primitive
 from flashpoint.scenarios.load import (
     _field_name,
     _line_for,
-    catalogue_path,
     check_warnings,
     line_index,
     parse_scenario,
+    read_source,
 )
 from flashpoint.scenarios.schema import (
     INSTITUTIONS,
@@ -319,13 +318,7 @@ def check_file(path_or_name: str | Path, world_arrays: WorldArrays | None = None
     Returns the validated scenario; raises :class:`ScenarioError` on the first
     problem, structural or against the world.
     """
-    p = Path(path_or_name)
-    if not p.exists() and isinstance(path_or_name, str) and re.fullmatch(r"[a-z][a-z0-9_]*", path_or_name):
-        p = catalogue_path(path_or_name)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise ScenarioError(str(path_or_name), "<file>", f"cannot read the file: {err}.") from None
+    p, text = read_source(path_or_name)
     scenario = parse_scenario(text, str(p))
     check_warnings(scenario, str(p), text)
     if world_arrays is not None:

@@ -48,6 +48,7 @@ __all__ = [
     "dump_toml",
     "load_scenario",
     "parse_scenario",
+    "read_source",
     "scenario_json_schema",
 ]
 
@@ -290,7 +291,10 @@ def parse_scenario(text: str, path: str = "<string>") -> Scenario:
     try:
         scenario = Scenario.model_validate(_as_tuples(data))
     except ValidationError as err:
-        first = err.errors(include_url=False)[0]
+        errors = err.errors(include_url=False)
+        # An unknown key is most often a misspelt field that is then also
+        # reported missing: name the unknown key first.
+        first = min(errors, key=lambda e: (e["type"] != "extra_forbidden", e["type"] == "missing"))
         loc = _clean_loc(first["loc"])
         fields = _expected_fields(data, loc[:-1]) if first["type"] == "extra_forbidden" else []
         line = _line_for(line_index(text), loc)
@@ -358,6 +362,21 @@ def catalogue_path(name: str) -> Path:
     return Path(str(resources.files("flashpoint.scenarios").joinpath(_CATALOGUE, f"{name}.toml")))
 
 
+def read_source(path_or_name: str | Path) -> tuple[Path, str]:
+    """Resolve a path or catalogue name and read its text (errors as ScenarioError)."""
+    p = Path(path_or_name)
+    if not p.exists():
+        if isinstance(path_or_name, str) and re.fullmatch(r"[a-z][a-z0-9_]*", path_or_name):
+            p = catalogue_path(path_or_name)
+        else:
+            raise ScenarioError(str(path_or_name), "<file>", "file not found.")
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ScenarioError(str(p), "<file>", f"cannot read the file: {err}.") from err
+    return p, text
+
+
 def load_scenario(path_or_name: str | Path) -> Scenario:
     """Load and validate a scenario file, or a catalogue scenario by name.
 
@@ -378,16 +397,7 @@ def load_scenario(path_or_name: str | Path) -> Scenario:
         For a lever effect outside its sourced range, or an override whose
         mechanism is not registered.
     """
-    p = Path(path_or_name)
-    if not p.exists():
-        if isinstance(path_or_name, str) and re.fullmatch(r"[a-z][a-z0-9_]*", path_or_name):
-            p = catalogue_path(path_or_name)
-        else:
-            raise ScenarioError(str(path_or_name), "<file>", "file not found.")
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise ScenarioError(str(p), "<file>", f"cannot read the file: {err}.") from err
+    p, text = read_source(path_or_name)
     scenario = parse_scenario(text, str(p))
     check_warnings(scenario, str(p), text)
     return scenario

@@ -21,6 +21,7 @@ be checked yet are reported by :func:`flashpoint.scenarios.load.check_warnings`.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -93,12 +94,14 @@ _NAMED = ("UKR", "TWN", "ARE", "CAN", "USA", "CHN", "RUS", "PRK")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 
 
+@functools.cache
 def known_actor_codes() -> frozenset[str]:
     """ISO3 codes a scenario may name without a world at hand.
 
     The union of the analysts' groups, the institutions' fallback memberships,
-    the flashpoints' actors, the states the sources name, and - when
-    :mod:`flashpoint.world` exposes ``actor_codes()`` - the codes of the
+    the flashpoints' actors, the states the sources name, the default world's
+    actors (:data:`flashpoint.world.DEFAULT_ACTORS`) and - when
+    :mod:`flashpoint.world` exposes ``actor_codes()`` - every code of the
     sourced world tables.
     """
     codes: set[str] = set(_NAMED)
@@ -109,6 +112,7 @@ def known_actor_codes() -> frozenset[str]:
         codes.update(fp.targets)
     import flashpoint.world as world_pkg
 
+    codes.update(getattr(world_pkg, "DEFAULT_ACTORS", ()))
     extra = getattr(world_pkg, "actor_codes", None)
     if callable(extra):
         codes.update(str(c).upper() for c in extra())
