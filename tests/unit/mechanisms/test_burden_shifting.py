@@ -75,7 +75,7 @@ def test_war_in_asia_raises_target_and_share() -> None:
 
 
 def test_blockade_in_asia_also_pulls_and_baltic_war_pushes_back() -> None:
-    state, ctx, draws = make_context(runs=R)
+    state, ctx, _draws = make_context(runs=R)
     blk = state.blockade.copy()
     blk[:, _fp(ctx, "taiwan_strait")] = 1.0
     assert np.all(bs.target_share(state._replace(blockade=blk), ctx) > 0.55)
@@ -85,7 +85,7 @@ def test_blockade_in_asia_also_pulls_and_baltic_war_pushes_back() -> None:
 
 
 def test_european_spending_lets_the_us_pivot() -> None:
-    state, ctx, draws = make_context(runs=R)
+    state, ctx, _draws = make_context(runs=R)
     milex = state.milex.copy()
     eu = bs.europe_mask(ctx.world).astype(bool)
     assert eu.sum() == 2  # DEU and LTU in the tiny world; USA excluded
@@ -95,7 +95,7 @@ def test_european_spending_lets_the_us_pivot() -> None:
 
 
 def test_target_is_clipped() -> None:
-    state, ctx, draws = make_context(runs=R)
+    state, ctx, _draws = make_context(runs=R)
     ctx = _with_params(ctx, war_pull=0.4, baseline=0.65, europe_offset=0.4)
     milex = state.milex.copy()
     milex[:, bs.europe_mask(ctx.world).astype(bool)] *= 3.0
@@ -136,6 +136,6 @@ def test_parameters_declared() -> None:
 
 @pytest.mark.parametrize("share", [0.0, 1.0])
 def test_extreme_shares_give_nonnegative_forces(share: float) -> None:
-    state, ctx, draws = make_context(runs=R)
+    state, ctx, _draws = make_context(runs=R)
     forces = bs.theatre_forces(state.milex, np.full(R, share), ctx)
     assert np.all(forces >= 0)
