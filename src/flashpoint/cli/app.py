@@ -11,6 +11,7 @@ import sys
 import typer
 
 from flashpoint.cli import data as data_cli
+from flashpoint.cli import run as run_cli
 from flashpoint.cli import world as world_cli
 from flashpoint.errors import FlashpointError
 
@@ -24,6 +25,7 @@ app = typer.Typer(
 )
 app.add_typer(world_cli.app, name="world", help="Show, build and validate worlds.")
 app.add_typer(data_cli.app, name="data", help="Datasets behind the world.")
+app.command(name="run")(run_cli.run)
 
 
 def main(argv: list[str] | None = None) -> None:

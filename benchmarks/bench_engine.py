@@ -1,0 +1,146 @@
+"""Benchmark the ensemble engine (a benchmark, not a timed test).
+
+Times the ensemble for 1,000 and 10,000 runs of the default world and for
+the all-states world (1,000 runs), 10 years, quarterly steps, and prints for
+each case: wall time, run-steps per second, peak resident memory (each case
+runs in its own process), and the ratio of the time to a memory-bandwidth
+floor measured in the same process: the bytes of dyadic state a step must
+touch (read and write the three (R, N, N) state fields, read the three
+(R, N, N) context fields) over the bandwidth of a plain NumPy streaming
+operation (``np.add(a, b, out=c)`` on 256 MB arrays).
+
+It also prints the ratio to a per-agent reference implementation (Python
+objects and loops, as an agent-based framework such as Mesa would step them)
+of the same threat and arms-dynamics equations, measured side by side.
+
+Usage::
+
+    python benchmarks/bench_engine.py            # all cases
+    python benchmarks/bench_engine.py --quick    # 1,000 runs of the default world only
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import resource
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+
+def bandwidth_bytes_per_s() -> float:
+    """Streaming bandwidth of np.add on 256 MB operands (bytes read + written per second)."""
+    n = 32 * 1024 * 1024
+    a, b, c = np.ones(n), np.ones(n), np.empty(n)
+    np.add(a, b, out=c)
+    best = math.inf
+    for _ in range(5):
+        t = time.perf_counter()
+        np.add(a, b, out=c)
+        best = min(best, time.perf_counter() - t)
+    return 3 * n * 8 / best
+
+
+def case(actors: str, runs: int, attribution: bool) -> dict[str, float]:
+    import flashpoint as fp
+    from flashpoint.api import resolve_world
+
+    world = resolve_world(fp.load_world(actors="all") if actors == "all" else fp.load_world())
+    years, dt = 10, 0.25
+    steps = int(years / dt)
+    fp.simulate(world, runs=8, years=1, seed=0, attribution=False, keep_dyadic=False)  # warm-up
+    t = time.perf_counter()
+    fp.simulate(world, runs=runs, years=years, seed=0, attribution=attribution, keep_dyadic=False)
+    wall = time.perf_counter() - t
+    n = world.n
+    step_bytes = runs * n * n * 8 * (3 * 2 + 3)
+    floor = steps * step_bytes / bandwidth_bytes_per_s()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"actors": n, "runs": runs, "wall_s": wall, "run_steps_per_s": runs * steps / wall,
+            "peak_mb": peak_mb, "floor_s": floor, "ratio_to_floor": wall / floor}
+
+
+def per_agent_reference(runs: int, steps: int) -> float:
+    """Threat + Richardson arms step with Python objects, one agent at a time."""
+    import flashpoint as fp
+    from flashpoint.api import resolve_world
+
+    w = resolve_world(fp.load_world())
+    n = w.n
+
+    class Agent:
+        def __init__(self, i: int) -> None:
+            self.i, self.milex, self.intent = i, float(w.milex[i]), [0.5] * n
+
+    t = time.perf_counter()
+    for _ in range(runs):
+        agents = [Agent(i) for i in range(n)]
+        for _ in range(steps):
+            total = sum(a.milex for a in agents)
+            for a in agents:
+                pull = 0.0
+                for b in agents:
+                    if a is b:
+                        continue
+                    p_a, p_b = a.milex / total, b.milex / total
+                    prox = math.exp(-float(w.distance_km[a.i, b.i]) / 3000.0)
+                    threat = min(1.0, p_b / (p_a + p_b) * prox * a.intent[b.i])
+                    pull += threat * b.milex
+                a.milex += 0.25 * (0.05 * pull - 0.1 * a.milex + 0.1 * a.milex)
+    return time.perf_counter() - t
+
+
+def vectorised_reference(runs: int, steps: int) -> float:
+    """The same equations as per_agent_reference, vectorised over runs and dyads."""
+    import flashpoint as fp
+    from flashpoint.api import resolve_world
+
+    w = resolve_world(fp.load_world())
+    prox = np.exp(-w.distance_km / 3000.0)
+    np.fill_diagonal(prox, 0.0)
+    t = time.perf_counter()
+    m = np.broadcast_to(w.milex, (runs, w.n)).copy()
+    intent = np.full((runs, w.n, w.n), 0.5)
+    for _ in range(steps):
+        p = m / m.sum(axis=1, keepdims=True)
+        threat = np.minimum(1.0, p[:, None, :] / (p[:, :, None] + p[:, None, :]) * prox * intent)
+        pull = np.einsum("rij,rj->ri", threat, m)
+        m = m + 0.25 * (0.05 * pull - 0.1 * m + 0.1 * m)
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--case", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.case:
+        actors, runs, att = args.case.split(":")
+        print(json.dumps(case(actors, int(runs), att == "1")))
+        return
+    cases = [("default", 1000, 0)] if args.quick else [
+        ("default", 1000, 0), ("default", 1000, 1), ("default", 10000, 0), ("all", 1000, 0)]
+    print(f"{'world':>8} {'actors':>6} {'runs':>6} {'attrib':>6} {'wall s':>8} {'run-steps/s':>12} "
+          f"{'peak MB':>8} {'floor s':>8} {'ratio':>6}")
+    for actors, runs, att in cases:
+        out = subprocess.run([sys.executable, __file__, "--case", f"{actors}:{runs}:{att}"],
+                             capture_output=True, text=True, check=True)
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        print(f"{actors:>8} {r['actors']:>6} {r['runs']:>6} {('yes' if att else 'no'):>6} "
+              f"{r['wall_s']:>8.2f} {r['run_steps_per_s']:>12,.0f} {r['peak_mb']:>8.0f} "
+              f"{r['floor_s']:>8.3f} {r['ratio_to_floor']:>6.1f}")
+    runs, steps = 5, 40
+    slow = per_agent_reference(runs, steps)
+    fast = vectorised_reference(runs, steps)
+    fast_big = vectorised_reference(1000, steps) / 1000 * runs
+    print(f"\nper-agent reference (threat + arms, {runs} runs x {steps} steps): {slow:.3f} s")
+    print(f"vectorised, same equations, same runs: {fast:.4f} s  -> ratio {slow / fast:,.0f}x")
+    print(f"vectorised at 1,000 runs, per {runs} runs: {fast_big:.4f} s  -> ratio {slow / fast_big:,.0f}x")
+
+
+if __name__ == "__main__":
+    main()
