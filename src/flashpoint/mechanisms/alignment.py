@@ -176,7 +176,7 @@ def frustration(alignment: FloatArray) -> FloatArray:
 def hedging_exposure(trade_share: FloatArray, alignment: FloatArray) -> FloatArray:
     """``H_ij = sym(sum_k w_ik max(0, -a_jk))`` (R, N, N): i's trade with j's adversaries."""
     adversary = np.maximum(0.0, -_offdiag(alignment))
-    return _sym(np.einsum("rik,rjk->rij", trade_share, adversary))
+    return _sym(trade_share @ np.swapaxes(adversary, -1, -2))
 
 
 def _attraction(
@@ -185,7 +185,7 @@ def _attraction(
     """``(S, R)``: the attracting and repelling threat terms of a variant."""
     n = t.shape[-1]
     if variant == "balancing":
-        return np.einsum("rik,rjk->rij", t, t) / n, _sym(t)
+        return (t @ np.swapaxes(t, -1, -2)) / n, _sym(t)
     share_j = p[:, None, :] / np.maximum(p[:, :, None] + p[:, None, :], 1e-12)
     return _sym(t * share_j), _sym(t * (1.0 - share_j))
 
