@@ -36,7 +36,7 @@ __all__ = ["CATALOGUE", "load_claims", "parse_claims"]
 #: Name of the shipped catalogue inside the package.
 CATALOGUE = "catalogue.toml"
 
-_HEADER = re.compile(r"^\s*\[\[\s*claim\s*\]\]", re.MULTILINE)
+_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*claim[ \t]*\]\]", re.MULTILINE)
 
 
 def load_claims(path: str | Path | None = None) -> tuple[Claim, ...]:

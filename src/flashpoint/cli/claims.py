@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from flashpoint.claims import Claim, Verdict, evaluate_all, load_claims
@@ -118,7 +125,7 @@ def _simulate(names: Sequence[str], *, runs: int, years: float, seed: int) -> di
     from flashpoint import load_world, simulate  # the engine is imported only when evaluating
 
     world = load_world()
-    steps = int(round(years / 0.25))
+    steps = round(years / 0.25)
     out: dict[str, xr.Dataset] = {}
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -128,7 +135,7 @@ def _simulate(names: Sequence[str], *, runs: int, years: float, seed: int) -> di
         for name in names:
             task = bar.add_task(f"  {name}", total=runs * steps)
 
-            def advance(n_runs: int, _step: int, _task: int = task) -> None:
+            def advance(n_runs: int, _step: int, _task: TaskID = task) -> None:
                 bar.advance(_task, n_runs)
 
             out[name] = simulate(world, name, runs=runs, years=years, seed=seed,

@@ -60,7 +60,7 @@ def test_wilson_rejects_bad_counts() -> None:
 
 
 def test_wilson_rejects_empty() -> None:
-    with pytest.raises(ClaimError, match="n must be >= 1. Got 0 instead"):
+    with pytest.raises(ClaimError, match=r"n must be >= 1\. Got 0 instead"):
         wilson_interval(0, 0)
 
 
@@ -259,7 +259,7 @@ def test_unpaired_seeds_are_rejected(result: Any) -> None:
 
 
 def test_run_counts_must_match(result: Any) -> None:
-    with pytest.raises(ClaimError, match="same number of runs. Got 5 and 6 instead"):
+    with pytest.raises(ClaimError, match=r"same number of runs\. Got 5 and 6 instead"):
         evaluate_claim(claim(), result({"cohesion_chn_rus": np.zeros(5)}, runs=5),
                        result({"cohesion_chn_rus": np.zeros(6)}, runs=6))
 

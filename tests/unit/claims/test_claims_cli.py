@@ -1,0 +1,75 @@
+"""The ``claims`` Typer sub-app: list, evaluate (with the simulation replaced by synthetic results)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pytest
+import xarray as xr
+from typer.testing import CliRunner
+
+from flashpoint.cli import claims as cli
+
+runner = CliRunner()
+
+
+def test_list_shows_every_claim() -> None:
+    out = runner.invoke(cli.app, ["list"], env={"COLUMNS": "250"})
+    assert out.exit_code == 0, out.output
+    assert "ip4_arms_race" in out.output
+    assert "stoltenberg_asia_affects_europe" in out.output
+
+
+def test_list_filters_by_side() -> None:
+    out = runner.invoke(cli.app, ["list", "--side", "proponent"], env={"COLUMNS": "250"})
+    assert out.exit_code == 0, out.output
+    assert "ip4_arms_race" not in out.output
+    assert "simon_ecosystem_lowers_war_risk" in out.output
+
+
+def test_unknown_claim_suggests_close_ids() -> None:
+    out = runner.invoke(cli.app, ["evaluate", "--claim", "ip4_arms_rase"], env={"COLUMNS": "250"})
+    assert out.exit_code == 2
+    assert "Did you mean ip4_arms_race" in out.output
+
+
+def test_evaluate_runs_the_needed_scenarios_with_one_seed(
+    monkeypatch: pytest.MonkeyPatch, result: Any
+) -> None:
+    calls: list[tuple[tuple[str, ...], int, float, int]] = []
+
+    def fake(names: Sequence[str], *, runs: int, years: float, seed: int) -> dict[str, xr.Dataset]:
+        calls.append((tuple(names), runs, years, seed))
+        base = np.zeros(runs)
+        return {
+            "status_quo": result({"cohesion_chn_rus": base, "axis_cohesion": base}),
+            "nato_ip4_partnership": result(
+                {"cohesion_chn_rus": base + 0.1, "axis_cohesion": base - 0.1},
+                scenario="nato_ip4_partnership"),
+        }
+
+    monkeypatch.setattr(cli, "_simulate", fake)
+    out = runner.invoke(
+        cli.app,
+        ["evaluate", "-c", "engagement_binds_china_russia", "-c", "ip4_strengthens_axis",
+         "--runs", "40", "--seed", "7"],
+        env={"COLUMNS": "250"},
+    )
+    assert out.exit_code == 0, out.output
+    assert calls == [(("status_quo", "nato_ip4_partnership"), 40, 10.0, 7)]
+    lines = {ln.split()[1]: ln for ln in out.output.splitlines() if ln.startswith("│ ")}
+    assert "robustly holds" in lines["engagement_binds_china_russia"]
+    assert "robustly fails" in lines["ip4_strengthens_axis"]
+
+
+def test_evaluate_reports_claim_errors(monkeypatch: pytest.MonkeyPatch, result: Any) -> None:
+    def fake(names: Sequence[str], *, runs: int, years: float, seed: int) -> dict[str, xr.Dataset]:
+        return {n: result({"axis_cohesion": np.zeros(runs)}) for n in names}
+
+    monkeypatch.setattr(cli, "_simulate", fake)
+    out = runner.invoke(cli.app, ["evaluate", "-c", "engagement_binds_china_russia", "-n", "5"],
+                        env={"COLUMNS": "250"})
+    assert out.exit_code == 1
+    assert "has no variable 'cohesion_chn_rus'" in out.output
