@@ -75,7 +75,15 @@ from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism, c
 from flashpoint.params import Parameter
 from flashpoint.world.arrays import EURO_ATLANTIC, INDO_PACIFIC, WorldArrays
 
-__all__ = ["MECHANISM", "PARAMETERS", "current_threat", "power_share", "step", "threat_matrix"]
+__all__ = [
+    "MECHANISM",
+    "PARAMETERS",
+    "baseline_threat",
+    "current_threat",
+    "power_share",
+    "step",
+    "threat_matrix",
+]
 
 PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
