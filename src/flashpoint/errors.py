@@ -8,6 +8,7 @@ One tree, so a caller can catch everything flashpoint raises on bad input::
     ├── ParameterError(FlashpointError, ValueError)  a parameter value or range is out of bounds
     ├── ScenarioError(FlashpointError, ValueError)   a scenario file is wrong (file, line, field, reason)
     ├── ClaimError(FlashpointError, ValueError)      a claim definition is wrong
+    ├── AnalysisError(FlashpointError, ValueError)   results cannot be compared (not paired, no metric)
     └── StoreError(FlashpointError, RuntimeError)    the DuckDB store cannot be read or written
 
     FlashpointWarning(UserWarning)                   valid but dubious input
@@ -22,6 +23,7 @@ import difflib
 from collections.abc import Iterable
 
 __all__ = [
+    "AnalysisError",
     "ClaimError",
     "DataError",
     "FlashpointError",
@@ -80,6 +82,10 @@ class ScenarioError(FlashpointError, ValueError):
 
 class ClaimError(FlashpointError, ValueError):
     """A claim definition is malformed."""
+
+
+class AnalysisError(FlashpointError, ValueError):
+    """Results cannot be analysed as asked (not a common-random-numbers pair, missing metric)."""
 
 
 class StoreError(FlashpointError, RuntimeError):
