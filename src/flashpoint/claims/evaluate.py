@@ -54,7 +54,7 @@ statistical inference. *JASA* 22(158), 209-212. doi:10.1080/01621459.1927.105029
 
 Newcombe, R. G. (1998). Two-sided confidence intervals for the single
 proportion: comparison of seven methods. *Statistics in Medicine* 17(8),
-857-872. doi:10.1002/(SICI)1097-0258(19980430)17:8<857::AID-SIM777>3.0.CO;2-E
+857-872.
 
 Brown, L. D., Cai, T. T. & DasGupta, A. (2001). Interval estimation for a
 binomial proportion. *Statistical Science* 16(2), 101-133. doi:10.1214/ss/1009213286

@@ -62,3 +62,9 @@ def test_quote_is_verbatim_in_its_seed(claim: object) -> None:
     assert isinstance(claim, Claim)
     text = (SEEDS / claim.source.seed).read_text(encoding="utf-8")
     assert claim.source.quote in text
+
+
+def test_docs_list_every_shipped_claim() -> None:
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "claims.md").read_text(encoding="utf-8")
+    missing = [c.id for c in CLAIMS if f"`{c.id}`" not in doc]
+    assert not missing
