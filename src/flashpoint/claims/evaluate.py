@@ -23,6 +23,10 @@ above          :math:`s_r - \\theta`    :math:`m_r > 0`
 below          :math:`\\theta - s_r`    :math:`m_r > 0`
 =============  ======================  =====================
 
+Differences within :data:`NOISE_TOLERANCE` of zero (relative to
+:math:`\\max(1, |b_r|)`) are set to zero first, so rounding in runs the
+scenario leaves unchanged decides nothing.
+
 The share :math:`\\hat p = k/n` of the :math:`n` runs with a finite margin
 in which the claim holds gets a Wilson score interval (Wilson 1927), which
 keeps its coverage near the nominal level for shares near 0 or 1 and small
@@ -78,6 +82,7 @@ __all__ = [
     "CONFIDENCE",
     "FAILS_SHARE",
     "HOLDS_SHARE",
+    "NOISE_TOLERANCE",
     "ROBUST_FAILS_UPPER",
     "ROBUST_HOLDS_LOWER",
     "VERDICTS",
@@ -107,6 +112,11 @@ VerdictLabel = Literal["robustly holds", "holds", "contested", "fails", "robustl
 VERDICTS: tuple[VerdictLabel, ...] = (
     "robustly holds", "holds", "contested", "fails", "robustly fails",
 )
+
+#: Scenario-baseline differences within this tolerance (relative to ``max(1, |baseline|)``)
+#: count as exactly zero, so floating-point rounding in runs the scenario leaves unchanged
+#: can neither confirm an ``increase`` / ``decrease`` nor refute a ``no_increase`` claim.
+NOISE_TOLERANCE = 1e-12
 
 _TIME_TOL = 1e-9
 
@@ -298,6 +308,7 @@ def margins(
             dtype=np.float64,
         )
         diff = sv - bv
+        diff = np.where(np.abs(diff) <= NOISE_TOLERANCE * np.maximum(1.0, np.abs(bv)), 0.0, diff)
         if claim.scale == "relative":
             with np.errstate(divide="ignore", invalid="ignore"):
                 diff = np.where(bv != 0.0, diff / np.abs(bv), np.nan)

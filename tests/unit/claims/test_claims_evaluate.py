@@ -293,3 +293,13 @@ def test_evaluate_all_names_the_missing_scenario(result: Any) -> None:
     with pytest.raises(ClaimError, match=r"claim 'c': no result for scenario\(s\) "
                                          r"\['nato_ip4_partnership'\]"):
         evaluate_all([claim()], results)
+
+
+def test_rounding_noise_is_not_an_effect(result: Any) -> None:
+    base = np.full(40, 0.3)
+    noisy = base + 1e-15 * np.where(np.arange(40) % 2, 1.0, -1.0)
+    pair = (result({"cohesion_chn_rus": noisy}), result({"cohesion_chn_rus": base}))
+    assert evaluate_claim(claim(), *pair).n_holding == 0
+    assert evaluate_claim(claim(direction="no_increase"), *pair).n_holding == 40
+    real = (result({"cohesion_chn_rus": base + 1e-9}), result({"cohesion_chn_rus": base}))
+    assert evaluate_claim(claim(), *real).n_holding == 40
