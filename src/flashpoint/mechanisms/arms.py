@@ -177,7 +177,12 @@ def grievance(ctx: Context) -> FloatArray:
     t0 = baseline_threat(ctx)
     k, a, r = ctx.p("arms.reaction", 2), ctx.p("arms.fatigue", 2), ctx.p("arms.trend", 2)
     damp0 = _damping(m0 / ctx.initial.gdp, burden_ceiling(ctx))
-    return r * m0 / np.maximum(damp0, 1e-6) + a * m0 - k * np.einsum("rij,rj->ri", t0, m0)
+    return r * m0 / np.maximum(damp0, 1e-6) + a * m0 - k * _weighted(t0, m0)
+
+
+def _weighted(t: FloatArray, m: FloatArray) -> FloatArray:
+    """``sum_j T_ij m_j`` (R, N), summed per run so the result does not depend on chunking."""
+    return np.asarray(np.sum(t * m[:, None, :], axis=-1), dtype=np.float64)
 
 
 def _damping(share: FloatArray, ceiling: FloatArray) -> FloatArray:
@@ -189,7 +194,7 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
     _, t = current_threat(state, derived, ctx)
     m, gdp, dt = state.milex, state.gdp, ctx.dt
     k, a = ctx.p("arms.reaction", 2), ctx.p("arms.fatigue", 2)
-    drift = k * np.einsum("rij,rj->ri", t, m) - a * m + grievance(ctx)
+    drift = k * _weighted(t, m) - a * m + grievance(ctx)
     share = m / gdp
     ceiling = burden_ceiling(ctx)
     damping = _damping(share, ceiling)
