@@ -78,16 +78,23 @@ def list_cmd(
 
     console = _console()
     if levers:
-        table = Table("lever", "kind", "effect", "bounds", "unit", title="Lever library")
+        table = Table(title="Lever library")
+        table.add_column("lever", no_wrap=True)
+        for col in ("kind", "effect", "bounds", "unit"):
+            table.add_column(col)
         for lever in LEVERS.values():
             table.add_row(
                 lever.name, lever.kind, f"{list(lever.effect)}", f"{list(lever.bounds)}", lever.unit
             )
     else:
-        table = Table("name", "title", "levers", "source", title="Scenario catalogue")
+        table = Table(title="Scenario catalogue")
+        table.add_column("name", no_wrap=True)
+        table.add_column("kind", no_wrap=True)
+        table.add_column("title")
         for name, sc in catalogue().items():
-            src = sc.scenario.sources[0].seed if sc.scenario.sources else ""
-            table.add_row(name, sc.scenario.title, ", ".join(u.lever for u in sc.lever), src)
+            kinds = {LEVERS[u.lever].kind for u in sc.lever} | ({"shock"} if sc.shock else set())
+            kind = "shock" if kinds == {"shock"} else ("policy" if kinds else "baseline")
+            table.add_row(name, kind, sc.scenario.title)
     console.print(table)
 
 
