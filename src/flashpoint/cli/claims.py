@@ -23,7 +23,7 @@ from rich.progress import (
 from rich.table import Table
 
 from flashpoint.claims import Claim, Verdict, evaluate_all, load_claims
-from flashpoint.errors import FlashpointError, suggest
+from flashpoint.errors import suggest
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -54,11 +54,7 @@ def _console() -> Console:
 
 
 def _load(file: Path | None) -> tuple[Claim, ...]:
-    try:
-        return load_claims(file)
-    except FlashpointError as err:
-        _console().print(f"[red]error:[/red] {err}")
-        raise typer.Exit(1) from err
+    return load_claims(file)  # a ClaimError is reported by flashpoint.cli.app.main
 
 
 def _select(claims: Sequence[Claim], ids: Sequence[str], side: str | None) -> list[Claim]:
@@ -111,12 +107,8 @@ def evaluate(
     names = list(dict.fromkeys(
         name for c in chosen for name in ((c.baseline, c.scenario) if c.is_relative else (c.scenario,))
     ))
-    try:
-        results = _simulate(names, runs=runs, years=horizon, seed=seed)
-        verdicts = evaluate_all(chosen, results)
-    except FlashpointError as err:
-        _console().print(f"[red]error:[/red] {err}")
-        raise typer.Exit(1) from err
+    results = _simulate(names, runs=runs, years=horizon, seed=seed)
+    verdicts = evaluate_all(chosen, results)  # errors are reported by flashpoint.cli.app.main
     _console().print(_verdict_table(list(verdicts.values()), runs=runs, seed=seed))
 
 
@@ -146,16 +138,20 @@ def _simulate(names: Sequence[str], *, runs: int, years: float, seed: int) -> di
 
 
 def _verdict_table(verdicts: Sequence[Verdict], *, runs: int, seed: int) -> Table:
-    table = Table(title=f"claims on {runs} paired runs (seed {seed})")
-    for col, just in (("claim", "left"), ("side", "left"), ("verdict", "left"),
-                      ("share [95% CI]", "right"), ("median effect", "right"),
-                      ("std. margin", "right"), ("hypothesis", "left")):
-        table.add_column(col, justify=just, overflow="fold")  # type: ignore[arg-type]
+    table = Table(
+        title=f"claims on {runs} paired runs (seed {seed})",
+        caption="side: S sceptic, P proponent; share of runs holding [95% Wilson interval]; "
+        "effect: median scenario - baseline",
+    )
+    table.add_column("claim", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("share [95% CI]", justify="right", no_wrap=True)
+    table.add_column("effect", justify="right", no_wrap=True)
     for v in verdicts:
         style = _STYLE[v.verdict]
         table.add_row(
-            v.claim_id, v.claim.side, f"[{style}]{v.verdict}[/{style}]",
-            f"{v.share:.2f} [{v.ci_low:.2f}, {v.ci_high:.2f}]",
-            f"{v.median_difference:+.3g}", f"{v.standardized_margin:+.2f}", v.claim.describe(),
+            v.claim_id, v.claim.side[0].upper(), f"[{style}]{v.verdict}[/{style}]",
+            f"{v.share:.2f} [{v.ci_low:.2f}, {v.ci_high:.2f}]", f"{v.median_difference:+.2g}",
         )
     return table

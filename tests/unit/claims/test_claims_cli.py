@@ -11,6 +11,7 @@ import xarray as xr
 from typer.testing import CliRunner
 
 from flashpoint.cli import claims as cli
+from flashpoint.errors import ClaimError
 
 runner = CliRunner()
 
@@ -71,5 +72,5 @@ def test_evaluate_reports_claim_errors(monkeypatch: pytest.MonkeyPatch, result: 
     monkeypatch.setattr(cli, "_simulate", fake)
     out = runner.invoke(cli.app, ["evaluate", "-c", "engagement_binds_china_russia", "-n", "5"],
                         env={"COLUMNS": "250"})
-    assert out.exit_code == 1
-    assert "has no variable 'cohesion_chn_rus'" in out.output
+    assert isinstance(out.exception, ClaimError)  # flashpoint.cli.app.main prints it
+    assert "has no variable 'cohesion_chn_rus'" in str(out.exception)
