@@ -9,13 +9,12 @@ The public API::
 
 from __future__ import annotations
 
-from typing import Any
-
 __version__ = "0.1.0"
 
 __all__ = [
     "Plan",
     "RunConfig",
+    "World",
     "__version__",
     "load_world",
     "simulate",
@@ -24,10 +23,6 @@ __all__ = [
 from flashpoint.api import simulate
 from flashpoint.engine.plan import Plan
 from flashpoint.engine.run import RunConfig
+from flashpoint.world import World, load_world
 
 
-def load_world(*args: Any, **kwargs: Any) -> Any:
-    """Load a world (see :func:`flashpoint.world.load_world`)."""
-    from flashpoint.world import load_world as _load
-
-    return _load(*args, **kwargs)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,7 @@ def simulate(
     keep_dyadic: bool | None = None,
     fixed_params: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    parameters: Mapping[str, Any] | None = None,
 ) -> xr.Dataset:
     """Run an uncertain ensemble of ``world`` under ``scenario``.
 
@@ -82,6 +83,10 @@ def simulate(
         Use every parameter's default instead of sampling the priors.
     progress : callable, optional
         Called as ``progress(runs_in_chunk, step)`` after every step.
+    parameters : mapping, optional
+        Explicit per-run values (one per run) for some parameters, e.g. a
+        calibrated sample from ``flashpoint calibrate``; they replace the
+        prior design for those parameters.
 
     Returns
     -------
@@ -97,7 +102,7 @@ def simulate(
         keep_dyadic = runs * records * arrays.n * arrays.n * 8 * 3 < 1e9
     cfg = RunConfig(runs=runs, years=float(years), seed=seed, dt=dt, chunk_size=chunk_size,
                     attribution=attribution, keep_dyadic=keep_dyadic, fixed_params=fixed_params)
-    ds = run_ensemble(arrays, plan, cfg, progress=progress)
+    ds = run_ensemble(arrays, plan, cfg, progress=progress, parameters=parameters)
     digest = getattr(scenario, "digest", None)
     if callable(digest):
         ds.attrs["scenario_digest"] = str(digest())

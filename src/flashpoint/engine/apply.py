@@ -15,7 +15,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from flashpoint._types import BoolArray, FloatArray, IntArray
-from flashpoint.engine.plan import Plan, Range
+from flashpoint.engine.plan import (
+    Commitment,
+    Plan,
+    Presence,
+    Range,
+    Shock,
+    Signal,
+    SpendingFloor,
+    TradeChange,
+)
 from flashpoint.engine.sampling import lever_unit, scale
 from flashpoint.engine.state import State
 from flashpoint.errors import ScenarioError, UnknownActorError
@@ -72,7 +81,7 @@ class PlanApplier:
         self._seed = seed
         self._cache: dict[tuple[bool, ...], _Inputs] = {}
         self.magnitudes: dict[str, FloatArray] = {}
-        self._standing = [
+        self._standing: list[Commitment | Presence | TradeChange | Signal | SpendingFloor | Shock] = [
             *plan.commitments, *plan.presences, *plan.trade, *plan.signals, *plan.spending_floors,
             *(s for s in plan.shocks if s.kind == "retrenchment"),
         ]
@@ -93,8 +102,8 @@ class PlanApplier:
     def _active(self, t: float) -> tuple[bool, ...]:
         out = []
         for item in self._standing:
-            start = getattr(item, "start", getattr(item, "at", 0.0))
-            end = getattr(item, "end", float("inf"))
+            start = item.at if isinstance(item, Shock) else item.start
+            end = item.end if isinstance(item, Signal) else float("inf")
             out.append(start <= t + 1e-9 and t < end - 1e-9)
         return tuple(out)
 
@@ -117,7 +126,7 @@ class PlanApplier:
             if not on:
                 continue
             label = repr(item)
-            if hasattr(item, "strength"):  # Commitment
+            if isinstance(item, Commitment):
                 pair = np.outer(resolve_actors(item.source, self.world),
                                 resolve_actors(item.target, self.world)) & off_diag
                 s = self.draw(label, item.strength)[:, None, None]
@@ -125,7 +134,7 @@ class PlanApplier:
                     commitment = np.where(pair, np.maximum(commitment, s), commitment)
                 else:
                     commitment = np.where(pair, commitment * s, commitment)
-            elif hasattr(item, "level"):  # Presence
+            elif isinstance(item, Presence):
                 mask = resolve_actors(item.actors, self.world)
                 th = _THEATRE[item.theatre]
                 presence[:, mask, th] += self.draw(label, item.level)[:, None]
@@ -133,24 +142,24 @@ class PlanApplier:
                 for name in item.flashpoints:
                     k = self._fp(name)
                     provocation[:, k] = np.maximum(provocation[:, k], vis)
-            elif hasattr(item, "multiplier"):  # TradeChange
+            elif isinstance(item, TradeChange):
                 pair = np.outer(resolve_actors(item.a, self.world), resolve_actors(item.b, self.world))
                 pair = (pair | pair.T) & off_diag
                 m = self.draw(label, item.multiplier)[:, None, None]
                 trade = np.where(pair, trade * m, trade)
-            elif hasattr(item, "cost"):  # Signal
+            elif isinstance(item, Signal):
                 pair = np.outer(resolve_actors(item.source, self.world),
                                 resolve_actors(item.target, self.world)) & off_diag
                 signal = np.where(pair, np.maximum(signal, self.draw(label, item.cost)[:, None, None]),
                                   signal)
-            elif hasattr(item, "share"):  # SpendingFloor, ramped from the initial share
+            elif isinstance(item, SpendingFloor):  # ramped from the initial share
                 mask = resolve_actors(item.actors, self.world)
                 ramp = 1.0 if item.ramp <= 0 else min(1.0, (t - item.start) / item.ramp)
                 target = self.draw(label, item.share)[:, None]
                 start_share = initial_milex_share[None, :]
                 ramped = start_share + ramp * np.maximum(target - start_share, 0.0)
                 floor = np.where(mask[None, :], np.maximum(floor, ramped), floor)
-            else:  # retrenchment shock
+            elif isinstance(item, Shock):  # retrenchment
                 retrench = np.maximum(retrench, self.draw(label, item.magnitude))
         trade = np.clip(trade, 0.0, 1.0)
         out = _Inputs(commitment, np.clip(presence, 0.0, 1.0), trade, np.clip(signal, 0.0, 1.0),

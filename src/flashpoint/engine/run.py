@@ -316,12 +316,37 @@ def auto_chunk(n_actors: int, runs: int) -> int:
 
 
 def run_ensemble(world: WorldArrays, plan: Plan, cfg: RunConfig,
-                 progress: Progress | None = None) -> xr.Dataset:
-    """Run the ensemble and return the labelled result (see docs/architecture.md)."""
+                 progress: Progress | None = None,
+                 parameters: Mapping[str, FloatArray] | None = None) -> xr.Dataset:
+    """Run the ensemble and return the labelled result (see docs/architecture.md).
+
+    ``parameters`` gives explicit per-run values (arrays of length ``cfg.runs``)
+    for some or all parameters, e.g. a calibrated posterior sample; they replace
+    the design's values for those parameters and must lie in their declared
+    ranges.
+    """
     fps = flashpoint_arrays(world)
     mechs = _mechanisms(plan)
     variants = dict(plan.variants)
     params, values = design_parameters(plan, cfg)
+    if parameters:
+        declared = {p.name: p for p in params}
+        for name, given in parameters.items():
+            if name not in declared:
+                from flashpoint.errors import suggest
+
+                close = suggest(name, declared)
+                hint = f" Did you mean {', '.join(close)}?" if close else ""
+                raise ParameterError(f"parameters: unknown parameter {name!r}.{hint}")
+            arr = np.asarray(given, dtype=np.float64)
+            if arr.shape != (cfg.runs,):
+                raise ParameterError(f"parameters[{name!r}]: expected {cfg.runs} values, one per run. "
+                                     f"Got shape {arr.shape} instead.")
+            p = declared[name]
+            if arr.min() < p.low or arr.max() > p.high:
+                raise ParameterError(f"parameters[{name!r}]: values must lie in [{p.low}, {p.high}]. "
+                                     f"Got [{arr.min():g}, {arr.max():g}] instead.")
+            values[name] = arr
     index = MetricIndex.build(world)
     chunk = cfg.chunk_size or auto_chunk(world.n, cfg.runs)
     pieces = []

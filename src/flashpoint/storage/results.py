@@ -37,7 +37,8 @@ def _long(ds: xr.Dataset) -> pd.DataFrame:
     frames = []
     runs = ds.run.values
     times = ds.time.values
-    for name, var in ds.data_vars.items():
+    for key, var in ds.data_vars.items():
+        name = str(key)
         if name.startswith("attribution__") or "counterpart" in var.dims:
             continue
         if var.dims[:2] != ("run", "time") or len(var.dims) > 3:
@@ -47,7 +48,7 @@ def _long(ds: xr.Dataset) -> pd.DataFrame:
             values = values[:, :, None]
             labels = [""]
         else:
-            labels = [str(x) for x in ds[var.dims[2]].values]
+            labels = [str(x) for x in ds[str(var.dims[2])].values]
         r, t, k = values.shape
         frames.append(pd.DataFrame({
             "metric": name,
@@ -78,7 +79,8 @@ def save_result(store: Store, ds: xr.Dataset, *, chunking: str = "") -> str:
     metrics = _long(ds)
     metrics.insert(0, "run_id", rid)
     store.write_frame("run_metrics", metrics)
-    params = [(c[len("param__"):], ds[c].values) for c in ds.coords if str(c).startswith("param__")]
+    params = [(str(c)[len("param__"):], ds[c].values) for c in ds.coords
+              if str(c).startswith("param__")]
     if params:
         frame = pd.DataFrame({
             "run_id": rid,
