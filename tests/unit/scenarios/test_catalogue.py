@@ -111,3 +111,19 @@ def test_catalogue_compiles_against_the_default_world() -> None:
         assert plan.name == name
     plan = compile_scenario(catalogue()["south_korea_arms_ukraine"], world)
     assert len(plan.relation_shocks) == 3  # UKR is in the default world
+
+
+def test_user_guide_example_validates_and_compiles(tiny) -> None:  # type: ignore[no-untyped-def]
+    from flashpoint.scenarios import parse_scenario
+
+    guide = Path(__file__).parents[3] / "docs" / "scenarios.md"
+    if not guide.exists():
+        pytest.skip("docs/scenarios.md not available")
+    blocks = re.findall(r"```toml\n(.*?)```", guide.read_text(encoding="utf-8"), flags=re.S)
+    assert blocks
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scenario = parse_scenario(blocks[0], "docs/scenarios.md")
+    plan = compile_scenario(scenario, tiny)
+    assert plan.name == "europe_first"
+    assert plan.disabled == ("reassurance",)
