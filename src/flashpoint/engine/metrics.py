@@ -78,7 +78,10 @@ def _block_mean(a: FloatArray, rows: BoolArray, cols: BoolArray, exclude_diag: b
     total = w.sum()
     if total == 0:
         return np.full(a.shape[0], np.nan)
-    return np.asarray(np.einsum("rij,ij->r", a, w) / total)
+    # Sum each run's flattened block along the last axis: the order of a
+    # multi-axis reduction can depend on the batch size (see mechanisms._protocol).
+    flat = np.ascontiguousarray(a * w).reshape(a.shape[0], -1)
+    return np.asarray(flat.sum(axis=-1) / total)
 
 
 def compute_metrics(
