@@ -35,11 +35,13 @@ __all__ = [
     "initial_state",
 ]
 
-#: Ideal-point distance scale d0. Rationale: the 2023 distance US-China in
-#: the UNGA ideal points is about 3.5 and US-UK about 0.8, so d0 = 1.2 maps
-#: them to about -0.9 and +0.03 before the alliance floor.
-ALIGNMENT_SCALE = 1.2
-#: Minimum alignment between states with a mutual defence obligation.
+#: Ideal-point distance scale d0. Rationale: in the 2023 UNGA ideal points
+#: (session 78) the US-China distance is about 3.3, US-Japan 1.7, China-Russia
+#: 0.3; d0 = 2 maps them to about -0.6, -0.15 and +0.7 before the alliance
+#: floor and the rivalry penalty. The US is an outlier in UN voting, so a
+#: smaller d0 would make most of its allies look hostile to it.
+ALIGNMENT_SCALE = 2.0
+#: Minimum alignment between states with a defence obligation in either direction.
 ALLY_FLOOR = 0.5
 #: Alignment penalty for a strategic rivalry (subtracted, then clipped).
 RIVAL_PENALTY = 0.4
@@ -61,8 +63,8 @@ def initial_alignment(world: WorldArrays) -> FloatArray:
     """Alignment matrix ``(N, N)`` from ideal points, alliances and rivalries."""
     x = world.ideal_point
     a = 2.0 * np.exp(-np.abs(x[:, None] - x[None, :]) / ALIGNMENT_SCALE) - 1.0
-    mutual = np.minimum(world.defense, world.defense.T)
-    a = np.where(mutual > 0, np.maximum(a, ALLY_FLOOR), a)
+    allied = np.maximum(world.defense, world.defense.T)
+    a = np.where(allied > 0, np.maximum(a, ALLY_FLOOR), a)
     a = a - RIVAL_PENALTY * world.rivalry
     a = np.clip(a, -1.0, 1.0)
     np.fill_diagonal(a, 1.0)
