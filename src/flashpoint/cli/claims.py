@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -139,15 +140,15 @@ def _simulate(names: Sequence[str], *, runs: int, years: float, seed: int) -> di
 
 def _verdict_table(verdicts: Sequence[Verdict], *, runs: int, seed: int) -> Table:
     table = Table(
-        title=f"claims on {runs} paired runs (seed {seed})",
+        title=f"claims on {runs} paired runs (seed {seed})", box=box.SIMPLE_HEAD,
         caption="side: S sceptic, P proponent; share of runs holding [95% Wilson interval]; "
         "effect: median scenario - baseline",
     )
-    table.add_column("claim", no_wrap=True)
-    table.add_column("", no_wrap=True)
+    table.add_column("claim", overflow="fold")
+    table.add_column("", no_wrap=True, min_width=1)
     table.add_column("verdict", no_wrap=True)
     table.add_column("share [95% CI]", justify="right", no_wrap=True)
-    table.add_column("effect", justify="right", no_wrap=True)
+    table.add_column("effect", justify="right", no_wrap=True, min_width=8)
     for v in verdicts:
         style = _STYLE[v.verdict]
         table.add_row(

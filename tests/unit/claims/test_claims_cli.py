@@ -60,7 +60,7 @@ def test_evaluate_runs_the_needed_scenarios_with_one_seed(
     )
     assert out.exit_code == 0, out.output
     assert calls == [(("status_quo", "nato_ip4_partnership"), 40, 10.0, 7)]
-    lines = {ln.split()[1]: ln for ln in out.output.splitlines() if ln.startswith("│ ")}
+    lines = {ln.split()[0]: ln for ln in out.output.splitlines() if ln.strip()}
     assert "robustly holds" in lines["engagement_binds_china_russia"]
     assert "robustly fails" in lines["ip4_strengthens_axis"]
 
