@@ -10,8 +10,10 @@ import sys
 
 import typer
 
+from flashpoint.cli import claims as claims_cli
 from flashpoint.cli import data as data_cli
 from flashpoint.cli import run as run_cli
+from flashpoint.cli import scenario as scenario_cli
 from flashpoint.cli import world as world_cli
 from flashpoint.errors import FlashpointError
 
@@ -26,6 +28,8 @@ app = typer.Typer(
 app.add_typer(world_cli.app, name="world", help="Show, build and validate worlds.")
 app.add_typer(data_cli.app, name="data", help="Datasets behind the world.")
 app.command(name="run")(run_cli.run)
+app.add_typer(scenario_cli.app, name="scenario", help="Scenario files: schema, check, catalogue, levers.")
+app.add_typer(claims_cli.app, name="claims", help="The articles' claims as hypotheses: list and evaluate them.")
 
 
 def main(argv: list[str] | None = None) -> None:
