@@ -58,6 +58,7 @@ def simulate(
     fixed_params: bool = False,
     progress: Callable[[int, int], None] | None = None,
     parameters: Mapping[str, Any] | None = None,
+    levers: Mapping[str, Any] | None = None,
 ) -> xr.Dataset:
     """Run an uncertain ensemble of ``world`` under ``scenario``.
 
@@ -87,6 +88,10 @@ def simulate(
         Explicit per-run values (one per run) for some parameters, e.g. a
         calibrated sample from ``flashpoint calibrate``; they replace the
         prior design for those parameters.
+    levers : mapping, optional
+        Explicit per-run lever effects keyed by the labels of
+        :func:`flashpoint.engine.apply.lever_ranges` (e.g. a sensitivity
+        design); they replace the levers' own design.
 
     Returns
     -------
@@ -102,7 +107,8 @@ def simulate(
         keep_dyadic = runs * records * arrays.n * arrays.n * 8 * 3 < 1e9
     cfg = RunConfig(runs=runs, years=float(years), seed=seed, dt=dt, chunk_size=chunk_size,
                     attribution=attribution, keep_dyadic=keep_dyadic, fixed_params=fixed_params)
-    ds = run_ensemble(arrays, plan, cfg, progress=progress, parameters=parameters)
+    ds = run_ensemble(arrays, plan, cfg, progress=progress, parameters=parameters,
+                      levers=levers)
     digest = getattr(scenario, "digest", None)
     if callable(digest):
         ds.attrs["scenario_digest"] = str(digest())

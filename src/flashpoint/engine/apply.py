@@ -9,7 +9,7 @@ them to the pseudo-mechanism ``shocks``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,7 +31,7 @@ from flashpoint.errors import ScenarioError, UnknownActorError
 from flashpoint.world.arrays import INDO_PACIFIC, WorldArrays
 from flashpoint.world.flashpoints import FlashpointArrays
 
-__all__ = ["PlanApplier", "resolve_actors"]
+__all__ = ["PlanApplier", "lever_ranges", "resolve_actors"]
 
 _THEATRE = {"euro_atlantic": 0, "indo_pacific": INDO_PACIFIC}
 
@@ -48,6 +48,32 @@ def resolve_actors(codes: Sequence[str], world: WorldArrays) -> BoolArray:
         except UnknownActorError:
             raise UnknownActorError(code, list(world.iso3) + list(world.membership)) from None
     return mask
+
+
+def lever_ranges(plan: Plan) -> dict[str, Range]:
+    """Every uncertain lever effect of ``plan``: label -> range, as :class:`PlanApplier` draws them.
+
+    The labels are those of the result's ``lever__*`` coordinates (attribute
+    ``lever``) and the keys accepted by ``run_ensemble(levers=...)``.
+    """
+    out: dict[str, Range] = {}
+    for c in plan.commitments:
+        out[repr(c)] = c.strength
+    for p in plan.presences:
+        out[repr(p)] = p.level
+        out[repr(p) + "#visibility"] = p.visibility
+    for t in plan.trade:
+        out[repr(t)] = t.multiplier
+    for s in plan.signals:
+        out[repr(s)] = s.cost
+    for f in plan.spending_floors:
+        out[repr(f)] = f.share
+    for sh in plan.shocks:
+        if sh.kind in ("retrenchment", "crisis"):
+            out[repr(sh)] = sh.magnitude
+    for rs in plan.relation_shocks:
+        out[repr(rs)] = rs.delta
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,8 +98,10 @@ class PlanApplier:
         runs: IntArray,
         total_runs: int,
         seed: int,
+        given: Mapping[str, FloatArray] | None = None,
     ) -> None:
         self.plan = plan
+        self._given = dict(given or {})
         self.world = world
         self.fps = fps
         self.runs = runs
@@ -87,7 +115,13 @@ class PlanApplier:
         ]
 
     def draw(self, label: str, rng: Range) -> FloatArray:
-        """Per-run magnitudes of an uncertain lever effect (cached by label)."""
+        """Per-run magnitudes of an uncertain lever effect (cached by label).
+
+        Explicit values for the whole ensemble (``given[label]``, one per run)
+        replace the lever's own design.
+        """
+        if label not in self.magnitudes and label in self._given:
+            self.magnitudes[label] = np.asarray(self._given[label], dtype=np.float64)
         if label not in self.magnitudes:
             unit = lever_unit(label, self._total, self._seed)
             self.magnitudes[label] = scale(unit, rng.low, rng.high)

@@ -141,7 +141,8 @@ class _Chunk:
 
     def __init__(self, world: WorldArrays, fps: FlashpointArrays, plan: Plan, cfg: RunConfig,
                  params: dict[str, FloatArray], runs: IntArray, mechs: list[Mechanism],
-                 variants: Mapping[str, str], index: MetricIndex) -> None:
+                 variants: Mapping[str, str], index: MetricIndex,
+                 levers: Mapping[str, FloatArray] | None = None) -> None:
         self.world, self.fps, self.plan, self.cfg = world, fps, plan, cfg
         self.runs, self.mechs, self.index = runs, mechs, index
         self.enabled = {m.name for m in mechs if m.name not in plan.disabled}
@@ -149,7 +150,7 @@ class _Chunk:
         self.initial = initial_state(world, fps, r)
         self.ctx = base_context(world, r, params=params, variants=variants, dt=cfg.dt, fps=fps,
                                 initial=self.initial)
-        self.applier = PlanApplier(plan, world, fps, runs, cfg.runs, cfg.seed)
+        self.applier = PlanApplier(plan, world, fps, runs, cfg.runs, cfg.seed, given=levers)
         self.draws = draw_events(cfg.seed, runs, cfg.steps, fps.f, world.n)
         self.null = _null_draws(r, fps.f, world.n)
 
@@ -317,13 +318,15 @@ def auto_chunk(n_actors: int, runs: int) -> int:
 
 def run_ensemble(world: WorldArrays, plan: Plan, cfg: RunConfig,
                  progress: Progress | None = None,
-                 parameters: Mapping[str, FloatArray] | None = None) -> xr.Dataset:
+                 parameters: Mapping[str, FloatArray] | None = None,
+                 levers: Mapping[str, FloatArray] | None = None) -> xr.Dataset:
     """Run the ensemble and return the labelled result (see docs/architecture.md).
 
     ``parameters`` gives explicit per-run values (arrays of length ``cfg.runs``)
     for some or all parameters, e.g. a calibrated posterior sample; they replace
     the design's values for those parameters and must lie in their declared
-    ranges.
+    ranges. ``levers`` does the same for lever effects, keyed by the labels of
+    :func:`flashpoint.engine.apply.lever_ranges` (e.g. a sensitivity design).
     """
     fps = flashpoint_arrays(world)
     mechs = _mechanisms(plan)
@@ -347,6 +350,8 @@ def run_ensemble(world: WorldArrays, plan: Plan, cfg: RunConfig,
                 raise ParameterError(f"parameters[{name!r}]: values must lie in [{p.low}, {p.high}]. "
                                      f"Got [{arr.min():g}, {arr.max():g}] instead.")
             values[name] = arr
+    if levers:
+        _check_levers(plan, cfg, levers)
     index = MetricIndex.build(world)
     chunk = cfg.chunk_size or auto_chunk(world.n, cfg.runs)
     pieces = []
@@ -354,7 +359,7 @@ def run_ensemble(world: WorldArrays, plan: Plan, cfg: RunConfig,
     for start in range(0, cfg.runs, chunk):
         runs = np.arange(start, min(cfg.runs, start + chunk), dtype=np.int64)
         chunk_params = {k: v[runs] for k, v in values.items()}
-        job = _Chunk(world, fps, plan, cfg, chunk_params, runs, mechs, variants, index)
+        job = _Chunk(world, fps, plan, cfg, chunk_params, runs, mechs, variants, index, levers)
         pieces.append(job.run(progress))
         for label, mags in job.applier.magnitudes.items():
             lever_coords[label] = mags
@@ -367,6 +372,24 @@ def run_ensemble(world: WorldArrays, plan: Plan, cfg: RunConfig,
         else:
             merged[key] = np.concatenate([p[key] for p in pieces])
     return _dataset(world, fps, plan, cfg, params, values, lever_coords, merged, mechs)
+
+
+def _check_levers(plan: Plan, cfg: RunConfig, levers: Mapping[str, FloatArray]) -> None:
+    from flashpoint.engine.apply import lever_ranges
+
+    known = lever_ranges(plan)
+    for label, given in levers.items():
+        if label not in known:
+            raise ParameterError(f"levers: plan {plan.name!r} has no lever {label!r}. "
+                                 f"Expected one of {sorted(known)}.")
+        arr = np.asarray(given, dtype=np.float64)
+        if arr.shape != (cfg.runs,):
+            raise ParameterError(f"levers[{label!r}]: expected {cfg.runs} values, one per run. "
+                                 f"Got shape {arr.shape} instead.")
+        rng = known[label]
+        if arr.min() < rng.low - 1e-12 or arr.max() > rng.high + 1e-12:
+            raise ParameterError(f"levers[{label!r}]: values must lie in [{rng.low}, {rng.high}]. "
+                                 f"Got [{arr.min():g}, {arr.max():g}] instead.")
 
 
 _DIMS = {
