@@ -1,0 +1,454 @@
+"""The main job: the baseline and every catalogue scenario on one shared ensemble.
+
+:func:`assess` simulates the status quo and each scenario with the same
+seed, number of runs and horizon, so run ``r`` of every scenario shares its
+sampled parameters and random streams with run ``r`` of the baseline
+(common random numbers, :mod:`flashpoint.analysis.compare`). It then
+
+1. compares every scenario with the baseline on the key metrics
+   (:func:`~flashpoint.analysis.compare.compare_all`);
+2. ranks the mechanisms by their contribution to each scenario's effect
+   (:func:`~flashpoint.analysis.compare.attribution_table`), from the exact
+   per-mechanism attribution the engine records;
+3. evaluates every claim of the catalogue (:func:`flashpoint.claims.evaluate_claim`).
+
+:func:`store_assessment` writes the per-run key metrics and parameters, the
+trajectory quantiles, the comparison, the attribution, the verdicts and the
+provenance to the DuckDB store. :mod:`flashpoint.reports.html` turns an
+:class:`Assessment` into the report.
+
+Cost control: the engine's per-mechanism attribution roughly doubles a
+simulation's cost and the dyadic (actor x counterpart) fields are large, so
+only the scenarios that need them get them: attribution for the baseline and
+:data:`ATTRIBUTED_SCENARIOS` (the policy options the articles argue about),
+dyadic fields for the baseline, the network scenario and the scenarios of
+claims on dyadic metrics.
+"""
+
+from __future__ import annotations
+
+import math
+import time as _time
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from flashpoint.analysis.compare import (
+    KEY_METRICS,
+    MetricSpec,
+    attribution_table,
+    compare_all,
+    metric_values,
+    trajectory_quantiles,
+)
+from flashpoint.errors import AnalysisError, ClaimError
+
+if TYPE_CHECKING:
+    from flashpoint.claims import Claim, Verdict
+    from flashpoint.storage import Store
+    from flashpoint.world.arrays import WorldArrays
+
+__all__ = [
+    "ATTRIBUTED_SCENARIOS",
+    "BASELINE",
+    "DEFAULT_RUNS",
+    "DEFAULT_YEARS",
+    "NETWORK_SCENARIO",
+    "Assessment",
+    "ScenarioInfo",
+    "assess",
+    "planned_steps",
+    "store_assessment",
+]
+
+#: The baseline every scenario is compared with.
+BASELINE = "status_quo"
+#: Runs of the default assessment: measured so that ``flashpoint assess``
+#: (18 simulations, 10 years, quarterly steps, default world) finishes in
+#: under two minutes on a 2-core machine (see docs/guide.md).
+DEFAULT_RUNS = 200
+#: Default horizon in years.
+DEFAULT_YEARS = 10
+#: The scenario whose alignment network the report draws next to the baseline's.
+NETWORK_SCENARIO = "nato_ip4_partnership"
+#: Scenarios simulated with per-mechanism attribution besides the baseline:
+#: the policy options the five articles argue about most.
+ATTRIBUTED_SCENARIOS: tuple[str, ...] = (
+    "nato_ip4_partnership", "tokyo_liaison_office", "asian_members",
+    "european_naval_deployments", "europe_shoulders_defence", "us_retrenchment",
+)
+_DYADIC_METRICS = frozenset({"alignment", "tension", "intent"})
+
+#: ``progress(scenario, steps)``: called with 0 when a scenario starts and
+#: with 1 after every engine step of it.
+Progress = Callable[[str, int], None]
+
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    """What the report says about one scenario."""
+
+    name: str
+    title: str
+    description: str
+    kind: str  # "baseline", "policy" or "shock"
+    sources: tuple[tuple[str, str], ...] = ()
+    digest: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class Assessment:
+    """Everything one assessment produced.
+
+    Attributes
+    ----------
+    results
+        Scenario name -> ensemble result (``flashpoint.simulate``), baseline first.
+    baseline
+        Name of the baseline scenario.
+    scenarios
+        Scenario name -> :class:`ScenarioInfo`.
+    comparison
+        :func:`~flashpoint.analysis.compare.compare_all` at the horizon.
+    attribution
+        :func:`~flashpoint.analysis.compare.attribution_table` for the
+        scenarios simulated with attribution.
+    verdicts
+        Claim id -> :class:`~flashpoint.claims.Verdict`.
+    skipped
+        Claim id -> why it was not evaluated (e.g. its scenario was not run).
+    claims
+        The claims asked for, in catalogue order.
+    world
+        The world arrays the ensemble ran on.
+    runs, years, seed
+        The shared ensemble.
+    network_scenario
+        The scenario whose network the report draws next to the baseline's.
+    elapsed
+        Wall-clock seconds of the simulations and analyses.
+    created
+        UTC time the assessment finished.
+    id
+        Identifier of the assessment in the store.
+    """
+
+    results: dict[str, xr.Dataset]
+    baseline: str
+    scenarios: dict[str, ScenarioInfo]
+    comparison: pd.DataFrame
+    attribution: pd.DataFrame
+    verdicts: dict[str, Verdict]
+    skipped: dict[str, str]
+    claims: tuple[Claim, ...]
+    world: WorldArrays
+    runs: int
+    years: float
+    seed: int
+    network_scenario: str | None = None
+    metrics: tuple[MetricSpec, ...] = KEY_METRICS
+    elapsed: float = 0.0
+    created: datetime = field(default_factory=lambda: datetime.now(UTC))
+    id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
+
+    @property
+    def baseline_result(self) -> xr.Dataset:
+        """The baseline's ensemble result."""
+        return self.results[self.baseline]
+
+    def verdict_table(self) -> pd.DataFrame:
+        """One row per claim: the verdict summary, or the reason it was skipped."""
+        rows: list[dict[str, Any]] = []
+        for c in self.claims:
+            row: dict[str, Any] = {
+                "claim": c.id, "side": c.side, "paraphrase": c.paraphrase,
+                "seed": c.source.seed, "quote": c.source.quote, "scenario": c.scenario,
+                "metric": c.metric, "model_statement": c.describe(),
+            }
+            v = self.verdicts.get(c.id)
+            if v is not None:
+                s = v.summary()
+                row.update({k: s[k] for k in ("verdict", "share", "ci_low", "ci_high", "n_runs",
+                                              "median_difference", "standardized_margin")})
+                row["skipped"] = ""
+            else:
+                row.update(verdict="not evaluated", share=math.nan, ci_low=math.nan,
+                           ci_high=math.nan, n_runs=0, median_difference=math.nan,
+                           standardized_margin=math.nan)
+                row["skipped"] = self.skipped.get(c.id, "")
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def provenance(self) -> dict[str, str]:
+        """Seed, runs, horizon, code version, world digest and the datasets used."""
+        base = self.baseline_result.attrs
+        out = {
+            "assessment_id": self.id,
+            "created_utc": self.created.strftime("%Y-%m-%d %H:%M:%S"),
+            "seed": str(self.seed),
+            "runs": str(self.runs),
+            "years": f"{self.years:g}",
+            "dt": str(base.get("dt", "")),
+            "design": str(base.get("design", "")),
+            "code_version": str(base.get("code_version", "")),
+            "world_digest": str(base.get("world_digest", self.world.digest())),
+            "world_year": str(base.get("world_year", self.world.year)),
+            "actors": str(self.world.n),
+            "baseline": self.baseline,
+            "scenarios": ", ".join(n for n in self.results if n != self.baseline),
+            "mechanisms": str(base.get("mechanisms", "")),
+            "parameters": str(len(str(base.get("parameters", "")).split(","))),
+            "claims_evaluated": f"{len(self.verdicts)} of {len(self.claims)}",
+            "elapsed_seconds": f"{self.elapsed:.1f}",
+        }
+        try:
+            from flashpoint.world.provenance import sources
+
+            out["datasets"] = "; ".join(
+                f"{s.name} ({s.version})" if getattr(s, "version", "") else str(s.name)
+                for s in sources().values()
+            )
+        except (ImportError, AttributeError, OSError):
+            out["datasets"] = "see docs/model.md"
+        return out
+
+
+def _info(name: str, scenario: Any, baseline: str) -> ScenarioInfo:
+    from flashpoint.scenarios import LEVERS, digest
+
+    meta = scenario.scenario
+    kinds = {LEVERS[u.lever].kind for u in scenario.lever if u.lever in LEVERS}
+    if name == baseline:
+        kind = "baseline"
+    elif scenario.shock or "shock" in kinds:
+        kind = "shock"
+    else:
+        kind = "policy"
+    sources = tuple((s.seed, s.quote) for s in meta.sources)
+    return ScenarioInfo(name=name, title=meta.title, description=meta.description, kind=kind,
+                        sources=sources, digest=digest(scenario))
+
+
+def planned_steps(runs: int, years: float, n_actors: int, dt: float = 0.25) -> int:
+    """Engine steps (progress callbacks) one scenario of ``runs`` runs will take."""
+    from flashpoint.engine.run import auto_chunk, steps_for
+
+    chunks = math.ceil(runs / auto_chunk(n_actors, runs))
+    return steps_for(years, dt) * chunks
+
+
+def assess(
+    world: Any = None,
+    *,
+    runs: int = DEFAULT_RUNS,
+    years: float = DEFAULT_YEARS,
+    seed: int = 0,
+    scenarios: Sequence[str] | None = None,
+    baseline: str = BASELINE,
+    claims: Iterable[Claim] | None = None,
+    attribution: bool | Iterable[str] = ATTRIBUTED_SCENARIOS,
+    network_scenario: str | None = NETWORK_SCENARIO,
+    metrics: Sequence[MetricSpec] = KEY_METRICS,
+    progress: Progress | None = None,
+) -> Assessment:
+    """Run the baseline and the scenarios on one shared ensemble and evaluate the claims.
+
+    Parameters
+    ----------
+    world : World, WorldArrays or None
+        The starting world; None loads the default 2024 world.
+    runs, years, seed : int, float, int
+        The shared ensemble: every scenario gets the same runs, horizon and seed.
+    scenarios : sequence of str, optional
+        Catalogue names or TOML paths; default: the whole catalogue.
+    baseline : str
+        The scenario every other is compared with (default ``status_quo``).
+    claims : iterable of Claim, optional
+        Claims to evaluate; default: the shipped catalogue. A claim whose
+        scenario was not run, or whose horizon exceeds ``years``, is listed
+        in :attr:`Assessment.skipped` with the reason.
+    attribution : bool or iterable of str
+        Which scenarios besides the baseline get per-mechanism attribution:
+        all (True), none but the baseline (False) or the named ones.
+    network_scenario : str, optional
+        Scenario whose alignment network the report draws; it keeps its
+        dyadic fields.
+    metrics : sequence of MetricSpec
+        The key metrics of the comparison and the attribution.
+    progress : callable, optional
+        ``progress(scenario, steps)``, see :data:`Progress`.
+
+    Returns
+    -------
+    Assessment
+    """
+    from flashpoint.api import resolve_world, simulate
+    from flashpoint.claims import evaluate_claim, load_claims
+    from flashpoint.scenarios import catalogue_names, compile_scenario, load_scenario
+
+    if runs < 2:
+        raise AnalysisError(f"runs: an ensemble needs at least 2 runs. Got {runs} instead.")
+    t0 = _time.perf_counter()
+    arrays = resolve_world(world)
+    names = list(catalogue_names()) if scenarios is None else [str(s) for s in scenarios]
+    loaded = {n: load_scenario(n) for n in dict.fromkeys([baseline, *names])}
+    order = [baseline, *[n for n in loaded if n != baseline]]
+    keyed = {n: loaded[n].scenario.name for n in order}
+    claim_list = tuple(load_claims() if claims is None else claims)
+
+    dyadic = {baseline}
+    if network_scenario is not None:
+        dyadic.add(network_scenario)
+    for c in claim_list:
+        if c.metric in _DYADIC_METRICS:
+            dyadic.update({c.scenario, c.baseline})
+    if attribution is True:
+        attributed = set(keyed.values())
+    elif attribution is False:
+        attributed = {baseline}
+    else:
+        attributed = {baseline, *attribution}
+
+    results: dict[str, xr.Dataset] = {}
+    infos: dict[str, ScenarioInfo] = {}
+    for n in order:
+        name = keyed[n]
+        scenario = loaded[n]
+        plan = compile_scenario(scenario, arrays)
+        if progress is not None:
+            progress(name, 0)
+
+        def tick(_runs: int, _step: int, _name: str = name) -> None:
+            if progress is not None:
+                progress(_name, 1)
+
+        ds = simulate(arrays, plan, runs=runs, years=years, seed=seed,
+                      attribution=name in attributed, keep_dyadic=name in dyadic,
+                      progress=tick)
+        ds.attrs["scenario"] = name
+        infos[name] = _info(name, scenario, baseline)
+        ds.attrs["scenario_digest"] = infos[name].digest
+        results[name] = ds
+
+    comparison = compare_all(results, baseline, metrics)
+    attr = attribution_table(results, baseline, metrics,
+                             scenarios=[n for n in results if n in attributed])
+    verdicts: dict[str, Verdict] = {}
+    skipped: dict[str, str] = {}
+    for c in claim_list:
+        needed = [c.scenario, c.baseline] if c.is_relative else [c.scenario]
+        missing = [s for s in needed if s not in results]
+        if missing:
+            skipped[c.id] = f"scenario(s) {missing} not in this assessment"
+            continue
+        if c.horizon > years + 1e-9:
+            skipped[c.id] = f"horizon {c.horizon} years exceeds the assessment's {years:g} years"
+            continue
+        try:
+            verdicts[c.id] = evaluate_claim(
+                c, results[c.scenario], results[c.baseline] if c.is_relative else None
+            )
+        except ClaimError as err:
+            skipped[c.id] = str(err)
+    net = network_scenario if network_scenario in results else None
+    return Assessment(
+        results=results, baseline=baseline, scenarios=infos, comparison=comparison,
+        attribution=attr, verdicts=verdicts, skipped=skipped, claims=claim_list,
+        world=arrays, runs=runs, years=float(years), seed=seed, network_scenario=net,
+        metrics=tuple(metrics), elapsed=_time.perf_counter() - t0,
+    )
+
+
+def _final_values(a: Assessment) -> pd.DataFrame:
+    frames = []
+    for name, ds in a.results.items():
+        for spec in a.metrics:
+            if spec.name not in ds.data_vars:
+                continue
+            v = np.asarray(metric_values(ds, spec).isel(time=-1).values, dtype=np.float64)
+            frames.append(pd.DataFrame({"scenario": name, "metric": spec.key,
+                                        "run": np.arange(v.size), "value": v}))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _parameters(a: Assessment) -> pd.DataFrame:
+    frames = []
+    for name, ds in a.results.items():
+        for coord in ds.coords:
+            c = str(coord)
+            if not (c.startswith("param__") or c.startswith("lever__")):
+                continue
+            label = c[len("param__"):] if c.startswith("param__") else str(
+                ds[c].attrs.get("lever", c))
+            v = np.asarray(ds[c].values, dtype=np.float64)
+            frames.append(pd.DataFrame({"scenario": name, "name": label,
+                                        "kind": c.split("__")[0], "run": np.arange(v.size),
+                                        "value": v}))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _trajectories(a: Assessment) -> pd.DataFrame:
+    frames = []
+    for name, ds in a.results.items():
+        for spec in a.metrics:
+            if spec.name not in ds.data_vars:
+                continue
+            q = trajectory_quantiles(ds, spec).reset_index()
+            q.insert(0, "metric", spec.key)
+            q.insert(0, "scenario", name)
+            frames.append(q)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def store_assessment(a: Assessment, store: Store, report: str | None = None) -> str:
+    """Write the assessment to ``store``; return its id.
+
+    Tables (created on first use, rows keyed by ``assessment``):
+    ``assessments`` (one row: seed, runs, horizon, code version, world
+    digest, timing, report path), ``assessment_scenarios``,
+    ``assessment_runs`` (per run and scenario, each key metric at the
+    horizon), ``assessment_parameters`` (per run and scenario, every sampled
+    parameter and lever magnitude), ``assessment_trajectories`` (quantiles
+    over runs per year), ``assessment_comparisons``,
+    ``assessment_attribution``, ``assessment_verdicts`` and
+    ``assessment_provenance`` (key / value).
+    """
+    prov = a.provenance()
+
+    def keyed(df: pd.DataFrame) -> pd.DataFrame:
+        out = df.copy()
+        out.insert(0, "assessment", a.id)
+        return out
+
+    store.write_frame("assessments", pd.DataFrame([{
+        "assessment": a.id, "created_at": a.created.replace(tzinfo=None), "seed": a.seed,
+        "runs": a.runs, "years": a.years, "baseline": a.baseline,
+        "code_version": prov["code_version"], "world_digest": prov["world_digest"],
+        "world_year": int(a.world.year), "n_scenarios": len(a.results),
+        "n_claims": len(a.claims), "n_verdicts": len(a.verdicts),
+        "elapsed_s": a.elapsed, "report": report or "",
+    }]))
+    store.write_frame("assessment_scenarios", keyed(pd.DataFrame([
+        {"scenario": i.name, "title": i.title, "kind": i.kind, "description": i.description,
+         "digest": i.digest, "sources": " | ".join(f"{s}: {q}" for s, q in i.sources)}
+        for i in a.scenarios.values()
+    ])))
+    store.write_frame("assessment_runs", keyed(_final_values(a)))
+    store.write_frame("assessment_parameters", keyed(_parameters(a)))
+    store.write_frame("assessment_trajectories", keyed(_trajectories(a)))
+    if not a.comparison.empty:
+        store.write_frame("assessment_comparisons", keyed(a.comparison))
+    if not a.attribution.empty:
+        store.write_frame("assessment_attribution", keyed(a.attribution))
+    verdicts = a.verdict_table()
+    if not verdicts.empty:
+        store.write_frame("assessment_verdicts", keyed(verdicts))
+    store.write_frame("assessment_provenance", keyed(pd.DataFrame(
+        [{"key": k, "value": v} for k, v in prov.items()])))
+    return a.id

@@ -1,0 +1,434 @@
+"""Compare a scenario with a baseline run by run (common random numbers).
+
+Both results must come from :func:`flashpoint.simulate` with the same seed,
+number of runs and design. Run :math:`r` of the scenario and run :math:`r`
+of the baseline then share every sampled parameter and every random stream
+(crisis onsets, escalation draws, spending noise), so the paired difference
+
+.. math::
+
+    d_r = m^{s}_r(t) - m^{b}_r(t)
+
+is the scenario's effect on metric :math:`m` in that run at time :math:`t`,
+free of the sampling noise that an unpaired comparison of two ensembles would
+carry. This is the method of common random numbers (Law 2015, ch. 11;
+Glasserman & Yao 1992): :math:`\\operatorname{Var}(\\bar d) =
+(\\sigma_s^2 + \\sigma_b^2 - 2\\operatorname{Cov}(m^s, m^b))/n`, which is small
+when the paired runs are strongly correlated.
+
+Summaries of the :math:`n` paired differences (:func:`summarize_difference`):
+
+* quantiles :math:`q_{05}, q_{25}, q_{50}, q_{75}, q_{95}` of :math:`d_r`: the
+  spread of the effect across the parameter uncertainty;
+* the mean :math:`\\bar d` with a normal-approximation interval
+  :math:`\\bar d \\pm z_{0.975}\\, s_d/\\sqrt n` (the ensemble is a Latin
+  hypercube, for which this interval is conservative: Stein 1987);
+* the probability of increase :math:`P(d > 0)`, the share of runs in which
+  the scenario raises the metric, and of decrease :math:`P(d < 0)`
+  (runs with :math:`d_r = 0` count for neither);
+* the standardised paired effect size :math:`d_z = \\bar d / s_d`
+  (Cohen 1988; Lakens 2013), unitless, comparable across metrics:
+  :math:`|d_z| \\approx 0.2` small, :math:`0.5` medium, :math:`0.8` large by
+  Cohen's conventions. :math:`d_z = \\pm\\infty` when every run moves by the
+  same non-zero amount, 0 when nothing moves.
+
+Everything here returns data (xarray / pandas), never figures; see
+:mod:`flashpoint.reports.figures` for the pictures.
+
+References
+----------
+Law, A. M. (2015). *Simulation Modeling and Analysis*, 5th ed. McGraw-Hill,
+ch. 11 (variance-reduction techniques: common random numbers).
+
+Glasserman, P. & Yao, D. D. (1992). Some guidelines and guarantees for common
+random numbers. *Management Science* 38(6), 884-908. doi:10.1287/mnsc.38.6.884
+
+Stein, M. (1987). Large sample properties of simulations using Latin
+hypercube sampling. *Technometrics* 29(2), 143-151. doi:10.2307/1269769
+
+Cohen, J. (1988). *Statistical Power Analysis for the Behavioral Sciences*,
+2nd ed. Lawrence Erlbaum.
+
+Lakens, D. (2013). Calculating and reporting effect sizes to facilitate
+cumulative science. *Frontiers in Psychology* 4, 863. doi:10.3389/fpsyg.2013.00863
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from statistics import NormalDist
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from flashpoint.errors import AnalysisError
+
+__all__ = [
+    "KEY_METRICS",
+    "QUANTILES",
+    "MetricSpec",
+    "attribution_change",
+    "attribution_table",
+    "check_paired",
+    "compare",
+    "compare_all",
+    "metric_values",
+    "paired_difference",
+    "summarize_difference",
+    "trajectory_quantiles",
+]
+
+#: Quantiles reported for distributions and paired differences.
+QUANTILES: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
+_Z = NormalDist().inv_cdf(0.975)
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """One metric of the result, read at fixed labels of its extra dimensions.
+
+    Parameters
+    ----------
+    name
+        A variable of the result (docs/architecture.md, "The result").
+    selector
+        ``(dimension, label)`` pairs fixing every dimension besides run and time.
+    label
+        Human-readable name for tables and figures.
+    unit
+        Unit or range of the metric, for axis labels.
+    reading
+        What a higher value means, in words.
+    """
+
+    name: str
+    selector: tuple[tuple[str, str], ...] = ()
+    label: str = ""
+    unit: str = ""
+    reading: str = ""
+
+    @property
+    def key(self) -> str:
+        """A stable identifier, e.g. ``arms_race_index[indo_pacific]``."""
+        if not self.selector:
+            return self.name
+        return f"{self.name}[{','.join(v for _, v in self.selector)}]"
+
+    @property
+    def title(self) -> str:
+        """The label, or the key when there is none."""
+        return self.label or self.key
+
+
+#: The key metrics of the report, the comparison and the attribution.
+KEY_METRICS: tuple[MetricSpec, ...] = (
+    MetricSpec("axis_cohesion", (), "China-Russia-North Korea cohesion",
+               "mean pair alignment, -1 to 1", "higher: the axis is more closely aligned"),
+    MetricSpec("arms_race_index", (("region", "indo_pacific"),), "Indo-Pacific arms race index",
+               "spending growth since start, fraction", "higher: faster regional arming"),
+    MetricSpec("arms_race_index", (("region", "euro_atlantic"),), "Euro-Atlantic arms race index",
+               "spending growth since start, fraction", "higher: faster regional arming"),
+    MetricSpec("credibility", (("flashpoint", "taiwan_strait"),),
+               "Deterrence credibility, Taiwan Strait", "0 to 1",
+               "higher: the defenders' commitment is more believable"),
+    MetricSpec("hedger_alignment", (), "Hedging states' tilt", "-1 (China) to +1 (West)",
+               "higher: hedgers lean towards the United States"),
+    MetricSpec("european_security", (), "European security ratio",
+               "ratio: Europe's forces / Russia's spending",
+               "higher: Europe is better defended against Russia"),
+    MetricSpec("tension_china_west", (), "China-West tension", "0 to 1",
+               "higher: more hostile China-NATO/IP4 relations"),
+    MetricSpec("war_risk", (("flashpoint", "taiwan_strait"),), "War risk, Taiwan Strait",
+               "cumulative probability", "higher: war more likely by that year"),
+    MetricSpec("gdp_loss_expected", (), "Expected world GDP loss",
+               "fraction of world GDP", "higher: larger expected economic damage from wars"),
+)
+
+
+def _label(ds: xr.Dataset) -> str:
+    return str(ds.attrs.get("scenario", "?"))
+
+
+def metric_values(ds: xr.Dataset, spec: MetricSpec) -> xr.DataArray:
+    """The metric over ``(run, time)`` at the spec's labels.
+
+    Raises
+    ------
+    AnalysisError
+        If the result lacks the variable or a label, or dimensions stay unfixed.
+    """
+    if spec.name not in ds.data_vars:
+        raise AnalysisError(
+            f"result {_label(ds)!r}: has no variable {spec.name!r}. "
+            f"Expected one of {sorted(str(k) for k in ds.data_vars if '__' not in str(k))}."
+        )
+    da = ds[spec.name]
+    for dim, label in spec.selector:
+        if dim not in da.dims:
+            raise AnalysisError(f"result {_label(ds)!r}: {spec.name!r} has no dimension {dim!r}.")
+        known = [str(v) for v in da[dim].values]
+        if label not in known:
+            raise AnalysisError(
+                f"result {_label(ds)!r}: {spec.name!r} has no {dim} {label!r}. Expected one of {known}."
+            )
+        da = da.sel({dim: label}, drop=True)
+    extra = [d for d in da.dims if d not in ("run", "time")]
+    if extra:
+        raise AnalysisError(
+            f"metric {spec.key!r}: dimensions {extra} are not fixed by the selector."
+        )
+    return da.transpose("run", "time")
+
+
+def check_paired(a: xr.Dataset, b: xr.Dataset) -> None:
+    """Raise unless ``a`` and ``b`` are a common-random-numbers pair.
+
+    They must share the number of runs, run labels, time axis, seed, design
+    and world digest.
+    """
+    where = f"results {_label(a)!r} and {_label(b)!r}"
+    if a.sizes.get("run") != b.sizes.get("run"):
+        raise AnalysisError(
+            f"{where}: runs are paired by index, so both need the same number of runs. "
+            f"Got {a.sizes.get('run')} and {b.sizes.get('run')} instead."
+        )
+    if not np.array_equal(a["run"].values, b["run"].values):
+        raise AnalysisError(f"{where}: the run labels differ; runs are paired by index.")
+    if not np.allclose(a["time"].values, b["time"].values):
+        raise AnalysisError(f"{where}: the time axes differ. Simulate both with the same years and dt.")
+    for key in ("seed", "design", "world_digest"):
+        if key in a.attrs and key in b.attrs and str(a.attrs[key]) != str(b.attrs[key]):
+            raise AnalysisError(
+                f"{where}: not a common-random-numbers pair: {key} {a.attrs[key]!r} and "
+                f"{b.attrs[key]!r} differ. Simulate both with the same seed, design and world."
+            )
+
+
+def _time_index(ds: xr.Dataset, time: float | None) -> int:
+    t = np.asarray(ds["time"].values, dtype=np.float64)
+    if time is None:
+        return t.size - 1
+    hits = np.flatnonzero(np.isclose(t, time))
+    if hits.size == 0:
+        raise AnalysisError(
+            f"result {_label(ds)!r}: no record at time {time:g}. Expected one of {t.tolist()}."
+        )
+    return int(hits[0])
+
+
+def paired_difference(
+    scenario: xr.Dataset, baseline: xr.Dataset, spec: MetricSpec, time: float | None = None
+) -> xr.DataArray:
+    """Per-run difference ``scenario - baseline`` of the metric at ``time`` (default: the last record)."""
+    check_paired(scenario, baseline)
+    k = _time_index(scenario, time)
+    s = metric_values(scenario, spec).isel(time=k, drop=True)
+    b = metric_values(baseline, spec).isel(time=k, drop=True)
+    coords = {c: v for c, v in scenario.coords.items() if v.dims == ("run",)}
+    return xr.DataArray(np.asarray(s.values) - np.asarray(b.values), dims=("run",),
+                        coords=coords, name=f"difference__{spec.key}")
+
+
+def summarize_difference(d: np.ndarray | xr.DataArray) -> dict[str, float]:
+    """Quantiles, mean with interval, P(increase), P(decrease) and d_z of paired differences.
+
+    Runs with a non-finite difference are dropped; ``n`` counts the rest.
+    With no finite run every statistic is NaN and ``n`` is 0.
+    """
+    v = np.asarray(d, dtype=np.float64).ravel()
+    v = v[np.isfinite(v)]
+    n = v.size
+    out: dict[str, float] = {"n": float(n)}
+    if n == 0:
+        nan = float("nan")
+        out.update({f"q{round(q * 100):02d}": nan for q in QUANTILES})
+        out.update(mean=nan, sd=nan, mean_low=nan, mean_high=nan, p_increase=nan,
+                   p_decrease=nan, effect_size=nan)
+        return out
+    qs = np.quantile(v, QUANTILES)
+    out.update({f"q{round(q * 100):02d}": float(x) for q, x in zip(QUANTILES, qs, strict=True)})
+    mean = float(v.mean())
+    sd = float(v.std(ddof=1)) if n > 1 else 0.0
+    half = _Z * sd / math.sqrt(n)
+    # Tolerance: differences below 1e-12 of the metric's scale are float noise.
+    tol = 1e-12 * max(1.0, float(np.abs(v).max()))
+    out.update(
+        mean=mean, sd=sd, mean_low=mean - half, mean_high=mean + half,
+        p_increase=float(np.mean(v > tol)), p_decrease=float(np.mean(v < -tol)),
+    )
+    if sd > tol:
+        out["effect_size"] = mean / sd
+    elif abs(mean) <= tol:
+        out["effect_size"] = 0.0
+    else:
+        out["effect_size"] = math.copysign(math.inf, mean)
+    return out
+
+
+def compare(
+    scenario: xr.Dataset,
+    baseline: xr.Dataset,
+    metrics: Sequence[MetricSpec] = KEY_METRICS,
+    time: float | None = None,
+) -> pd.DataFrame:
+    """One row per metric: the two distributions at ``time`` and their paired difference.
+
+    Columns: ``scenario, baseline, metric, label, unit, time``, the
+    baseline's and scenario's medians and 5-95% quantiles
+    (``baseline_q50`` ...), and the difference summary of
+    :func:`summarize_difference` (``q05 ... q95, mean, sd, mean_low,
+    mean_high, p_increase, p_decrease, effect_size, n``). Metrics missing
+    from the results are skipped.
+    """
+    check_paired(scenario, baseline)
+    k = _time_index(scenario, time)
+    t = float(scenario["time"].values[k])
+    rows = []
+    for spec in metrics:
+        if spec.name not in scenario.data_vars or spec.name not in baseline.data_vars:
+            continue
+        s = np.asarray(metric_values(scenario, spec).isel(time=k).values, dtype=np.float64)
+        b = np.asarray(metric_values(baseline, spec).isel(time=k).values, dtype=np.float64)
+        row: dict[str, object] = {
+            "scenario": _label(scenario), "baseline": _label(baseline), "metric": spec.key,
+            "label": spec.title, "unit": spec.unit, "time": t,
+        }
+        for prefix, vals in (("baseline", b), ("scenario", s)):
+            fin = vals[np.isfinite(vals)]
+            qs = np.quantile(fin, (0.05, 0.5, 0.95)) if fin.size else np.full(3, np.nan)
+            row.update({f"{prefix}_q05": float(qs[0]), f"{prefix}_q50": float(qs[1]),
+                        f"{prefix}_q95": float(qs[2]),
+                        f"{prefix}_mean": float(fin.mean()) if fin.size else float("nan")})
+        row.update(summarize_difference(s - b))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def compare_all(
+    results: Mapping[str, xr.Dataset],
+    baseline: str = "status_quo",
+    metrics: Sequence[MetricSpec] = KEY_METRICS,
+    time: float | None = None,
+) -> pd.DataFrame:
+    """:func:`compare` of every result but the baseline with the baseline, stacked."""
+    if baseline not in results:
+        raise AnalysisError(f"baseline {baseline!r} is not among the results {sorted(results)}.")
+    frames = [compare(ds, results[baseline], metrics, time)
+              for name, ds in results.items() if name != baseline]
+    if not frames:
+        return pd.DataFrame()
+    return pd.concat(frames, ignore_index=True)
+
+
+def trajectory_quantiles(
+    ds: xr.Dataset, spec: MetricSpec, quantiles: Sequence[float] = QUANTILES
+) -> pd.DataFrame:
+    """Quantiles over runs of the metric at every recorded time.
+
+    Returns a frame indexed by ``time`` with one column per quantile
+    (``q05``, ``q25``, ...) plus ``mean``; NaN runs are ignored.
+    """
+    v = np.asarray(metric_values(ds, spec).values, dtype=np.float64)  # (run, time)
+    finite = np.isfinite(v)
+    cols: dict[str, np.ndarray] = {}
+    if finite.any(axis=0).all():
+        qs = np.nanquantile(v, list(quantiles), axis=0)
+        for q, row in zip(quantiles, qs, strict=True):
+            cols[f"q{round(q * 100):02d}"] = row
+        cols["mean"] = np.nanmean(v, axis=0)
+    else:
+        for q in quantiles:
+            cols[f"q{round(q * 100):02d}"] = np.full(v.shape[1], np.nan)
+        cols["mean"] = np.full(v.shape[1], np.nan)
+    return pd.DataFrame(cols, index=pd.Index(np.asarray(ds["time"].values), name="time"))
+
+
+def attribution_change(
+    scenario: xr.Dataset,
+    baseline: xr.Dataset | None,
+    spec: MetricSpec,
+    time: float | None = None,
+) -> pd.Series:
+    """Mean over runs of each mechanism's contribution to the metric's change since t = 0.
+
+    With a baseline, the scenario's contribution minus the baseline's, run by
+    run, then averaged: which mechanisms carry the scenario's *effect*. The
+    values sum (over mechanisms) to the mean paired difference of the
+    metric's change since t = 0.
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by mechanism, sorted by decreasing absolute value.
+    """
+    var = f"attribution__{spec.name}"
+    if var not in scenario.data_vars:
+        raise AnalysisError(
+            f"result {_label(scenario)!r}: has no {var!r}; simulate with attribution=True."
+        )
+    k = _time_index(scenario, time)
+
+    def contributions(ds: xr.Dataset) -> xr.DataArray:
+        if var not in ds.data_vars:
+            raise AnalysisError(
+                f"result {_label(ds)!r}: has no {var!r}; simulate with attribution=True."
+            )
+        da = ds[var]
+        for dim, label in spec.selector:
+            da = da.sel({dim: label}, drop=True)
+        return da.isel(time=k, drop=True)  # (run, mechanism)
+
+    c = contributions(scenario)
+    if baseline is not None:
+        check_paired(scenario, baseline)
+        b = contributions(baseline).reindex(mechanism=c["mechanism"], fill_value=0.0)
+        c = c - b
+    mean = np.nanmean(np.asarray(c.transpose("run", "mechanism").values), axis=0)
+    s = pd.Series(mean, index=[str(m) for m in c["mechanism"].values], name=spec.key)
+    return s.reindex(s.abs().sort_values(ascending=False).index)
+
+
+def attribution_table(
+    results: Mapping[str, xr.Dataset],
+    baseline: str = "status_quo",
+    metrics: Sequence[MetricSpec] = KEY_METRICS,
+    scenarios: Iterable[str] | None = None,
+    time: float | None = None,
+) -> pd.DataFrame:
+    """Mechanisms ranked by their contribution to each scenario's effect on each metric.
+
+    For the baseline itself the contribution is to its own change since t = 0.
+    Scenarios (or metrics) without attribution are skipped, and so are
+    mechanisms whose contribution is float noise (below 1e-12 of the total).
+
+    Columns: ``scenario, metric, label, mechanism, contribution, share, rank``,
+    where ``share`` is the contribution over the sum of absolute
+    contributions (its sign is the contribution's) and ``rank`` starts at 1
+    for the largest absolute contribution.
+    """
+    if baseline not in results:
+        raise AnalysisError(f"baseline {baseline!r} is not among the results {sorted(results)}.")
+    base = results[baseline]
+    names = list(results) if scenarios is None else list(scenarios)
+    rows = []
+    for name in names:
+        ds = results[name]
+        for spec in metrics:
+            var = f"attribution__{spec.name}"
+            if var not in ds.data_vars or var not in base.data_vars:
+                continue
+            s = attribution_change(ds, None if name == baseline else base, spec, time)
+            total = float(s.abs().sum())
+            # Mechanisms that do not touch the metric (|c| at float-noise level) are left out.
+            s = s[s.abs() > 1e-12 * max(total, 1e-300)]
+            for rank, (mech, val) in enumerate(s.items(), start=1):
+                rows.append({
+                    "scenario": name, "metric": spec.key, "label": spec.title,
+                    "mechanism": mech, "contribution": float(val),
+                    "share": float(val) / total if total > 0 else 0.0, "rank": rank,
+                })
+    return pd.DataFrame(rows, columns=["scenario", "metric", "label", "mechanism",
+                                       "contribution", "share", "rank"])
