@@ -27,9 +27,14 @@ allocated to the Indo-Pacific. It relaxes towards a target :math:`u^*`:
 where :math:`E_t` is the total military spending (US$ bn/yr) of European NATO
 members (NATO members homed in the Euro-Atlantic theatre, other than the USA
 and Canada) and :math:`E_0` its value at t = 0; :math:`w_{IP}` (:math:`w_{EA}`)
-is 1 while any flashpoint in the Indo-Pacific (Euro-Atlantic) theatre is at
-war or under blockade, else 0. The Euro-Atlantic term is the mirror image of
-the Indo-Pacific one (a war in Europe pulls US forces back to Europe).
+is the conflict intensity of the Indo-Pacific (Euro-Atlantic) theatre: the
+maximum over its flashpoints of :math:`\max(war, blockade, \gamma\,crisis)`,
+so a war or blockade counts fully and a crisis short of war in proportion
+:math:`\gamma` (carriers were sent in the 1995-96 Taiwan Strait crisis). The
+Euro-Atlantic term is the mirror image of the Indo-Pacific one (a war or
+crisis in Europe pulls US forces back to Europe): this is the model's
+channel by which "Europe's security affects Asia, and Asia's security
+affects Europe" (seed 001, quoting Stoltenberg).
 
 The provided quantity ``forces`` :math:`(R, N, 2)` is each actor's military
 spending (US$ bn/yr, the model's measure of forces) available in the
@@ -104,6 +109,13 @@ PARAMETERS: tuple[Parameter, ...] = (
         "the range keeps the target inside [0.2, 0.95] from the baseline.",
     ),
     Parameter(
+        "burden_shifting.crisis_weight",
+        "pull of a crisis short of war relative to a war or blockade",
+        "dimensionless", 0.4, 0.1, 0.8,
+        "rationale: in the 1995-96 Taiwan Strait crisis the US sent two carrier groups without "
+        "fighting; a crisis moves some assets, a war most of them.",
+    ),
+    Parameter(
         "burden_shifting.baseline", "US Indo-Pacific share absent European or war changes",
         "share", 0.55, 0.45, 0.65,
         "rationale: INDOPACOM about 375,000 and EUCOM about 100,000 assigned personnel "
@@ -121,19 +133,20 @@ def europe_mask(world: WorldArrays) -> FloatArray:
 
 
 def _theatre_active(state: State, ctx: Context, theatre: int) -> FloatArray:
-    """``(R,)`` 1 where any flashpoint of ``theatre`` is at war or under blockade."""
+    """``(R,)`` conflict intensity of ``theatre``: max of war, blockade and weighted crisis."""
     sel = ctx.flashpoints.theatre == theatre
     if not np.any(sel):
         return np.zeros(state.runs)
     hot = np.maximum(state.war[:, sel], state.blockade[:, sel])
-    return np.asarray(np.max(hot, axis=1) > 0.5, dtype=np.float64)
+    hot = np.maximum(hot, ctx.p("burden_shifting.crisis_weight", 2) * state.crisis[:, sel])
+    return np.asarray(np.max(hot, axis=1), dtype=np.float64)
 
 
 def target_share(state: State, ctx: Context) -> FloatArray:
     """The target US Indo-Pacific share :math:`u^*`, shape ``(R,)``."""
     eu = europe_mask(ctx.world)
-    e_t = state.milex @ eu
-    e_0 = ctx.initial.milex @ eu
+    e_t = np.einsum("rn,n->r", state.milex, eu)
+    e_0 = np.einsum("rn,n->r", ctx.initial.milex, eu)
     ratio = np.where(e_0 > 0, e_t / np.where(e_0 > 0, e_0, 1.0), 1.0)
     pull = _theatre_active(state, ctx, INDO_PACIFIC) - _theatre_active(state, ctx, EURO_ATLANTIC)
     u_star = (
@@ -197,7 +210,7 @@ MECHANISM = Mechanism(
     variants=("default",),
     equations=(
         "du = min(1, kappa dt) (u* - u)",
-        "u* = clip(u0 + theta_eu (E_t/E_0 - 1) + theta_war (war_IP - war_EA), 0.2, 0.95)",
+        "u* = clip(u0 + theta_eu (E_t/E_0 - 1) + theta_war (w_IP - w_EA), 0.2, 0.95), w = max_f max(war, blockade, gamma crisis)",
         "F_it = m_i [H_it (1 - sum_s d_is (1 - H_is)) + d_it (1 - H_it)]; "
         "US: F_IP = m u, F_EA = m (1 - u)(1 - r)",
     ),

@@ -30,8 +30,11 @@ partner weight :math:`w_p`);
 
     e_{kf} = c_{kf}\, W_{kf}\, \min\!\Big(1, \frac{\phi_{kf} F_{k\theta_f}}{q\, F_{c\theta_f}}\Big)
 
-is the probability that :math:`k` intervenes effectively, with forces in the
-theatre :math:`F` (derived ``forces``, US$ bn/yr), theatre fit :math:`\phi`
+is the probability that :math:`k` intervenes effectively, with forces
+:math:`F_{k\theta_f}` available to the theatre: those in it (derived
+``forces``, US$ bn/yr) plus a share :math:`s` (``credibility.surge``) of
+those in the other theatre that can be surged there in a crisis, so that a
+commitment by a state with no forces in theatre still counts a little; theatre fit :math:`\phi`
 (:math:`\phi_{IP}` for non-US Euro-Atlantic forces in the Indo-Pacific, else 1),
 sufficiency ratio :math:`q`, and will :math:`W` (public support: US, European,
 other). Under the ``consensus`` variant a NATO member defending a flashpoint
@@ -109,6 +112,14 @@ PARAMETERS: tuple[Parameter, ...] = (
         "and air power and long reach (seeds 002, 003, 004: ships would 'run back home').",
     ),
     Parameter(
+        "credibility.surge",
+        "share of a defender's forces in the other theatre that can be surged to a flashpoint",
+        "share", 0.1, 0.02, 0.3,
+        "rationale: reinforcement across theatres is slow and partial (Mearsheimer 1989 on "
+        "reinforcement rates; seed 004: European states 'lack the mature defense-industrial "
+        "bases needed to project and sustain extra-regional power'); a few to 30 per cent.",
+    ),
+    Parameter(
         "credibility.sufficiency",
         "defender forces in theatre, relative to the challenger's, for fully effective intervention",
         "ratio", 1.0, 0.33, 3.0,
@@ -178,7 +189,9 @@ def assess(forces: FloatArray, ctx: Context) -> tuple[FloatArray, FloatArray]:
     eligible[fps.challenger, np.arange(fps.f)] = False
     commit = commit * eligible[None]
 
-    cap = forces[:, :, th]  # (R, N, F)
+    # Forces in the flashpoint's theatre plus the share of forces elsewhere that
+    # can be surged there within a crisis (power projection).
+    cap = forces[:, :, th] + ctx.p("credibility.surge", 3) * forces[:, :, 1 - th]  # (R, N, F)
     european = (world.theatre == EURO_ATLANTIC) & ~world.mask(["USA"])
     fit = np.where(european[:, None] & (th == INDO_PACIFIC)[None, :], 1.0, 0.0)  # (N, F)
     phi = 1.0 + (ctx.p("credibility.theatre_fit", 3) - 1.0) * fit[None]  # (R, N, F)
@@ -233,7 +246,8 @@ MECHANISM = Mechanism(
     variants=("consensus", "independent"),
     equations=(
         "c_kf = max_{j in T_f} max(C_kj, w_p P_kj)",
-        "cred_f = 1 - prod_k (1 - c_kf W_kf min(1, phi_kf F_k / (q F_c)))",
+        "F_kf = forces_k[theatre_f] + s forces_k[other theatre]",
+        "cred_f = 1 - prod_k (1 - c_kf W_kf min(1, phi_kf F_kf / (q F_c)))",
         "bal_f = (sum_{j in T_f} F_j + sum_k c_kf phi_kf F_k) / F_c",
     ),
 )

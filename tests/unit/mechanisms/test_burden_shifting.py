@@ -128,7 +128,7 @@ def test_parameters_declared() -> None:
     names = {p.name for p in bs.PARAMETERS}
     assert names == {
         "burden_shifting.rate", "burden_shifting.europe_offset",
-        "burden_shifting.war_pull", "burden_shifting.baseline",
+        "burden_shifting.war_pull", "burden_shifting.crisis_weight", "burden_shifting.baseline",
     }
     for p in bs.PARAMETERS:
         assert p.low < p.high and p.source
@@ -139,3 +139,16 @@ def test_extreme_shares_give_nonnegative_forces(share: float) -> None:
     state, ctx, _draws = make_context(runs=R)
     forces = bs.theatre_forces(state.milex, np.full(R, share), ctx)
     assert np.all(forces >= 0)
+
+
+def test_a_crisis_in_asia_pulls_us_forces_partly() -> None:
+    """A crisis short of war moves the target share by crisis_weight x war_pull."""
+    state, ctx, draws = make_context(runs=2)
+    fps = ctx.flashpoints
+    k = fps.ids.index("taiwan_strait")
+    crisis = state.crisis.copy()
+    crisis[:, k] = 1.0
+    calm = bs.target_share(state, ctx)
+    hot = bs.target_share(state._replace(crisis=crisis), ctx)
+    expected = ctx.params["burden_shifting.crisis_weight"] * ctx.params["burden_shifting.war_pull"]
+    np.testing.assert_allclose(hot - calm, expected)

@@ -60,8 +60,15 @@ def test_known_value_east_china_sea() -> None:
     state, ctx, draws = make_context(runs=R)
     cred, bal = _run(state, ctx, draws)
     f = _fp(ctx, "east_china_sea")
-    np.testing.assert_allclose(cred[:, f], 0.55)
-    np.testing.assert_allclose(bal[:, f], (50.0 + 484.0) / 290.0)
+    # The US (treaty, will 0.55, enough forces) plus the surge of German and
+    # Lithuanian forces, which are only partners of Japan (weight 0.1, will 0.45,
+    # fit 0.4, surge 0.1 of 65 and 2).
+    e_deu = 0.1 * 0.45 * 0.4 * 0.1 * 65.0 / 290.0
+    e_ltu = 0.1 * 0.45 * 0.4 * 0.1 * 2.0 / 290.0
+    np.testing.assert_allclose(cred[:, f], 1 - (1 - 0.55) * (1 - e_deu) * (1 - e_ltu))
+    # US forces: 880 x 0.55 in the Indo-Pacific plus the surge share (0.1) of the
+    # 880 x 0.45 in the Euro-Atlantic.
+    np.testing.assert_allclose(bal[:, f], (50.0 + 484.0 + 0.1 * 396.0) / 290.0)
 
 
 def test_partner_commitment_weaker_than_treaty() -> None:
@@ -89,9 +96,10 @@ def test_presence_with_commitment_adds_credibility_with_poor_fit() -> None:
     no_ships, _ = _run(state, committed, draws)
     ships, bal = _run(state, _presence(committed, "DEU", 1, 0.5), draws)
     assert np.all(ships[:, f] > no_ships[:, f])
-    # German forces in the Indo-Pacific count at the theatre fit (0.4 by default).
+    # German forces in the Indo-Pacific (half of 65) plus the surge share (0.1) of
+    # the half at home count at the theatre fit (0.4 by default).
     _, base_bal = _run(state, _presence(ctx, "DEU", 1, 0.5), draws)
-    np.testing.assert_allclose(bal[:, f] - base_bal[:, f], 0.4 * 32.5 / 290.0)
+    np.testing.assert_allclose(bal[:, f] - base_bal[:, f], 0.4 * (32.5 + 0.1 * 32.5) / 290.0)
 
 
 def test_retrenchment_lowers_baltic_credibility_and_balance() -> None:
