@@ -68,7 +68,8 @@ def test_known_value_east_china_sea() -> None:
     np.testing.assert_allclose(cred[:, f], 1 - (1 - 0.55) * (1 - e_deu) * (1 - e_ltu))
     # US forces: 880 x 0.55 in the Indo-Pacific plus the surge share (0.1) of the
     # 880 x 0.45 in the Euro-Atlantic.
-    np.testing.assert_allclose(bal[:, f], (50.0 + 484.0 + 0.1 * 396.0) / 290.0)
+    partners = 0.1 * 0.4 * 0.1 * (65.0 + 2.0)  # German and Lithuanian surge, as partners
+    np.testing.assert_allclose(bal[:, f], (50.0 + 484.0 + 0.1 * 396.0 + partners) / 290.0)
 
 
 def test_partner_commitment_weaker_than_treaty() -> None:
