@@ -319,7 +319,8 @@ def auto_chunk(n_actors: int, runs: int) -> int:
 def run_ensemble(world: WorldArrays, plan: Plan, cfg: RunConfig,
                  progress: Progress | None = None,
                  parameters: Mapping[str, FloatArray] | None = None,
-                 levers: Mapping[str, FloatArray] | None = None) -> xr.Dataset:
+                 levers: Mapping[str, FloatArray] | None = None,
+                 run_range: tuple[int, int] | None = None) -> xr.Dataset:
     """Run the ensemble and return the labelled result (see docs/architecture.md).
 
     ``parameters`` gives explicit per-run values (arrays of length ``cfg.runs``)
@@ -327,6 +328,9 @@ def run_ensemble(world: WorldArrays, plan: Plan, cfg: RunConfig,
     the design's values for those parameters and must lie in their declared
     ranges. ``levers`` does the same for lever effects, keyed by the labels of
     :func:`flashpoint.engine.apply.lever_ranges` (e.g. a sensitivity design).
+    ``run_range = (a, b)`` computes only the runs ``a <= r < b`` of the
+    ``cfg.runs``-run ensemble (a piece of a distributed sweep); they are
+    bit-identical to the same runs of the whole ensemble.
     """
     fps = flashpoint_arrays(world)
     mechs = _mechanisms(plan)
@@ -353,11 +357,15 @@ def run_ensemble(world: WorldArrays, plan: Plan, cfg: RunConfig,
     if levers:
         _check_levers(plan, cfg, levers)
     index = MetricIndex.build(world)
-    chunk = cfg.chunk_size or auto_chunk(world.n, cfg.runs)
+    first, stop = (0, cfg.runs) if run_range is None else run_range
+    if not (0 <= first < stop <= cfg.runs):
+        raise ParameterError(f"run_range: expected 0 <= a < b <= {cfg.runs}. "
+                             f"Got {run_range} instead.")
+    chunk = cfg.chunk_size or auto_chunk(world.n, stop - first)
     pieces = []
     lever_coords: dict[str, FloatArray] = {}
-    for start in range(0, cfg.runs, chunk):
-        runs = np.arange(start, min(cfg.runs, start + chunk), dtype=np.int64)
+    for start in range(first, stop, chunk):
+        runs = np.arange(start, min(stop, start + chunk), dtype=np.int64)
         chunk_params = {k: v[runs] for k, v in values.items()}
         job = _Chunk(world, fps, plan, cfg, chunk_params, runs, mechs, variants, index, levers)
         pieces.append(job.run(progress))
@@ -371,7 +379,15 @@ def run_ensemble(world: WorldArrays, plan: Plan, cfg: RunConfig,
             merged[key] = {k: np.concatenate([p[key][k] for p in pieces]) for k in pieces[0][key]}
         else:
             merged[key] = np.concatenate([p[key] for p in pieces])
-    return _dataset(world, fps, plan, cfg, params, values, lever_coords, merged, mechs)
+    if run_range is not None:
+        keep = np.arange(first, stop)
+        values = {k: v[keep] for k, v in values.items()}
+        lever_coords = {k: v[keep] for k, v in lever_coords.items()}
+    ds = _dataset(world, fps, plan, cfg, params, values, lever_coords, merged, mechs)
+    if run_range is not None:
+        ds = ds.assign_coords(run=np.arange(first, stop))
+        ds.attrs["run_range"] = f"{first}:{stop}"
+    return ds
 
 
 def _check_levers(plan: Plan, cfg: RunConfig, levers: Mapping[str, FloatArray]) -> None:
@@ -411,7 +427,7 @@ def _dataset(world: WorldArrays, fps: FlashpointArrays, plan: Plan, cfg: RunConf
     n_rec = data["milex"].shape[1]
     step_years = cfg.dt * cfg.steps_per_record
     coords: dict[str, Any] = {
-        "run": np.arange(cfg.runs),
+        "run": np.arange(data["milex"].shape[0]),
         "time": np.round(np.arange(n_rec) * step_years, 6),
         "actor": list(world.iso3),
         "counterpart": list(world.iso3),
