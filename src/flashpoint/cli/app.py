@@ -10,6 +10,7 @@ import sys
 
 import typer
 
+from flashpoint.cli import assess as assess_cli
 from flashpoint.cli import claims as claims_cli
 from flashpoint.cli import data as data_cli
 from flashpoint.cli import run as run_cli
@@ -28,6 +29,8 @@ app = typer.Typer(
 app.add_typer(world_cli.app, name="world", help="Show, build and validate worlds.")
 app.add_typer(data_cli.app, name="data", help="Datasets behind the world.")
 app.command(name="run")(run_cli.run)
+app.command(name="assess")(assess_cli.assess)
+app.command(name="compare")(assess_cli.compare)
 app.add_typer(scenario_cli.app, name="scenario", help="Scenario files: schema, check, catalogue, levers.")
 app.add_typer(claims_cli.app, name="claims", help="The articles' claims as hypotheses: list and evaluate them.")
 

@@ -1,0 +1,148 @@
+"""``flashpoint assess`` (the main job) and ``flashpoint compare A B``.
+
+Registered in :mod:`flashpoint.cli.app` with ``app.command()(assess)`` and
+``app.command()(compare)``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from flashpoint.analysis.assess import DEFAULT_RUNS, DEFAULT_YEARS
+
+__all__ = ["assess", "compare"]
+
+RunsOpt = Annotated[int, typer.Option("--runs", "-n", min=2,
+                                      help="Runs in the shared ensemble (every scenario gets the same runs).")]
+YearsOpt = Annotated[float, typer.Option("--years", min=1.0, max=100.0, help="Horizon in years.")]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Seed: same seed, same numbers.")]
+DbOpt = Annotated[Path | None, typer.Option(
+    "--db", help="DuckDB file to store the results in (default: $FLASHPOINT_DB or the user data dir).")]
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description:<34}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=False,
+    )
+
+
+def assess(
+    runs: RunsOpt = DEFAULT_RUNS,
+    years: YearsOpt = DEFAULT_YEARS,
+    seed: SeedOpt = 0,
+    out: Annotated[Path, typer.Option("--out", "-o", help="The HTML report to write.")] = Path(
+        "flashpoint-report.html"),
+    db: DbOpt = None,
+    no_store: Annotated[bool, typer.Option("--no-store", help="Do not write to the DuckDB store.")] = False,
+    scenario: Annotated[list[str] | None, typer.Option(
+        "--scenario", "-s", help="Only these scenarios (catalogue names or TOML files; repeatable). "
+        "Default: the whole catalogue.")] = None,
+) -> None:
+    """Run the status quo and every catalogue scenario on one ensemble, evaluate every claim,
+    store the results and write a self-contained HTML report."""
+    from flashpoint.analysis.assess import assess as run_assessment
+    from flashpoint.analysis.assess import planned_steps, store_assessment
+    from flashpoint.api import resolve_world
+    from flashpoint.reports.html import write_report
+    from flashpoint.scenarios import catalogue_names
+    from flashpoint.storage import Store
+
+    console = Console(highlight=False)
+    world = resolve_world(None)
+    names = list(scenario) if scenario else list(catalogue_names())
+    n_scen = len(dict.fromkeys(["status_quo", *names]))
+    per = planned_steps(runs, years, world.n)
+    console.print(f"[bold]flashpoint assess[/bold]: {n_scen} scenarios x {runs} runs x "
+                  f"{years:g} years on {world.n} actors (seed {seed})")
+    with _progress(console) as bar:
+        overall = bar.add_task("all scenarios", total=n_scen * per)
+        current = bar.add_task("", total=per)
+
+        def tick(name: str, steps: int) -> None:
+            if steps == 0:
+                bar.reset(current, total=per, description=name)
+                return
+            bar.advance(current, steps)
+            bar.advance(overall, steps)
+
+        a = run_assessment(world, runs=runs, years=years, seed=seed,
+                           scenarios=names if scenario else None, progress=tick)
+        bar.update(overall, completed=n_scen * per)
+        bar.update(current, description="claims, comparison, attribution")
+        task = bar.add_task("writing the report", total=1)
+        path = write_report(a, out)
+        bar.advance(task)
+        if not no_store:
+            store_task = bar.add_task("storing in DuckDB", total=1)
+            from flashpoint.storage.results import save_result
+
+            with Store.open(db) as store:
+                for ds in a.results.values():
+                    save_result(store, ds)
+                store_assessment(a, store, report=str(path.resolve()))
+                where = store.path or ":memory:"
+            bar.advance(store_task)
+    counts: dict[str, int] = {}
+    for v in a.verdicts.values():
+        counts[v.verdict] = counts.get(v.verdict, 0) + 1
+    console.print(f"[green]report:[/green] {path.resolve()}")
+    if not no_store:
+        console.print(f"[green]stored:[/green] assessment {a.id} in {where}")
+    console.print("claims: " + ", ".join(f"{k} {counts[k]}" for k in (
+        "robustly holds", "holds", "contested", "fails", "robustly fails") if k in counts)
+        + (f", not evaluated {len(a.skipped)}" if a.skipped else ""))
+
+
+def compare(
+    a: Annotated[str, typer.Argument(help="Scenario: catalogue name or TOML file.")],
+    b: Annotated[str, typer.Argument(help="Scenario to compare with (the reference).")] = "status_quo",
+    runs: RunsOpt = DEFAULT_RUNS,
+    years: YearsOpt = DEFAULT_YEARS,
+    seed: SeedOpt = 0,
+) -> None:
+    """Compare scenario A with scenario B on the key metrics (paired runs, A minus B)."""
+    from flashpoint.analysis.compare import compare as compare_results
+    from flashpoint.api import resolve_world, simulate
+    from flashpoint.engine.run import steps_for
+
+    console = Console(highlight=False)
+    world = resolve_world(None)
+    results = {}
+    with _progress(console) as bar:
+        for name in (a, b):
+            task = bar.add_task(name, total=steps_for(years, 0.25))
+
+            def tick(_r: int, _s: int, _t: int = task) -> None:
+                bar.advance(_t)
+
+            results[name] = simulate(world, name, runs=runs, years=years, seed=seed,
+                                     attribution=False, keep_dyadic=False, progress=tick)
+    tab = compare_results(results[a], results[b])
+    table = Table(title=f"{a} minus {b}: {runs} paired runs, at year {years:g} (seed {seed})",
+                  caption="Units: " + "; ".join(f"{r['label']}: {r['unit']}" for _, r in tab.iterrows()))
+    table.add_column("metric", ratio=1, min_width=14)
+    for col in ("B median", "A median", "A-B median", "A-B 5%", "A-B 95%", "P(A>B)", "d_z"):
+        table.add_column(col, justify="right", no_wrap=True, min_width=len(col))
+    for _, r in tab.iterrows():
+        style = "green" if r["q05"] > 0 else "red" if r["q95"] < 0 else "default"
+        table.add_row(str(r["label"]), f"{r['baseline_q50']:.3g}", f"{r['scenario_q50']:.3g}",
+                      f"[{style}]{r['q50']:+.2g}[/{style}]", f"{r['q05']:+.2g}",
+                      f"{r['q95']:+.2g}", f"{100 * r['p_increase']:.0f}%",
+                      f"{r['effect_size']:+.2f}")
+    console.print(table)
+    console.print(f"[dim]A = {a}, B = {b}. Green/red: the 5-95% interval of the paired difference lies above/below 0. "
+                  "d_z: mean difference / its standard deviation.[/dim]")
