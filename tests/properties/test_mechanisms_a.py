@@ -101,7 +101,7 @@ def test_alignment_deltas_symmetric_and_frustration_bounded(seed, variant) -> No
     assert np.all(np.isfinite(d))
     np.testing.assert_allclose(d, np.swapaxes(d, 1, 2), atol=1e-15)
     assert np.all(np.diagonal(d, axis1=1, axis2=2) == 0)
-    f = eff.derived["frustration"]
+    f = alignment.frustration(state.alignment)
     assert np.all((f >= 0) & (f <= 1))
 
 

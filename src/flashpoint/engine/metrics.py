@@ -14,6 +14,7 @@ import numpy as np
 
 from flashpoint._types import BoolArray, FloatArray
 from flashpoint.engine.state import State
+from flashpoint.mechanisms.alignment import frustration
 from flashpoint.world.arrays import EURO_ATLANTIC, INDO_PACIFIC, WorldArrays
 from flashpoint.world.groups import HEDGERS, IP4
 
@@ -109,9 +110,10 @@ def compute_metrics(
     out["hedger_tilt"] = np.where(index.hedgers[None, :], tilt, np.nan)
     out["hedger_alignment"] = (np.nanmean(out["hedger_tilt"], axis=1) if index.hedgers.any()
                                else np.full(state.runs, np.nan))
-    for name in ("credibility", "crisis_hazard", "war_hazard", "frustration"):
+    for name in ("credibility", "crisis_hazard", "war_hazard"):
         if name in derived:
             out[name] = np.asarray(derived[name])
+    out["frustration"] = frustration(a)
     china = np.zeros_like(index.west)
     if index.chn >= 0:
         china[index.chn] = True

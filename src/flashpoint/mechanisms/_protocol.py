@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 
@@ -70,6 +70,8 @@ class Context:
         Visibility of symbolic out-of-area presence at each flashpoint, [0, 1].
     us_europe_retrenchment : (R,)
         Share of US forces in Europe withdrawn (US retrenchment shock), [0, 1].
+    memo : dict
+        Per-chunk cache for :meth:`cached` (carried over by ``dataclasses.replace``).
     """
 
     world: WorldArrays
@@ -86,6 +88,21 @@ class Context:
     spending_floor: FloatArray
     provocation: FloatArray
     us_europe_retrenchment: FloatArray
+    memo: dict[str, Any] = field(default_factory=dict)
+
+    def cached(self, key: str, compute: Callable[[], Any]) -> Any:
+        """Memoise a quantity that depends only on the world, the initial state and
+        the parameters (constant over a chunk's steps), e.g. the status-quo threat.
+
+        Never cache anything that depends on the state or on scenario inputs,
+        which change from step to step.
+        """
+        # Keyed also by the identity of the inputs it may depend on, so a context
+        # derived with other parameters, variants or initial state recomputes.
+        full = f"{key}|{id(self.params)}|{id(self.variants)}|{id(self.initial)}|{id(self.world)}"
+        if full not in self.memo:
+            self.memo[full] = compute()
+        return self.memo[full]
 
     def p(self, name: str, ndim: int = 1) -> FloatArray:
         """Per-run parameter ``name`` reshaped to broadcast over ``ndim`` dims."""

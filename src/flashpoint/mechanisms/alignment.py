@@ -45,9 +45,9 @@ the relaxation rate to the initial alignment (1/yr). The ``(0)`` terms are
 evaluated in the initial state with the world's own trade and no scenario
 deployments.
 
-The mechanism also provides the structural-balance *frustration* of the
-signed, weighted alignment network (R,): the weighted share of unbalanced
-triads, ``(tr|A|^3 - tr A^3) / (2 tr|A|^3)`` on the off-diagonal matrix, 0
+:func:`frustration` gives the structural-balance frustration of the signed,
+weighted alignment network (R,), reported by the engine as a metric: the
+weighted share of unbalanced triads, ``(tr|A|^3 - tr A^3) / (2 tr|A|^3)`` on the off-diagonal matrix, 0
 for a perfectly balanced network and 1/2 for a random one.
 
 Assumptions
@@ -190,8 +190,19 @@ def _attraction(
     return _sym(t * share_j), _sym(t * (1.0 - share_j))
 
 
+def _baseline(variant: str, ctx: Context) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """``(S0, R0, Q0, H0)`` of the status quo: the initial state, no deployments, world trade."""
+    a0 = ctx.initial.alignment
+    s0, r0 = _attraction(variant, baseline_threat(ctx), power_share(ctx.initial.milex))
+    a0o = _offdiag(a0)
+    q0 = (a0o @ a0o) / a0.shape[-1]
+    world_trade = np.broadcast_to(ctx.world.trade_share, a0.shape)
+    h0 = hedging_exposure(world_trade, a0) * np.maximum(a0, 0.0)
+    return s0, r0, q0, h0
+
+
 def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: Draws) -> Effect:
-    """Change ``alignment`` and provide ``frustration`` (see module docstring)."""
+    """Change ``alignment`` (see module docstring)."""
     variant = ctx.variants.get("alignment", VARIANTS[0])
     if variant not in VARIANTS:
         from flashpoint.errors import ParameterError
@@ -203,13 +214,10 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
     a, a0 = state.alignment, ctx.initial.alignment
     n = a.shape[-1]
     s, r = _attraction(variant, t, p)
-    s0, r0 = _attraction(variant, baseline_threat(ctx), power_share(ctx.initial.milex))
-    ao, a0o = _offdiag(a), _offdiag(a0)
+    ao = _offdiag(a)
     q = (ao @ ao) / n
-    q0 = (a0o @ a0o) / n
     h = hedging_exposure(ctx.trade_share, a) * np.maximum(a, 0.0)
-    world_trade = np.broadcast_to(ctx.world.trade_share, a0.shape)
-    h0 = hedging_exposure(world_trade, a0) * np.maximum(a0, 0.0)
+    s0, r0, q0, h0 = ctx.cached("alignment.baseline." + variant, lambda: _baseline(variant, ctx))
     beta = ctx.p("alignment.balancing", 3)
     rate = (
         beta * (s - s0)
@@ -219,7 +227,7 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
         - ctx.p("alignment.relaxation", 3) * (a - a0)
     )
     delta = _offdiag(_sym(ctx.dt * rate))
-    return Effect(deltas={"alignment": delta}, derived={"frustration": frustration(a)})
+    return Effect(deltas={"alignment": delta})
 
 
 MECHANISM = Mechanism(
@@ -241,7 +249,7 @@ MECHANISM = Mechanism(
     ),
     parameters=PARAMETERS,
     writes=("alignment",),
-    provides=("frustration",),
+    provides=(),
     reads=("threat", "power"),
     step=step,
     variants=VARIANTS,

@@ -173,6 +173,10 @@ def burden_ceiling(ctx: Context) -> FloatArray:
 
 def grievance(ctx: Context) -> FloatArray:
     """Grievance ``g`` (R, N) calibrated so that growth at t = 0 equals the trend."""
+    return np.asarray(ctx.cached("arms.grievance", lambda: _grievance(ctx)))
+
+
+def _grievance(ctx: Context) -> FloatArray:
     m0 = ctx.initial.milex
     t0 = baseline_threat(ctx)
     k, a, r = ctx.p("arms.reaction", 2), ctx.p("arms.fatigue", 2), ctx.p("arms.trend", 2)
@@ -196,7 +200,7 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
     k, a = ctx.p("arms.reaction", 2), ctx.p("arms.fatigue", 2)
     drift = k * _weighted(t, m) - a * m + grievance(ctx)
     share = m / gdp
-    ceiling = burden_ceiling(ctx)
+    ceiling = ctx.cached("arms.ceiling", lambda: burden_ceiling(ctx))
     damping = _damping(share, ceiling)
     growth = dt * np.where(drift > 0.0, drift * damping, drift)
     floor = ctx.spending_floor

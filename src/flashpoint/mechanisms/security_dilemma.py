@@ -195,11 +195,13 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
             - rho * (state.intent - ctx.initial.intent)
         )
         c = _sym(t) * _sym(state.intent)
-        c0 = _sym(t0) * _sym(ctx.initial.intent)
+        c0 = ctx.cached("security_dilemma.c0",
+                        lambda: _sym(t0) * _sym(ctx.initial.intent))
         d_tension = dt * (lam * (c - c0) - relax_tension)
     else:
         d_intent = np.zeros_like(state.intent)
-        d_tension = dt * (lam * (_sym(t) - _sym(t0)) - relax_tension)
+        t0s = ctx.cached("security_dilemma.t0", lambda: _sym(t0))
+        d_tension = dt * (lam * (_sym(t) - t0s) - relax_tension)
     return Effect(
         deltas={"intent": d_intent * off, "tension": _sym(d_tension) * off},
     )

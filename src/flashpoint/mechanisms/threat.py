@@ -154,10 +154,12 @@ def threat_matrix(
     range_km: FloatArray,
     nuclear_weight: FloatArray,
     variant: str = "walt",
+    gradient: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Power shares ``(R, N)`` and threat ``(R, N, N)`` (to i from j) for one state.
 
-    ``range_km`` and ``nuclear_weight`` are per-run ``(R,)`` vectors.
+    ``range_km`` and ``nuclear_weight`` are per-run ``(R,)`` vectors;
+    ``gradient`` is the precomputed ``exp(-d / range_km)`` ``(R, N, N)``, if any.
     """
     if variant not in VARIANTS:
         from flashpoint.errors import ParameterError
@@ -167,7 +169,8 @@ def threat_matrix(
         )
     p = power_share(milex)
     relative = p[:, None, :] / np.maximum(p[:, :, None] + p[:, None, :], 1e-12)
-    gradient = np.exp(-world.distance_km[None, :, :] / col(range_km, 3))
+    if gradient is None:
+        gradient = loss_of_strength(world, range_km)
     pres = _presence(world, presence, us_asia_share, us_europe_retrenchment)
     home = np.zeros((world.n, 2))
     home[world.theatre == EURO_ATLANTIC, EURO_ATLANTIC] = 1.0
@@ -184,8 +187,15 @@ def threat_matrix(
     return p, t
 
 
+def loss_of_strength(world: WorldArrays, range_km: FloatArray) -> FloatArray:
+    """Boulding's gradient ``exp(-d_ij / rho)`` ``(R, N, N)`` for per-run ranges ``rho``."""
+    return np.asarray(np.exp(-world.distance_km[None, :, :] / col(range_km, 3)))
+
+
 def _threat_of(state: State, ctx: Context, *, baseline: bool = False) -> tuple[FloatArray, FloatArray]:
     runs = state.runs
+    gradient = ctx.cached("threat.gradient",
+                          lambda: loss_of_strength(ctx.world, ctx.params["threat.range_km"]))
     return threat_matrix(
         state.milex,
         state.intent,
@@ -197,6 +207,7 @@ def _threat_of(state: State, ctx: Context, *, baseline: bool = False) -> tuple[F
         range_km=ctx.params["threat.range_km"],
         nuclear_weight=ctx.params["threat.nuclear_weight"],
         variant=ctx.variants.get("threat", VARIANTS[0]),
+        gradient=gradient,
     )
 
 
@@ -206,7 +217,8 @@ def baseline_threat(ctx: Context) -> FloatArray:
     Mechanisms that calibrate to the status quo (arms grievance, tension and
     alignment anomalies) compare the current threat with this one.
     """
-    return _threat_of(ctx.initial, ctx, baseline=True)[1]
+    key = "threat.baseline." + ctx.variants.get("threat", VARIANTS[0])
+    return np.asarray(ctx.cached(key, lambda: _threat_of(ctx.initial, ctx, baseline=True)[1]))
 
 
 def current_threat(

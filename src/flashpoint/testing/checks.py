@@ -62,6 +62,7 @@ def _slice_ctx(ctx: Context, s: slice) -> Context:
         commitment=ctx.commitment[s], presence=ctx.presence[s], trade_share=ctx.trade_share[s],
         signal=ctx.signal[s], spending_floor=ctx.spending_floor[s],
         provocation=ctx.provocation[s], us_europe_retrenchment=ctx.us_europe_retrenchment[s],
+        memo={},
     )
 
 

@@ -42,7 +42,7 @@ def test_status_quo_is_a_steady_state(variant) -> None:
     ctx = _ctx(ctx, variant)
     eff = _delta(state, _base(state, ctx, draws), ctx, draws)
     np.testing.assert_allclose(eff.deltas["alignment"], 0.0, atol=1e-14)
-    f = eff.derived["frustration"]
+    f = alignment.frustration(state.alignment)
     assert f.shape == (R,) and np.all((f >= 0) & (f <= 0.5))
 
 
