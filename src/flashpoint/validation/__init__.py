@@ -1,0 +1,1 @@
+"""Validity: observed history, calibration, backtests against naive baselines, scores."""

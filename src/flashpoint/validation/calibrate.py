@@ -1,0 +1,398 @@
+r"""Calibrate the uncertain parameters to history by approximate Bayesian computation.
+
+The engine is a stochastic simulator without a tractable likelihood, so we
+use ABC rejection with a kernel weight (Pritchard et al. 1999; Beaumont,
+Zhang & Balding 2002): draw ``R`` parameter vectors from the priors (the
+engine's Latin hypercube over every declared :class:`~flashpoint.params.Parameter`),
+run the model once per vector from the world of the first training year,
+measure the distance of each simulated history to the observed one, keep the
+closest fraction ``alpha`` and weight them by an Epanechnikov kernel.
+
+Simulation
+----------
+``load_world(year=first)``, yearly steps (``dt = 1``), status quo (no
+scenario), ``last - first`` years; every parameter sampled.
+
+Distance
+--------
+With ``m`` military spending (constant 2022 US$ bn, SIPRI observations only,
+see :mod:`flashpoint.validation.history`) and ``Delta a`` the change since the
+first year of the alignment of each actor with the United States and China
+(simulated alignment; observed: the ideal-point mapping of
+:func:`~flashpoint.validation.history.ideal_alignment`)::
+
+    D_m(theta) = sqrt( mean_{t>=1, i}  (log m_sim(t, i) - log m_obs(t, i))^2 )
+    D_a(theta) = sqrt( mean_{t>=1, i, p} (Delta a_sim(t, i, p) - Delta a_obs(t, i, p))^2 )
+    D(theta)   = D_m / s_m + D_a / s_a
+
+The means run over observed cells only; actors whose first-year spending is
+not a SIPRI observation (the model would start from a COW or estimated
+figure) are left out of ``D_m``. ``s_m`` and ``s_a`` are the median absolute
+deviations of ``D_m`` and ``D_a`` over the prior runs, so both targets weigh
+alike whatever their units (Prangle 2017).
+
+Tolerance and weights
+---------------------
+``epsilon`` is the ``alpha`` quantile of ``D`` over the prior runs (default
+``alpha = 0.1``); accepted runs have ``D <= epsilon`` and weight
+``w = 1 - (D / epsilon)^2`` (Epanechnikov kernel). The effective sample size
+is ``(sum w)^2 / sum w^2`` (Kish). The calibrated ensemble resamples the
+accepted parameter vectors with probabilities ``w`` (systematic resampling),
+so it can be passed to :func:`flashpoint.simulate` as ``parameters=``; runs
+that share a parameter vector still differ in their random events.
+
+Assumptions and limitations
+---------------------------
+* One simulation per parameter vector: ABC's acceptance then accounts for
+  the simulator's noise (the posterior is that of the noisy model).
+* The model has no shocks for historical events (9/11 and the wars that
+  followed, the 2008 crisis, 2014 Crimea, 2022 invasion of Ukraine); the
+  calibration absorbs them into the trend and noise parameters.
+* With about 50 parameters and a few thousand runs, ABC rejection informs
+  only the parameters the targets are sensitive to (mostly ``arms.*`` and
+  ``alignment.*``); the others keep (close to) their prior.
+
+References
+----------
+Pritchard, J. K., Seielstad, M. T., Perez-Lezaun, A. & Feldman, M. W. (1999).
+    Population growth of human Y chromosomes: a study of Y chromosome
+    microsatellites. *Molecular Biology and Evolution* 16(12), 1791-1798.
+    doi:10.1093/oxfordjournals.molbev.a026091
+Beaumont, M. A., Zhang, W. & Balding, D. J. (2002). Approximate Bayesian
+    computation in population genetics. *Genetics* 162(4), 2025-2035.
+    doi:10.1093/genetics/162.4.2025
+Prangle, D. (2017). Adapting the ABC distance function. *Bayesian Analysis*
+    12(1), 289-309. doi:10.1214/16-BA1002
+Kish, L. (1965). *Survey Sampling*. Wiley.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from flashpoint._types import FloatArray
+from flashpoint.errors import DataError, ParameterError
+from flashpoint.validation.history import History, load_history
+
+__all__ = [
+    "Calibration",
+    "Paths",
+    "abc_weights",
+    "calibrate",
+    "distances",
+    "load_calibration",
+    "parse_window",
+    "simulate_paths",
+    "systematic_resample",
+]
+
+#: Stream key for the per-batch seeds of :func:`simulate_paths`.
+_STREAM_BATCH = 7
+#: Runs per engine call (bounds the memory of the dyadic fields).
+BATCH = 500
+
+
+@dataclass(frozen=True, eq=False)
+class Paths:
+    """Simulated trajectories of one ensemble.
+
+    milex : (R, T, N) US$ bn; align : (R, T, N, P) alignment of each actor
+    with each partner; values : every parameter's per-run value (R,);
+    actors, partners : labels; year0 : the world's year (time 0).
+    """
+
+    milex: FloatArray
+    align: FloatArray
+    values: dict[str, FloatArray]
+    actors: tuple[str, ...]
+    partners: tuple[str, ...]
+    year0: int
+
+
+def parse_window(text: str, where: str = "--train") -> tuple[int, int]:
+    """``"1995-2013"`` -> ``(1995, 2013)``; DataError on anything else."""
+    parts = str(text).split("-")
+    try:
+        first, last = (int(p) for p in parts)
+    except ValueError:
+        raise DataError(where, f"expected a window like 1995-2013. Got {text!r} instead.") from None
+    if not 1995 <= first < last <= 2023:
+        raise DataError(where, f"expected years 1995 <= first < last <= 2023. Got {text!r} instead.")
+    return first, last
+
+
+def _batch_seed(seed: int, batch: int) -> int:
+    if batch == 0:
+        return seed
+    ss = np.random.SeedSequence(seed, spawn_key=(_STREAM_BATCH, batch))
+    return int(ss.generate_state(1)[0])
+
+
+def simulate_paths(year: int, years: int, runs: int, seed: int = 0,
+                   parameters: Mapping[str, FloatArray] | None = None,
+                   partners: tuple[str, ...] = ("USA", "CHN"),
+                   progress: Callable[[int], None] | None = None) -> Paths:
+    """Run the status-quo ensemble from the world of ``year`` with yearly steps.
+
+    Every parameter's values come from the engine's Latin hypercube over the
+    whole ensemble (seed ``seed``), replaced by ``parameters`` where given.
+    Runs are computed in batches of :data:`BATCH`; batch ``b > 0`` draws its
+    random events with a seed spawned from ``(seed, b)``.
+    """
+    from flashpoint.api import simulate
+    from flashpoint.engine.plan import Plan
+    from flashpoint.engine.run import RunConfig, design_parameters
+    from flashpoint.world import load_world
+
+    if years < 1:
+        raise ParameterError(f"years: expected at least 1. Got {years} instead.")
+    world = load_world(year=year)
+    arrays = world.to_arrays()
+    actors = tuple(arrays.iso3)
+    pidx = [actors.index(p) for p in partners]
+    _, values = design_parameters(Plan(name="status_quo"),
+                                  RunConfig(runs=runs, years=float(years), seed=seed, dt=1.0))
+    for name, v in (parameters or {}).items():
+        values[name] = np.asarray(v, dtype=np.float64)
+    milex, align = [], []
+    for b, start in enumerate(range(0, runs, BATCH)):
+        sl = slice(start, min(runs, start + BATCH))
+        ds = simulate(arrays, runs=sl.stop - sl.start, years=years, seed=_batch_seed(seed, b),
+                      dt=1.0, attribution=False, keep_dyadic=True,
+                      parameters={k: v[sl] for k, v in values.items()})
+        milex.append(ds["milex"].values)
+        align.append(ds["alignment"].values[..., pidx])
+        del ds
+        if progress is not None:
+            progress(sl.stop - sl.start)
+    return Paths(np.concatenate(milex), np.concatenate(align), values, actors, tuple(partners), year)
+
+
+def distances(paths: Paths, hist: History) -> tuple[FloatArray, FloatArray]:
+    """``(D_m, D_a)`` of every run (R,) against the observed window ``hist``.
+
+    ``hist`` must start in the paths' first year and cover their years.
+    """
+    t = paths.milex.shape[1]
+    if int(hist.years[0]) != paths.year0 or hist.years.size < t:
+        raise DataError("calibration", f"history must cover {paths.year0}-{paths.year0 + t - 1}. "
+                        f"Got {int(hist.years[0])}-{int(hist.years[-1])} instead.")
+    idx = [hist.actors.index(a) for a in paths.actors]
+    obs = hist.milex[:t, idx]
+    scored = np.isfinite(obs[0])
+    mask = np.isfinite(obs) & scored[None, :]
+    mask[0] = False
+    with np.errstate(divide="ignore", invalid="ignore"):
+        err = np.where(mask, np.log(paths.milex) - np.log(np.where(mask, obs, 1.0)), 0.0)
+    d_m = np.sqrt(np.sum(err ** 2, axis=(1, 2)) / max(int(mask.sum()), 1))
+    pidx = [hist.partners.index(p) for p in paths.partners]
+    a_obs = hist.alignment()[:t][:, idx][:, :, pidx]
+    d_obs = a_obs - a_obs[0]
+    amask = np.isfinite(d_obs)
+    d_sim = paths.align - paths.align[:, :1]
+    aerr = np.where(amask, d_sim - np.where(amask, d_obs, 0.0), 0.0)
+    d_a = np.sqrt(np.sum(aerr ** 2, axis=(1, 2, 3)) / max(int(amask.sum()), 1))
+    return np.asarray(d_m), np.asarray(d_a)
+
+
+def _mad(x: FloatArray) -> float:
+    mad = float(np.median(np.abs(x - np.median(x))))
+    return mad if mad > 0 else float(np.std(x)) or 1.0
+
+
+def abc_weights(d: FloatArray, alpha: float) -> tuple[FloatArray, float]:
+    """Epanechnikov ABC weights ``(R,)`` and tolerance ``epsilon`` (the ``alpha`` quantile of ``d``)."""
+    if not 0.0 < alpha <= 1.0:
+        raise ParameterError(f"alpha: expected a value in (0, 1]. Got {alpha} instead.")
+    eps = float(np.quantile(d, alpha))
+    if eps <= 0:
+        w = (d <= 0).astype(np.float64)
+        return w, eps
+    w = np.where(d <= eps, 1.0 - (d / eps) ** 2, 0.0)
+    if not np.any(w > 0):  # every accepted run sits exactly at epsilon
+        w = (d <= eps).astype(np.float64)
+    return np.asarray(w), eps
+
+
+def systematic_resample(weights: FloatArray, n: int, seed: int) -> np.ndarray:
+    """``n`` indices drawn with probabilities ``weights`` (systematic resampling, shuffled)."""
+    w = np.asarray(weights, dtype=np.float64)
+    if w.ndim != 1 or w.size == 0 or np.any(w < 0) or not np.sum(w) > 0:
+        raise ParameterError("weights: expected non-negative weights with a positive sum.")
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_STREAM_BATCH, 0)))
+    cdf = np.cumsum(w) / np.sum(w)
+    cdf[-1] = 1.0
+    u = (rng.random() + np.arange(n)) / n
+    idx = np.searchsorted(cdf, u, side="right")
+    return np.asarray(rng.permutation(np.minimum(idx, w.size - 1)))
+
+
+@dataclass(frozen=True, eq=False)
+class Calibration:
+    """An ABC posterior: accepted parameter vectors, their weights and diagnostics.
+
+    Attributes
+    ----------
+    train : (first, last) training years.
+    names : parameter names (P,); prior : {name: (low, high, log)}.
+    accepted : (M, P) accepted parameter vectors; weights : (M,) kernel weights.
+    distance : (M,) their distances ``D``.
+    diagnostics : runs, seed, alpha, epsilon, scales, acceptance rate, ESS,
+        median distances under the prior and the posterior.
+    """
+
+    train: tuple[int, int]
+    names: tuple[str, ...]
+    prior: dict[str, tuple[float, float, bool]]
+    accepted: FloatArray
+    weights: FloatArray
+    distance: FloatArray
+    diagnostics: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ess(self) -> float:
+        """Kish effective sample size of the weights."""
+        w = self.weights
+        return float(np.sum(w) ** 2 / np.sum(w ** 2))
+
+    def sample(self, runs: int, seed: int = 0) -> dict[str, FloatArray]:
+        """``runs`` parameter vectors resampled from the posterior, for ``simulate(parameters=...)``."""
+        idx = systematic_resample(self.weights, runs, seed)
+        return {n: np.asarray(self.accepted[idx, k]) for k, n in enumerate(self.names)}
+
+    def summary(self) -> pd.DataFrame:
+        """Prior range and weighted posterior 5/50/95 % quantiles per parameter.
+
+        ``shrinkage`` = 1 - (posterior 90 % width / prior 90 % width); near 0
+        means the data did not inform the parameter.
+        """
+        order = np.argsort(self.accepted, axis=0)
+        rows = []
+        for k, n in enumerate(self.names):
+            lo, hi, log = self.prior[n]
+            x = self.accepted[order[:, k], k]
+            cw = np.cumsum(self.weights[order[:, k]])
+            cw = cw / cw[-1]
+            q = np.interp([0.05, 0.5, 0.95], cw, x)
+            if log and lo > 0:
+                pq = np.exp(np.log(lo) + np.array([0.05, 0.95]) * (np.log(hi) - np.log(lo)))
+            else:
+                pq = lo + np.array([0.05, 0.95]) * (hi - lo)
+            width = pq[1] - pq[0]
+            shrink = 1.0 - (q[2] - q[0]) / width if width > 0 else 0.0
+            rows.append({"parameter": n, "prior_low": lo, "prior_high": hi,
+                         "post_q05": q[0], "post_median": q[1], "post_q95": q[2],
+                         "shrinkage": shrink})
+        return pd.DataFrame(rows)
+
+    def to_dict(self, runs: int | None = None, seed: int = 0) -> dict[str, Any]:
+        """JSON-ready content; with ``runs``, also a resampled ensemble of that size."""
+        out: dict[str, Any] = {
+            "method": "ABC rejection, Epanechnikov kernel (Beaumont, Zhang & Balding 2002)",
+            "train": list(self.train),
+            "diagnostics": self.diagnostics | {"ess": self.ess},
+            "prior": {n: list(v) for n, v in self.prior.items()},
+            "summary": self.summary().to_dict(orient="records"),
+            "accepted": {n: self.accepted[:, k].tolist() for k, n in enumerate(self.names)},
+            "weights": self.weights.tolist(),
+            "distance": self.distance.tolist(),
+        }
+        if runs is not None:
+            out["resampled"] = {"runs": runs, "seed": seed,
+                                "parameters": {k: v.tolist() for k, v in self.sample(runs, seed).items()}}
+        return out
+
+    def save(self, path: str | Path, runs: int | None = None, seed: int = 0) -> Path:
+        """Write the calibration as JSON (see :meth:`to_dict`)."""
+        p = Path(path)
+        p.write_text(json.dumps(self.to_dict(runs, seed), indent=1), encoding="utf-8")
+        return p
+
+
+def load_calibration(path: str | Path) -> Calibration:
+    """Read a calibration written by :meth:`Calibration.save` (``flashpoint calibrate``)."""
+    p = Path(path)
+    if not p.exists():
+        raise DataError(str(p), "file not found")
+    try:
+        raw = json.loads(p.read_text(encoding="utf-8"))
+        names = tuple(raw["accepted"])
+        acc = np.column_stack([np.asarray(raw["accepted"][n], dtype=np.float64) for n in names])
+        cal = Calibration(
+            train=(int(raw["train"][0]), int(raw["train"][1])),
+            names=names,
+            prior={n: (float(v[0]), float(v[1]), bool(v[2])) for n, v in raw["prior"].items()},
+            accepted=acc,
+            weights=np.asarray(raw["weights"], dtype=np.float64),
+            distance=np.asarray(raw["distance"], dtype=np.float64),
+            diagnostics=dict(raw["diagnostics"]),
+        )
+    except (KeyError, TypeError, ValueError, IndexError, json.JSONDecodeError) as e:
+        raise DataError(str(p), f"expected a calibration file from 'flashpoint calibrate'. "
+                        f"Got an unreadable file instead ({e}).") from None
+    if cal.weights.shape != (acc.shape[0],):
+        raise DataError(str(p), f"expected one weight per accepted run ({acc.shape[0]}). "
+                        f"Got {cal.weights.shape[0]} instead.")
+    return cal
+
+
+def calibrate(train: tuple[int, int] = (1995, 2013), runs: int = 2000, seed: int = 0,
+              alpha: float = 0.1, progress: Callable[[int], None] | None = None) -> Calibration:
+    """ABC-calibrate every parameter to the training window (see the module docstring).
+
+    Parameters
+    ----------
+    train : (first, last)
+        Training years; the model starts from ``load_world(year=first)``.
+    runs : int
+        Prior runs (one simulation each).
+    seed : int
+        Seed of the prior design and the random events.
+    alpha : float
+        Accepted fraction (the tolerance is the ``alpha`` quantile of ``D``).
+    """
+    from flashpoint.engine.context import all_parameters
+
+    first, last = train
+    if not 1995 <= first < last <= 2023:
+        raise DataError("train", f"expected years 1995 <= first < last <= 2023. Got {first}-{last} instead.")
+    if runs < 10:
+        raise ParameterError(f"runs: expected at least 10 prior runs. Got {runs} instead.")
+    paths = simulate_paths(first, last - first, runs, seed, progress=progress)
+    hist = load_history(paths.actors, first, last)
+    d_m, d_a = distances(paths, hist)
+    s_m, s_a = _mad(d_m), _mad(d_a)
+    d = d_m / s_m + d_a / s_a
+    w, eps = abc_weights(d, alpha)
+    keep = w > 0
+    params = all_parameters()
+    names = tuple(p.name for p in params)
+    acc = np.column_stack([paths.values[n][keep] for n in names])
+    wk = w[keep]
+    diag = {
+        "runs": runs, "seed": seed, "alpha": alpha, "epsilon": eps,
+        "distance": "D = D_m / s_m + D_a / s_a (RMS log milex error; RMS alignment-change error)",
+        "scale_milex": s_m, "scale_align": s_a,
+        "accepted": int(keep.sum()), "acceptance_rate": float(keep.mean()),
+        "rms_log_milex_prior_median": float(np.median(d_m)),
+        "rms_log_milex_posterior_median": float(_wmedian(d_m[keep], wk)),
+        "rms_align_prior_median": float(np.median(d_a)),
+        "rms_align_posterior_median": float(_wmedian(d_a[keep], wk)),
+        "world_year": first, "dt": 1.0,
+    }
+    return Calibration(train=(first, last), names=names,
+                       prior={p.name: (p.low, p.high, p.log) for p in params},
+                       accepted=acc, weights=wk, distance=d[keep], diagnostics=diag)
+
+
+def _wmedian(x: FloatArray, w: FloatArray) -> float:
+    o = np.argsort(x)
+    cw = np.cumsum(w[o])
+    return float(x[o][np.searchsorted(cw, 0.5 * cw[-1])])
