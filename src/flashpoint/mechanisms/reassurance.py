@@ -106,11 +106,16 @@ def posterior(p: FloatArray, cost: FloatArray, efficacy: FloatArray) -> FloatArr
     like_hostile = 1.0 - np.clip(cost * efficacy, 0.0, 1.0)
     num = p * like_hostile
     den = num + (1.0 - p)
-    return np.asarray(np.where(den > 0, num / np.where(den > 0, den, 1.0), p))
+    out = np.where(den > 0, num / np.where(den > 0, den, 1.0), p)
+    # No signal, no update: exactly p (Bayes with likelihood ratio 1 may round).
+    return np.asarray(np.where(like_hostile < 1.0, out, p))
 
 
 def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: Draws) -> Effect:
     """Update perceived intent on the signals received and lower tension accordingly."""
+    if not np.any(ctx.signal):  # no signal anywhere: exactly no change (see posterior)
+        return Effect(deltas={"intent": np.zeros_like(state.intent),
+                              "tension": np.zeros_like(state.tension)})
     p = np.clip(state.intent, BELIEF_FLOOR, 1.0 - BELIEF_FLOOR)
     cost = np.clip(np.swapaxes(ctx.signal, 1, 2), 0.0, 1.0)  # cost[i, j]: from j to i
     n = p.shape[1]
