@@ -15,6 +15,7 @@ from flashpoint.cli import claims as claims_cli
 from flashpoint.cli import data as data_cli
 from flashpoint.cli import run as run_cli
 from flashpoint.cli import scenario as scenario_cli
+from flashpoint.cli import validate as validate_cli
 from flashpoint.cli import world as world_cli
 from flashpoint.errors import FlashpointError
 
@@ -33,6 +34,8 @@ app.command(name="assess")(assess_cli.assess)
 app.command(name="compare")(assess_cli.compare)
 app.add_typer(scenario_cli.app, name="scenario", help="Scenario files: schema, check, catalogue, levers.")
 app.add_typer(claims_cli.app, name="claims", help="The articles' claims as hypotheses: list and evaluate them.")
+app.command(name="calibrate")(validate_cli.calibrate)
+app.command(name="backtest")(validate_cli.backtest)
 
 
 def main(argv: list[str] | None = None) -> None:

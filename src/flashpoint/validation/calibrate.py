@@ -164,9 +164,13 @@ def simulate_paths(year: int, years: int, runs: int, seed: int = 0,
     milex, align = [], []
     for b, start in enumerate(range(0, runs, BATCH)):
         sl = slice(start, min(runs, start + BATCH))
-        ds = simulate(arrays, runs=sl.stop - sl.start, years=years, seed=_batch_seed(seed, b),
-                      dt=1.0, attribution=False, keep_dyadic=True,
-                      parameters={k: v[sl] for k, v in values.items()})
+        # A world may hold zero spending (e.g. North Korea in the tables for
+        # 1996-2014); the engine's growth metric then divides by zero, which
+        # does not affect the state used here.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ds = simulate(arrays, runs=sl.stop - sl.start, years=years, seed=_batch_seed(seed, b),
+                          dt=1.0, attribution=False, keep_dyadic=True,
+                          parameters={k: v[sl] for k, v in values.items()})
         milex.append(ds["milex"].values)
         align.append(ds["alignment"].values[..., pidx])
         del ds

@@ -1,0 +1,151 @@
+"""``flashpoint calibrate`` and ``flashpoint backtest``: validity against history.
+
+See :mod:`flashpoint.validation.calibrate` (ABC calibration on a training
+window) and :mod:`flashpoint.validation.backtest` (scores against naive
+baselines on a test window) for the method; ``docs/validation.md`` for results.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from flashpoint.errors import DataError
+from flashpoint.validation.backtest import Backtest
+from flashpoint.validation.calibrate import Calibration
+
+__all__ = ["backtest", "backtest_tables", "calibrate", "calibration_tables"]
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeRemainingColumn(), console=console, transient=True)
+
+
+def _table(df: pd.DataFrame, title: str, index: str, fmt: dict[str, str]) -> Table:
+    t = Table(title=title)
+    t.add_column(index)
+    for c in df.columns:
+        t.add_column(str(c), justify="right")
+    for key, row in df.iterrows():
+        cells = []
+        for c in df.columns:
+            v = row[c]
+            if isinstance(v, str):
+                cells.append(v)
+            elif pd.isna(v):
+                cells.append("-")
+            else:
+                cells.append(format(v, fmt.get(str(c), ".3g")))
+        t.add_row(str(key), *cells)
+    return t
+
+
+def calibration_tables(cal: Calibration, top: int = 12) -> list[Table]:
+    """Diagnostics and the ``top`` most informed parameters of a calibration."""
+    d = cal.diagnostics
+    diag = Table(title=f"ABC calibration {cal.train[0]}-{cal.train[1]}")
+    diag.add_column("diagnostic")
+    diag.add_column("value", justify="right")
+    rows = [
+        ("prior runs", f"{d['runs']}"),
+        ("accepted (acceptance rate)", f"{d['accepted']} ({d['acceptance_rate']:.1%})"),
+        ("tolerance epsilon (distance D)", f"{d['epsilon']:.3f}"),
+        ("effective sample size (Kish)", f"{cal.ess:.1f}"),
+        ("RMS log milex error, prior median", f"{d['rms_log_milex_prior_median']:.3f}"),
+        ("RMS log milex error, posterior median", f"{d['rms_log_milex_posterior_median']:.3f}"),
+        ("RMS alignment-change error, prior median", f"{d['rms_align_prior_median']:.3f}"),
+        ("RMS alignment-change error, posterior median", f"{d['rms_align_posterior_median']:.3f}"),
+    ]
+    for k, v in rows:
+        diag.add_row(k, v)
+    s = cal.summary().sort_values("shrinkage", ascending=False).head(top).set_index("parameter")
+    par = _table(s, f"Prior vs posterior (5-95 %), the {top} most informed parameters", "parameter",
+                 {"shrinkage": ".2f"})
+    return [diag, par]
+
+
+def calibrate(
+    train: Annotated[str, typer.Option(help="Training window, e.g. 1995-2013.")] = "1995-2013",
+    runs: Annotated[int, typer.Option(help="Prior runs (one simulation each).")] = 2000,
+    seed: Annotated[int, typer.Option(help="Seed of the design and the random events.")] = 0,
+    alpha: Annotated[float, typer.Option(help="Accepted fraction of the prior runs.")] = 0.1,
+    out: Annotated[Path, typer.Option(help="Calibration file to write (JSON).")] = Path("calibration.json"),
+) -> None:
+    """Calibrate the parameters to observed military spending and alignment (ABC rejection)."""
+    from flashpoint.validation.calibrate import calibrate as run_calibration
+    from flashpoint.validation.calibrate import parse_window
+
+    window = parse_window(train)
+    console = Console()
+    with _progress(console) as bar:
+        task = bar.add_task(f"simulating {window[0]}-{window[1]}", total=runs)
+        cal = run_calibration(window, runs=runs, seed=seed, alpha=alpha,
+                              progress=lambda k: bar.advance(task, k))
+    for t in calibration_tables(cal):
+        console.print(t)
+    cal.save(out, runs=runs, seed=seed)
+    console.print(f"wrote {out} (accepted parameter vectors, weights, diagnostics and a "
+                  f"resampled set of {runs} runs)")
+
+
+def backtest_tables(bt: Backtest) -> list[Table]:
+    """Pooled and per-actor tables of a backtest."""
+    span = f"{bt.start + 1}-{bt.end} from the {bt.start} world"
+    pct = {"MAPE %": ".1f", "MdAPE %": ".1f", "rel. CRPS %": ".1f", "cov50": ".0%", "cov90": ".0%",
+           "n": "d"}
+    m = _table(bt.summary("milex"), f"Military spending, {span} (nominal coverage 50 % / 90 %)",
+               "method", pct)
+    a = _table(bt.summary("alignment"), f"Alignment change with USA and CHN, {span}", "method",
+               {"MAE": ".3f", "MdAE": ".3f", "CRPS": ".3f", "cov50": ".0%", "cov90": ".0%", "n": "d"})
+    per = bt.per_actor()
+    per = per.rename(columns={c: f"APE {c}" for c in bt.methods})
+    p = _table(per, "Military spending per actor: mean APE % by method", "actor",
+               {"n": "d", "model cov50": ".0%", "model cov90": ".0%", **{c: ".1f" for c in per.columns
+                                                                         if "APE" in c or "CRPS" in c}})
+    return [m, a, p]
+
+
+def backtest(
+    start: Annotated[int, typer.Option(help="Origin year: the model starts from this year's world.")] = 2014,
+    end: Annotated[int, typer.Option(help="Last test year.")] = 2023,
+    calibration: Annotated[Path | None, typer.Option(help="Calibration file from 'flashpoint calibrate'; "
+                                                     "none = priors only.")] = None,
+    runs: Annotated[int, typer.Option(help="Ensemble size.")] = 1000,
+    seed: Annotated[int, typer.Option(help="Seed.")] = 0,
+    train: Annotated[str | None, typer.Option(help="Baselines' training window; default the "
+                                              "calibration's, else 1995 to start-1.")] = None,
+    csv: Annotated[Path | None, typer.Option(help="Write every actor-year score to this CSV.")] = None,
+) -> None:
+    """Score the model against history and naive baselines (persistence, linear trend, AR(1))."""
+    from flashpoint.validation.backtest import backtest as run_backtest
+    from flashpoint.validation.calibrate import load_calibration, parse_window
+
+    cal = load_calibration(calibration) if calibration is not None else None
+    window = parse_window(train, "--train") if train is not None else None
+    if window is not None and window[1] > start:
+        raise DataError("--train", f"expected a window ending by the origin year {start}. Got {train!r} instead.")
+    console = Console()
+    n_ens = 2 if cal is not None else 1
+    with _progress(console) as bar:
+        task = bar.add_task(f"simulating {start}-{end}", total=runs * n_ens)
+        bt = run_backtest(start, end, calibration=cal, runs=runs, seed=seed, train=window,
+                          progress=lambda k: bar.advance(task, k))
+    for t in backtest_tables(bt):
+        console.print(t)
+    if bt.skipped:
+        console.print("not scored on military spending: " +
+                      "; ".join(f"{a} ({why})" for a, why in bt.skipped.items()))
+    console.print(f"baselines fitted on {bt.train[0]}-{bt.train[1]}; model parameters: "
+                  f"{'calibrated posterior sample and priors' if cal is not None else 'priors'}; "
+                  f"{runs} runs, seed {seed}.")
+    if csv is not None:
+        pd.concat([bt.milex.assign(target="milex"), bt.alignment.assign(target="alignment")],
+                  ignore_index=True).to_csv(csv, index=False)
+        console.print(f"wrote {csv}")

@@ -1,0 +1,248 @@
+r"""Backtest: run the model from a past world and score it against what happened.
+
+The model starts from ``load_world(year=start)`` (that year's observed
+figures), runs the status quo with yearly steps to ``end``, with either the
+priors or a calibration's posterior sample (no refit on the test years), and
+is scored against the observations of ``start + 1 .. end`` together with
+three naive baselines fitted on the training window
+(:mod:`flashpoint.validation.baselines`): persistence, linear trend, AR(1).
+
+Targets
+-------
+* Military spending of every default actor (SIPRI, constant 2022 US$ bn).
+  Scores per actor-year: absolute percentage error of the ensemble median
+  (APE), CRPS relative to the observation (``100 CRPS / y``, %, so actors of
+  every size weigh alike), and whether the observation lies in the central
+  50 % and 90 % intervals. An actor is scored only if its spending in the
+  origin year and in at least one test year is a SIPRI observation; the
+  others are listed in :attr:`Backtest.skipped` with the reason.
+* Alignment change with the United States and China since the origin year:
+  simulated ``a(t) - a(0)`` against the ideal-point alignment change
+  (:func:`flashpoint.validation.history.ideal_alignment`). Scores: absolute
+  error of the median change, CRPS, 50 % and 90 % coverage. Baselines
+  forecast the observed alignment level from the origin value.
+
+Summaries pool actor-years: ``MAPE`` (mean APE), ``MdAPE`` (median APE), mean
+relative CRPS and the coverage rates, to compare with the nominal 50 % / 90 %.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from flashpoint._types import FloatArray
+from flashpoint.errors import DataError, ParameterError
+from flashpoint.validation.baselines import BASELINES
+from flashpoint.validation.calibrate import Calibration, Paths, simulate_paths
+from flashpoint.validation.history import load_history
+from flashpoint.validation.scoring import ape, coverage, crps_ensemble
+
+__all__ = ["Backtest", "backtest", "score_block"]
+
+MODEL_CAL = "model (calibrated)"
+MODEL_PRIOR = "model (prior)"
+
+
+def score_block(samples: FloatArray, obs: FloatArray, relative: bool) -> dict[str, FloatArray]:
+    """Scores of ensembles ``samples[..., n]`` against ``obs[...]``.
+
+    Cells whose ensemble has a NaN member or whose observation is NaN get NaN
+    scores. Returns ``median, ae, ape (if relative), crps, rel_crps (if
+    relative), cov50, cov90``, each shaped like ``obs``.
+    """
+    x = np.asarray(samples, dtype=np.float64)
+    y = np.asarray(obs, dtype=np.float64)
+    bad = ~np.all(np.isfinite(x), axis=-1) | ~np.isfinite(y)
+    xs = np.where(bad[..., None], 0.0, x)
+    ys = np.where(bad, np.nan, y)
+    med = np.where(bad, np.nan, np.median(xs, axis=-1))
+    crps = np.where(bad, np.nan, crps_ensemble(xs, np.where(bad, 0.0, y)))
+    out = {"median": med, "ae": np.abs(med - ys), "crps": crps,
+           "cov50": coverage(xs, ys, 0.5), "cov90": coverage(xs, ys, 0.9)}
+    if relative:
+        out["ape"] = np.where(bad, np.nan, ape(xs, np.where(bad, 1.0, y)))
+        out["rel_crps"] = 100.0 * crps / np.abs(ys)
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class Backtest:
+    """Scores of the model and the baselines over one test window.
+
+    milex : long table (method, actor, year, horizon, obs, median, ape, crps,
+        rel_crps, cov50, cov90) over scored actor-years.
+    alignment : long table (method, actor, partner, year, horizon, obs,
+        median, ae, crps, cov50, cov90) of alignment changes since the origin.
+    skipped : actor -> reason it is not scored on military spending.
+    """
+
+    start: int
+    end: int
+    train: tuple[int, int]
+    runs: int
+    seed: int
+    calibrated: bool
+    milex: pd.DataFrame
+    alignment: pd.DataFrame
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def methods(self) -> list[str]:
+        """Methods in table order."""
+        return list(dict.fromkeys(self.milex["method"]))
+
+    def summary(self, target: str = "milex") -> pd.DataFrame:
+        """Pooled scores per method for ``"milex"`` or ``"alignment"``."""
+        if target == "milex":
+            df = self.milex
+            g = df.groupby("method", sort=False)
+            out = pd.DataFrame({
+                "n": g["ape"].count(),
+                "MAPE %": g["ape"].mean(),
+                "MdAPE %": g["ape"].median(),
+                "rel. CRPS %": g["rel_crps"].mean(),
+                "cov50": g["cov50"].mean(),
+                "cov90": g["cov90"].mean(),
+            })
+        elif target == "alignment":
+            df = self.alignment
+            g = df.groupby("method", sort=False)
+            out = pd.DataFrame({
+                "n": g["ae"].count(),
+                "MAE": g["ae"].mean(),
+                "MdAE": g["ae"].median(),
+                "CRPS": g["crps"].mean(),
+                "cov50": g["cov50"].mean(),
+                "cov90": g["cov90"].mean(),
+            })
+        else:
+            raise ParameterError(f"target: expected 'milex' or 'alignment'. Got {target!r} instead.")
+        return out.reindex(self.methods)
+
+    def per_actor(self) -> pd.DataFrame:
+        """Mean APE (%) of military spending per actor and method, with the model's CRPS and coverage."""
+        df = self.milex
+        mape = df.pivot_table(index="actor", columns="method", values="ape", aggfunc="mean", sort=False)
+        mape = mape[self.methods]
+        model = self.methods[0]
+        m = df[df.method == model].groupby("actor", sort=False)
+        extra = pd.DataFrame({"n": m["ape"].count(), "model rel. CRPS %": m["rel_crps"].mean(),
+                              "model cov50": m["cov50"].mean(), "model cov90": m["cov90"].mean()})
+        out = extra.join(mape)
+        out["best"] = mape.idxmin(axis=1)
+        return out
+
+
+def _long(method: str, scores: dict[str, FloatArray], obs: FloatArray, index: dict[str, np.ndarray]
+          ) -> pd.DataFrame:
+    data = {k: np.asarray(v).ravel() for k, v in index.items()}
+    data["obs"] = np.asarray(obs).ravel()
+    for k, v in scores.items():
+        data[k] = np.asarray(v).ravel()
+    df = pd.DataFrame(data)
+    df.insert(0, "method", method)
+    return df[np.isfinite(df["obs"])]
+
+
+def backtest(start: int = 2014, end: int = 2023, calibration: Calibration | None = None,
+             runs: int = 1000, seed: int = 0, train: tuple[int, int] | None = None,
+             prior: bool = True, progress: Callable[[int], None] | None = None) -> Backtest:
+    """Score the model and the naive baselines on ``start + 1 .. end`` (see module docstring).
+
+    Parameters
+    ----------
+    start, end : int
+        Origin year (the model's world) and last test year, 1995 <= start < end <= 2023.
+    calibration : Calibration, optional
+        Posterior to sample the parameters from; None uses the priors.
+    runs, seed : int
+        Ensemble size and seed (also the baselines' ensemble size).
+    train : (first, last), optional
+        Baselines' training window; default the calibration's window, else
+        ``1995 .. start - 1``. Must end no later than ``start``.
+    prior : bool
+        With a calibration, also score the model under its priors.
+
+    Raises
+    ------
+    DataError
+        Years outside the data, or a calibration trained on test years.
+    """
+    if not 1995 <= start < end <= 2023:
+        raise DataError("backtest", f"expected years 1995 <= start < end <= 2023. Got {start}-{end} instead.")
+    if calibration is not None and calibration.train[1] > start:
+        raise DataError("backtest", f"the calibration was trained on {calibration.train[0]}-"
+                        f"{calibration.train[1]}, which overlaps the test years {start + 1}-{end}; "
+                        f"calibrate on years up to {start}.")
+    if train is None:
+        train = calibration.train if calibration is not None else (1995, max(1995, start - 1))
+    if not (1995 <= train[0] < train[1] <= start):
+        raise DataError("backtest", f"expected a training window within 1995-{start} of at least two "
+                        f"years. Got {train[0]}-{train[1]} instead.")
+    horizon = end - start
+    ensembles: list[tuple[str, Paths]] = []
+    if calibration is not None:
+        ensembles.append((MODEL_CAL, simulate_paths(start, horizon, runs, seed,
+                                                    parameters=calibration.sample(runs, seed),
+                                                    progress=progress)))
+    if calibration is None or prior:
+        ensembles.append((MODEL_PRIOR, simulate_paths(start, horizon, runs, seed, progress=progress)))
+    paths0 = ensembles[0][1]
+    actors, partners = paths0.actors, paths0.partners
+    hist = load_history(actors, min(train[0], start), end, partners)
+    years = np.arange(start + 1, end + 1)
+    h = years - start
+    o, tr = hist.row(start), slice(hist.row(train[0]), hist.row(train[1]) + 1)
+    test = slice(o + 1, o + 1 + horizon)
+
+    # ---- military spending
+    m_obs = hist.milex[test]                                      # (H, N)
+    m0 = hist.milex[o]
+    scored = np.isfinite(m0) & np.any(np.isfinite(m_obs), axis=0)
+    skipped = {}
+    for i, a in enumerate(actors):
+        if not np.isfinite(m0[i]):
+            skipped[a] = f"no SIPRI figure for the origin year {start}"
+        elif not scored[i]:
+            skipped[a] = f"no SIPRI figure for {start + 1}-{end} (carried forward or other sources)"
+    m_obs = np.where(scored[None, :], m_obs, np.nan)
+    idx = {"actor": np.broadcast_to(np.array(actors), m_obs.shape),
+           "year": np.broadcast_to(years[:, None], m_obs.shape),
+           "horizon": np.broadcast_to(h[:, None], m_obs.shape)}
+    frames = []
+    for name, p in ensembles:
+        ens = np.moveaxis(p.milex[:, 1:, :], 0, -1)                # (H, N, R)
+        frames.append(_long(name, score_block(ens, m_obs, True), m_obs, idx))
+    m_train = hist.milex[tr]
+    for name, fn in BASELINES.items():
+        ens = fn(m_train, m0, h, n=runs, log=True)
+        frames.append(_long(name, score_block(ens, m_obs, True), m_obs, idx))
+    milex = pd.concat(frames, ignore_index=True)
+
+    # ---- alignment change with the partners
+    a_obs = hist.alignment()                                      # (T, N, P)
+    d_obs = a_obs[test] - a_obs[o]                                # (H, N, P)
+    shp = d_obs.shape
+    aidx = {"actor": np.broadcast_to(np.array(actors)[None, :, None], shp),
+            "partner": np.broadcast_to(np.array(partners)[None, None, :], shp),
+            "year": np.broadcast_to(years[:, None, None], shp),
+            "horizon": np.broadcast_to(h[:, None, None], shp)}
+    aframes = []
+    for name, p in ensembles:
+        al = p.align
+        ens = np.moveaxis(al[:, 1:] - al[:, :1], 0, -1)
+        aframes.append(_long(name, score_block(ens, d_obs, False), d_obs, aidx))
+    flat_train = a_obs[tr].reshape(a_obs[tr].shape[0], -1)
+    a0 = a_obs[o].reshape(-1)
+    for name, fn in BASELINES.items():
+        ens = fn(flat_train, a0, h, n=runs, log=False) - a0[None, :, None]
+        ens = ens.reshape(*shp, runs)
+        aframes.append(_long(name, score_block(ens, d_obs, False), d_obs, aidx))
+    alignment = pd.concat(aframes, ignore_index=True)
+    return Backtest(start=start, end=end, train=(int(train[0]), int(train[1])), runs=runs, seed=seed,
+                    calibrated=calibration is not None, milex=milex, alignment=alignment,
+                    skipped=skipped)
