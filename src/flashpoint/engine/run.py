@@ -369,15 +369,24 @@ def run_ensemble(world: WorldArrays, plan: Plan, cfg: RunConfig,
         raise ParameterError(f"run_range: expected 0 <= a < b <= {cfg.runs}. "
                              f"Got {run_range} instead.")
     chunk = cfg.chunk_size or auto_chunk(world.n, stop - first)
-    pieces = []
-    lever_coords: dict[str, FloatArray] = {}
-    for start in range(first, stop, chunk):
+    starts = list(range(first, stop, chunk))
+
+    def one(start: int) -> tuple[dict[str, Any], dict[str, FloatArray]]:
         runs = np.arange(start, min(stop, start + chunk), dtype=np.int64)
         chunk_params = {k: v[runs] for k, v in values.items()}
         job = _Chunk(world, fps, plan, cfg, chunk_params, runs, mechs, variants, index, levers)
-        pieces.append(job.run(progress))
-        for label, mags in job.applier.magnitudes.items():
-            lever_coords[label] = mags
+        return job.run(progress), job.applier.magnitudes
+
+    threads = min(len(starts), cfg.threads or os.cpu_count() or 1)
+    if threads > 1:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            done = list(pool.map(one, starts))
+    else:
+        done = [one(start) for start in starts]
+    pieces = [d[0] for d in done]
+    lever_coords: dict[str, FloatArray] = {}
+    for _, mags in done:
+        lever_coords.update(mags)
     merged: dict[str, Any] = {}
     for key in pieces[0]:
         if key == "__attr_names__":
