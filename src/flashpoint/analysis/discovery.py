@@ -38,7 +38,8 @@ PRIM (Friedman & Fisher 1999)
     trajectory* from high coverage/low density to low coverage/high density.
     *Pasting* then widens the chosen box along each restricted input by a
     ``paste_alpha`` share of the points just outside it, while that raises
-    the density. A box is summarised by
+    the density; finally restrictions that add less than ``prune_tol`` to
+    the density are dropped. A box is summarised by
 
     * coverage :math:`= \sum_{i \in B} y_i / \sum_i y_i` (share of all cases
       of interest inside the box),
@@ -243,6 +244,24 @@ def _paste(x: FloatArray, y: FloatArray, points: BoolArray, lo: FloatArray, hi: 
         lo, hi = best[1], best[2]
 
 
+def _prune(x: FloatArray, y: FloatArray, points: BoolArray, lo: FloatArray, hi: FloatArray,
+           lo0: FloatArray, hi0: FloatArray, tol: float) -> tuple[FloatArray, FloatArray]:
+    """Drop restrictions whose removal costs less than ``tol`` density (greedily, cheapest first)."""
+    lo, hi = lo.copy(), hi.copy()
+    while True:
+        dens = float(y[points & _in_box(x, lo, hi)].mean())
+        best: tuple[float, int] | None = None
+        for j in np.flatnonzero(_restricted(lo, hi, lo0, hi0)):
+            tlo, thi = lo.copy(), hi.copy()
+            tlo[j], thi[j] = lo0[j], hi0[j]
+            loss = dens - float(y[points & _in_box(x, tlo, thi)].mean())
+            if loss < tol and (best is None or loss < best[0]):
+                best = (loss, int(j))
+        if best is None:
+            return lo, hi
+        lo[best[1]], hi[best[1]] = lo0[best[1]], hi0[best[1]]
+
+
 def _stats(x: FloatArray, y: FloatArray, lo: FloatArray, hi: FloatArray,
            points: BoolArray | None = None) -> tuple[float, float, float, int, int]:
     inside = _in_box(x, lo, hi) if points is None else points & _in_box(x, lo, hi)
@@ -265,7 +284,8 @@ def _make_box(names: list[str], meanings: dict[str, str], x: FloatArray, y: Floa
 
 def prim(x: pd.DataFrame, y: Any, *, peel_alpha: float = 0.05, paste_alpha: float = 0.05,
          mass_min: float = 0.05, min_density: float | None = None, max_dims: int = 3,
-         max_boxes: int = 1, meanings: dict[str, str] | None = None) -> PrimResult:
+         max_boxes: int = 1, meanings: dict[str, str] | None = None,
+         prune_tol: float = 0.01) -> PrimResult:
     """PRIM boxes for the cases ``y`` (boolean per row of ``x``); see the module docstring.
 
     Parameters
@@ -287,6 +307,10 @@ def prim(x: pd.DataFrame, y: Any, *, peel_alpha: float = 0.05, paste_alpha: floa
         Boxes to find by covering (each on the points outside the earlier ones).
     meanings
         Column -> plain-language meaning, used by :func:`box_sentence`.
+    prune_tol
+        After pasting, a restriction whose removal lowers the density by less
+        than this is dropped (Bryant & Lempert 2010 remove restrictions that
+        add little density, for interpretability).
     """
     if not 0 < peel_alpha < 0.5 or not 0 < paste_alpha < 0.5:
         raise AnalysisError(f"prim: peel_alpha and paste_alpha must lie in (0, 0.5). "
@@ -327,6 +351,7 @@ def prim(x: pd.DataFrame, y: Any, *, peel_alpha: float = 0.05, paste_alpha: floa
         pick = f1[good].idxmax() if ok else frame["density"][allowed].idxmax()
         lo, hi = traj[int(str(pick))]
         lo, hi = _paste(xv, yv, points, lo, hi, lo0, hi0, paste_alpha)
+        lo, hi = _prune(xv, yv, points, lo, hi, lo0, hi0, prune_tol)
         box = _make_box(names, meanings, xv, yv, lo, hi, lo0, hi0, ok)
         if not box.limits:
             break
@@ -354,7 +379,9 @@ def box_sentence(box: Box, target: str = "holds") -> str:
             parts.append(f"{what} is below {_fmt(lim.high)}")
     cond = " and ".join(parts) if parts else "throughout the explored ranges"
     when = f"when {cond}" if parts else cond
-    return (f"{target} {when} (coverage {box.coverage:.0%}, density {box.density:.0%}, "
+    lead = "" if box.meets_threshold else f"no clear region; at best it {target} "
+    verb = target if box.meets_threshold else ""
+    return (f"{lead}{verb}{' ' if verb else ''}{when} (coverage {box.coverage:.0%}, density {box.density:.0%}, "
             f"{box.n_points} runs)")
 
 
