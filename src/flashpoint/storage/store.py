@@ -41,8 +41,12 @@ def _schema_v2() -> str:
     return (resources.files("flashpoint.storage") / "schema_v2.sql").read_text(encoding="utf-8")
 
 
+def _schema_v3() -> str:
+    return (resources.files("flashpoint.storage") / "schema_v3.sql").read_text(encoding="utf-8")
+
+
 #: version -> SQL text (or a callable returning it) that upgrades from version - 1.
-MIGRATIONS: dict[int, Callable[[], str]] = {1: _schema_v1, 2: _schema_v2}
+MIGRATIONS: dict[int, Callable[[], str]] = {1: _schema_v1, 2: _schema_v2, 3: _schema_v3}
 SCHEMA_VERSION = max(MIGRATIONS)
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
