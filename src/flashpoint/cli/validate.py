@@ -30,7 +30,7 @@ def _progress(console: Console) -> Progress:
 
 def _table(df: pd.DataFrame, title: str, index: str, fmt: dict[str, str]) -> Table:
     t = Table(title=title)
-    t.add_column(index)
+    t.add_column(index, no_wrap=True)
     for c in df.columns:
         t.add_column(str(c), justify="right")
     for key, row in df.iterrows():
@@ -66,8 +66,10 @@ def calibration_tables(cal: Calibration, top: int = 12) -> list[Table]:
     for k, v in rows:
         diag.add_row(k, v)
     s = cal.summary().sort_values("shrinkage", ascending=False).head(top).set_index("parameter")
+    s = s.rename(columns={"prior_low": "prior low", "prior_high": "prior high", "post_q05": "post 5%",
+                          "post_median": "post 50%", "post_q95": "post 95%", "shrinkage": "shrink"})
     par = _table(s, f"Prior vs posterior (5-95 %), the {top} most informed parameters", "parameter",
-                 {"shrinkage": ".2f"})
+                 {"shrink": ".2f"})
     return [diag, par]
 
 
@@ -95,20 +97,28 @@ def calibrate(
                   f"resampled set of {runs} runs)")
 
 
+#: Short method labels for the per-actor table.
+SHORT = {"model (calibrated)": "model", "model (prior)": "prior", "persistence": "persist.",
+         "linear trend": "trend", "AR(1)": "AR(1)"}
+
+
 def backtest_tables(bt: Backtest) -> list[Table]:
     """Pooled and per-actor tables of a backtest."""
-    span = f"{bt.start + 1}-{bt.end} from the {bt.start} world"
-    pct = {"MAPE %": ".1f", "MdAPE %": ".1f", "rel. CRPS %": ".1f", "cov50": ".0%", "cov90": ".0%",
-           "n": "d"}
-    m = _table(bt.summary("milex"), f"Military spending, {span} (nominal coverage 50 % / 90 %)",
-               "method", pct)
-    a = _table(bt.summary("alignment"), f"Alignment change with USA and CHN, {span}", "method",
-               {"MAE": ".3f", "MdAE": ".3f", "CRPS": ".3f", "cov50": ".0%", "cov90": ".0%", "n": "d"})
+    span = f"{bt.start + 1}-{bt.end}, origin {bt.start}"
+    m = _table(bt.summary("milex"), f"Military spending {span} (nominal cov. 50 % / 90 %)",
+               "method", {"MAPE %": ".1f", "MdAPE %": ".1f", "rel. CRPS %": ".1f", "cov50": ".0%",
+                          "cov90": ".0%", "n": ".0f"})
+    a = _table(bt.summary("alignment"), f"Alignment change with USA and CHN {span}", "method",
+               {"MAE": ".3f", "MdAE": ".3f", "CRPS": ".3f", "cov50": ".0%", "cov90": ".0%", "n": ".0f"})
     per = bt.per_actor()
-    per = per.rename(columns={c: f"APE {c}" for c in bt.methods})
-    p = _table(per, "Military spending per actor: mean APE % by method", "actor",
-               {"n": "d", "model cov50": ".0%", "model cov90": ".0%", **{c: ".1f" for c in per.columns
-                                                                         if "APE" in c or "CRPS" in c}})
+    per["best"] = per["best"].map(SHORT)
+    per = per.rename(columns={**SHORT, "model rel. CRPS %": "CRPS %", "model cov50": "cov50",
+                              "model cov90": "cov90"})
+    cols = ["n", *[SHORT[c] for c in bt.methods], "CRPS %", "cov50", "cov90", "best"]
+    p = _table(per[cols], f"Military spending per actor: mean APE % ({SHORT[bt.methods[0]]}: "
+               f"CRPS and coverage)", "actor",
+               {"n": ".0f", "cov50": ".0%", "cov90": ".0%", **{c: ".1f" for c in cols[1:-3]},
+                "CRPS %": ".1f"})
     return [m, a, p]
 
 

@@ -69,6 +69,7 @@ Kish, L. (1965). *Survey Sampling*. Wiley.
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,8 +94,8 @@ __all__ = [
     "systematic_resample",
 ]
 
-#: Stream key for the per-batch seeds of :func:`simulate_paths`.
-_STREAM_BATCH = 7
+#: Stream key of the resampling generator (apart from the engine's streams 0-2).
+_STREAM_RESAMPLE = 7
 #: Runs per engine call (bounds the memory of the dyadic fields).
 BATCH = 500
 
@@ -128,13 +129,6 @@ def parse_window(text: str, where: str = "--train") -> tuple[int, int]:
     return first, last
 
 
-def _batch_seed(seed: int, batch: int) -> int:
-    if batch == 0:
-        return seed
-    ss = np.random.SeedSequence(seed, spawn_key=(_STREAM_BATCH, batch))
-    return int(ss.generate_state(1)[0])
-
-
 def simulate_paths(year: int, years: int, runs: int, seed: int = 0,
                    parameters: Mapping[str, FloatArray] | None = None,
                    partners: tuple[str, ...] = ("USA", "CHN"),
@@ -143,12 +137,11 @@ def simulate_paths(year: int, years: int, runs: int, seed: int = 0,
 
     Every parameter's values come from the engine's Latin hypercube over the
     whole ensemble (seed ``seed``), replaced by ``parameters`` where given.
-    Runs are computed in batches of :data:`BATCH`; batch ``b > 0`` draws its
-    random events with a seed spawned from ``(seed, b)``.
+    Runs are computed in slices of :data:`BATCH` (``run_range``), bit-identical
+    to one ``simulate(world, runs=runs, seed=seed, dt=1.0, parameters=...)``.
     """
-    from flashpoint.api import simulate
     from flashpoint.engine.plan import Plan
-    from flashpoint.engine.run import RunConfig, design_parameters
+    from flashpoint.engine.run import RunConfig, design_parameters, run_ensemble
     from flashpoint.world import load_world
 
     if years < 1:
@@ -161,21 +154,23 @@ def simulate_paths(year: int, years: int, runs: int, seed: int = 0,
                                   RunConfig(runs=runs, years=float(years), seed=seed, dt=1.0))
     for name, v in (parameters or {}).items():
         values[name] = np.asarray(v, dtype=np.float64)
+    cfg = RunConfig(runs=runs, years=float(years), seed=seed, dt=1.0, attribution=False,
+                    keep_dyadic=True)
+    plan = Plan(name="status_quo")
     milex, align = [], []
-    for b, start in enumerate(range(0, runs, BATCH)):
-        sl = slice(start, min(runs, start + BATCH))
-        # A world may hold zero spending (e.g. North Korea in the tables for
-        # 1996-2014); the engine's growth metric then divides by zero, which
-        # does not affect the state used here.
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ds = simulate(arrays, runs=sl.stop - sl.start, years=years, seed=_batch_seed(seed, b),
-                          dt=1.0, attribution=False, keep_dyadic=True,
-                          parameters={k: v[sl] for k, v in values.items()})
+    for start in range(0, runs, BATCH):
+        stop = min(runs, start + BATCH)
+        with warnings.catch_warnings():
+            # A world may hold zero spending (North Korea in the shipped tables
+            # for 1996-2014): the engine's milex_growth metric then divides by
+            # zero; the state used here is unaffected.
+            warnings.filterwarnings("ignore", message="divide by zero", category=RuntimeWarning)
+            ds = run_ensemble(arrays, plan, cfg, parameters=values, run_range=(start, stop))
         milex.append(ds["milex"].values)
         align.append(ds["alignment"].values[..., pidx])
         del ds
         if progress is not None:
-            progress(sl.stop - sl.start)
+            progress(stop - start)
     return Paths(np.concatenate(milex), np.concatenate(align), values, actors, tuple(partners), year)
 
 
@@ -230,7 +225,7 @@ def systematic_resample(weights: FloatArray, n: int, seed: int) -> np.ndarray:
     w = np.asarray(weights, dtype=np.float64)
     if w.ndim != 1 or w.size == 0 or np.any(w < 0) or not np.sum(w) > 0:
         raise ParameterError("weights: expected non-negative weights with a positive sum.")
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_STREAM_BATCH, 0)))
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_STREAM_RESAMPLE,)))
     cdf = np.cumsum(w) / np.sum(w)
     cdf[-1] = 1.0
     u = (rng.random() + np.arange(n)) / n
