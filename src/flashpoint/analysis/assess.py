@@ -72,7 +72,7 @@ BASELINE = "status_quo"
 #: Runs of the default assessment: measured so that ``flashpoint assess``
 #: (18 simulations, 10 years, quarterly steps, default world) finishes in
 #: under two minutes on a 2-core machine (see docs/guide.md).
-DEFAULT_RUNS = 200
+DEFAULT_RUNS = 250
 #: Default horizon in years.
 DEFAULT_YEARS = 10
 #: The scenario whose alignment network the report draws next to the baseline's.
@@ -86,7 +86,8 @@ ATTRIBUTED_SCENARIOS: tuple[str, ...] = (
 _DYADIC_METRICS = frozenset({"alignment", "tension", "intent"})
 
 #: ``progress(scenario, steps)``: called with 0 when a scenario starts and
-#: with 1 after every engine step of it.
+#: with 1 after every engine step of it; ``progress("analysis", 0)`` when the
+#: simulations are done and the comparison and claims start.
 Progress = Callable[[str, int], None]
 
 
@@ -336,6 +337,8 @@ def assess(
         ds.attrs["scenario_digest"] = infos[name].digest
         results[name] = ds
 
+    if progress is not None:
+        progress("analysis", 0)
     comparison = compare_all(results, baseline, metrics)
     attr = attribution_table(results, baseline, metrics,
                              scenarios=[n for n in results if n in attributed])

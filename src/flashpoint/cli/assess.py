@@ -15,6 +15,7 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
@@ -73,6 +74,9 @@ def assess(
         current = bar.add_task("", total=per)
 
         def tick(name: str, steps: int) -> None:
+            if name == "analysis":
+                bar.update(current, description="comparing, attributing, claims")
+                return
             if steps == 0:
                 bar.reset(current, total=per, description=name)
                 return
@@ -82,7 +86,7 @@ def assess(
         a = run_assessment(world, runs=runs, years=years, seed=seed,
                            scenarios=names if scenario else None, progress=tick)
         bar.update(overall, completed=n_scen * per)
-        bar.update(current, description="claims, comparison, attribution")
+        bar.remove_task(current)
         task = bar.add_task("writing the report", total=1)
         path = write_report(a, out)
         bar.advance(task)
@@ -126,7 +130,7 @@ def compare(
         for name in (a, b):
             task = bar.add_task(name, total=steps_for(years, 0.25))
 
-            def tick(_r: int, _s: int, _t: int = task) -> None:
+            def tick(_r: int, _s: int, _t: TaskID = task) -> None:
                 bar.advance(_t)
 
             results[name] = simulate(world, name, runs=runs, years=years, seed=seed,

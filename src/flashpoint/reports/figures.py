@@ -218,13 +218,20 @@ def scenario_comparison(
         ax.hlines(y, tab["q25"], tab["q75"], colors=colours, lw=4.0, alpha=0.8)
         ax.scatter(tab["q50"], y, color="white", edgecolors=colours, s=28, zorder=3, lw=1.5)
         ax.set_title(spec.title, fontsize=10.5, fontweight="bold")
-        ax.set_xlabel(f"difference vs status quo\n({spec.unit})", fontsize=8)
+        note = "; ▸ 5-95% bar runs off the axis" if _robust_limits(tab)[2] else ""
+        ax.set_xlabel(f"difference vs status quo\n({spec.unit}{note})", fontsize=8)
         ax.grid(axis="x", alpha=0.3)
         ax.tick_params(labelsize=8)
-        lo = np.nanmin(tab["q05"].to_numpy(dtype=float), initial=0.0)
-        hi = np.nanmax(tab["q95"].to_numpy(dtype=float), initial=0.0)
+        lo, hi, clipped = _robust_limits(tab)
         pad = 0.08 * (hi - lo) if hi > lo else 1e-6
         ax.set_xlim(lo - pad, hi + pad)
+        if clipped:
+            q05, q95 = tab["q05"].to_numpy(dtype=float), tab["q95"].to_numpy(dtype=float)
+            right, left = q95 > hi, q05 < lo
+            ax.scatter(np.full(int(right.sum()), hi + pad * 0.5), y[right], marker=">",
+                       color="black", s=22, zorder=4)
+            ax.scatter(np.full(int(left.sum()), lo - pad * 0.5), y[left], marker="<",
+                       color="black", s=22, zorder=4)
         ax.ticklabel_format(axis="x", style="sci", scilimits=(-3, 4), useMathText=True)
         ax.xaxis.set_major_locator(MaxNLocator(5))
     for k in range(len(shown), rows * cols):
@@ -237,6 +244,26 @@ def scenario_comparison(
     fig.suptitle(f"{title} at the horizon (paired runs): dot median, thick bar 25-75%, "
                  "thin bar 5-95%", fontsize=12, fontweight="bold")
     return fig
+
+
+def _robust_limits(tab: pd.DataFrame) -> tuple[float, float, bool]:
+    """Axis limits covering the 5-95% bars unless outliers would squash the 25-75% bars.
+
+    The limits never extend beyond the 25-75% bars (and zero) by more than
+    three times their joint span; ``clipped`` says whether a bar was cut.
+    """
+    q05, q95 = tab["q05"].to_numpy(dtype=float), tab["q95"].to_numpy(dtype=float)
+    q25, q75 = tab["q25"].to_numpy(dtype=float), tab["q75"].to_numpy(dtype=float)
+    lo = float(np.nanmin(q05, initial=0.0))
+    hi = float(np.nanmax(q95, initial=0.0))
+    ilo = float(np.nanmin(q25, initial=0.0))
+    ihi = float(np.nanmax(q75, initial=0.0))
+    span = ihi - ilo
+    if span <= 0:
+        return lo, hi, False
+    rlo, rhi = ilo - 3.0 * span, ihi + 3.0 * span
+    clipped = lo < rlo or hi > rhi
+    return max(lo, rlo), min(hi, rhi), clipped
 
 
 def network_layout(world: WorldArrays, iterations: int = 400, spacing: float = 9.0) -> FloatArray:

@@ -1,0 +1,99 @@
+"""The assessment: shared ensemble, claim evaluation, cost controls, store step."""
+
+from __future__ import annotations
+
+import pytest
+
+from flashpoint.analysis.assess import Assessment, assess, planned_steps, store_assessment
+from flashpoint.claims import load_claims
+from flashpoint.errors import AnalysisError
+from flashpoint.storage import Store
+from flashpoint.testing import tiny_world
+
+SCENARIOS = ["nato_ip4_partnership", "us_retrenchment", "taiwan_crisis"]
+
+
+@pytest.fixture(scope="module")
+def small() -> tuple[Assessment, dict[str, int]]:
+    calls: dict[str, int] = {}
+
+    def progress(name: str, steps: int) -> None:
+        calls[name] = calls.get(name, 0) + steps
+
+    a = assess(tiny_world(), runs=6, years=3, seed=1, scenarios=SCENARIOS,
+               attribution=["us_retrenchment"], progress=progress)
+    return a, calls
+
+
+def test_every_scenario_runs_on_the_shared_ensemble(small: tuple[Assessment, dict[str, int]]) -> None:
+    a, calls = small
+    assert list(a.results) == ["status_quo", *SCENARIOS]
+    for ds in a.results.values():
+        assert ds.sizes["run"] == 6 and ds.attrs["seed"] == 1
+    assert set(a.comparison["scenario"]) == set(SCENARIOS)
+    assert a.scenarios["status_quo"].kind == "baseline"
+    assert a.scenarios["nato_ip4_partnership"].kind == "policy"
+    assert a.scenarios["taiwan_crisis"].kind == "shock"
+    assert all(info.sources for name, info in a.scenarios.items() if name != "status_quo")
+    per = planned_steps(6, 3, tiny_world().n)
+    assert calls == {**{name: per for name in a.results}, "analysis": 0}
+
+
+def test_cost_controls(small: tuple[Assessment, dict[str, int]]) -> None:
+    a, _ = small
+    attributed = {n for n, ds in a.results.items() if "attribution__axis_cohesion" in ds}
+    assert attributed == {"status_quo", "us_retrenchment"}
+    dyadic = {n for n, ds in a.results.items() if "alignment" in ds}
+    # baseline, network scenario (also the scenario of the dyadic claims)
+    assert dyadic == {"status_quo", "nato_ip4_partnership"}
+    assert set(a.attribution["scenario"]) == {"status_quo", "us_retrenchment"}
+
+
+def test_claims_outside_the_assessment_are_listed_with_a_reason(
+        small: tuple[Assessment, dict[str, int]]) -> None:
+    a, _ = small
+    claims = load_claims()
+    assert len(a.claims) == len(claims)
+    assert set(a.verdicts) | set(a.skipped) == {c.id for c in claims}
+    assert not set(a.verdicts) & set(a.skipped)
+    reasons = " ".join(a.skipped.values())
+    assert "exceeds the assessment's 3 years" in reasons
+    table = a.verdict_table()
+    assert len(table) == len(claims)
+    assert set(table.loc[table["claim"].isin(a.skipped), "verdict"]) == {"not evaluated"}
+
+
+def test_claims_evaluate_at_full_horizon() -> None:
+    a = assess(tiny_world(), runs=4, years=10, seed=0, scenarios=["nato_ip4_partnership"],
+               attribution=False)
+    nato = [c for c in load_claims() if c.scenario == "nato_ip4_partnership"
+            and c.baseline == "status_quo"]
+    evaluated = [c for c in nato if c.id in a.verdicts]
+    assert len(evaluated) >= len(nato) - 5  # the tiny world lacks some actors and flashpoints
+    for c in evaluated:
+        v = a.verdicts[c.id]
+        assert v.n_runs == 4 and 0.0 <= v.share <= 1.0
+
+
+def test_store_step(small: tuple[Assessment, dict[str, int]]) -> None:
+    a, _ = small
+    with Store.open(":memory:") as store:
+        aid = store_assessment(a, store, report="r.html")
+        assert aid == a.id
+        row = store.read_frame("SELECT * FROM assessments")
+        assert row.loc[0, "runs"] == 6 and row.loc[0, "report"] == "r.html"
+        n = store.read_frame("SELECT count(*) AS n FROM assessment_runs").loc[0, "n"]
+        assert n == 6 * len(a.results) * len(a.metrics)
+        verdicts = store.read_frame("SELECT * FROM assessment_verdicts")
+        assert len(verdicts) == len(a.claims)
+        prov = store.read_frame("SELECT key, value FROM assessment_provenance")
+        assert {"seed", "runs", "code_version", "world_digest"} <= set(prov["key"])
+        params = store.read_frame(
+            "SELECT count(DISTINCT name) AS k FROM assessment_parameters WHERE kind = 'param'")
+        assert params.loc[0, "k"] > 10
+        assert not store.read_frame("SELECT * FROM assessment_attribution").empty
+
+
+def test_ensemble_needs_two_runs() -> None:
+    with pytest.raises(AnalysisError, match=r"at least 2 runs\. Got 1 instead"):
+        assess(tiny_world(), runs=1, years=1, scenarios=[])
