@@ -15,7 +15,28 @@ damped as the defence burden approaches a ceiling.
 
 Equations
 ---------
-For each run and actor i (spending ``m`` in US$ bn/yr)::
+Two formulations are available (``ctx.variants["arms"]``).
+
+``relative`` (default): Richardson's equations in log-deviations from the
+observed trend, so that a state reacts to its rivals' *proportional*
+arming, weighted by how much it fears each of them. With
+``x_i = ln(m_i / m_i(0)) - r t`` (spending above or below the trend path),
+threat weights ``W_ij = T_ij / sum_j T_ij`` and total perceived threat
+``Theta_i = sum_j T_ij``::
+
+    dx_i/dt = k * sum_j W_ij x_j + k_T * (Theta_i - Theta_i(0)) / max(Theta_i(0), 0.1)
+              - a x_i
+    dm_i/dt = m_i (r + dx_i/dt)  (damped by damp_i / damp_i(0) when positive)
+              + phi * (f_i gdp_i - m_i) * [s_i < f_i] + sigma * m_i * dW_i / dt
+
+At t = 0 (x = 0, threat as observed) every actor grows at the trend ``r``;
+the model explains departures from it. Since ``W`` is row-stochastic, the
+Richardson stability condition (Richardson 1960: a_1 a_2 > k_1 k_2) becomes
+``k < a``: rivals' arming is absorbed when fatigue outweighs reaction.
+Small states react to a large neighbour's *growth*, not to its size, so the
+status quo does not inflate the budgets of small states next to big ones.
+
+``absolute``: Richardson's original linear form in money::
 
     dm_i/dt = [ k * sum_j T_ij m_j - a m_i + g_i ]  (damped when positive)
               + phi * (f_i gdp_i - m_i) * [s_i < f_i]       (spending floor)
@@ -24,7 +45,7 @@ For each run and actor i (spending ``m`` in US$ bn/yr)::
     damping = max(0, 1 - (s_i / s_max_i)^2),   s_i = m_i / gdp_i
     s_max_i = max(s_bar, 1.5 * s_i(0))
 
-``T_ij`` is the threat to i from j in [0, 1], ``k`` the reaction rate
+In the absolute form ``T_ij`` is the threat to i from j in [0, 1], ``k`` the reaction rate
 (1/yr), ``a`` the fatigue rate (1/yr), ``g_i`` the grievance (US$ bn/yr²),
 calibrated so that at t = 0 every actor's spending grows at the baseline
 trend ``r`` (1/yr): the model explains *departures* from the observed trend,
@@ -77,22 +98,42 @@ from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism
 from flashpoint.mechanisms.threat import baseline_threat, current_threat
 from flashpoint.params import Parameter
 
-__all__ = ["MECHANISM", "PARAMETERS", "burden_ceiling", "grievance", "step"]
+__all__ = ["MECHANISM", "PARAMETERS", "VARIANTS", "burden_ceiling", "grievance", "step"]
+
+#: Rival formulations: log-deviation (relative) and money (absolute) Richardson.
+VARIANTS = ("relative", "absolute")
 
 PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
         name="arms.reaction",
-        meaning="reaction rate k of spending to threat-weighted rival spending",
+        meaning="reaction rate k of spending to threat-weighted rival spending "
+        "(relative form: to rivals' proportional arming above trend)",
         unit="1/year",
-        default=0.03,
+        default=0.05,
         low=0.0,
-        high=0.15,
+        high=0.2,
         source=(
             "Dunne & Smith (2007) and Smith, Dunne & Nikolaidou (2000) review "
             "estimated Richardson reaction coefficients and find them small and "
             "often insignificant outside a few dyads; the range starts at 0 (no "
             "arms race) and its upper end is a rationale: a rival of equal size "
-            "at full threat raises growth by at most 15 %/yr."
+            "at full threat raises growth by at most 20 %/yr; with fatigue "
+            "in [0.03, 0.3] some runs violate k < a, i.e. are unstable arms races."
+        ),
+    ),
+    Parameter(
+        name="arms.threat_response",
+        meaning="response k_T of spending growth to the relative change of total perceived "
+        "threat (relative form)",
+        unit="1/year",
+        default=0.03,
+        low=0.0,
+        high=0.1,
+        source=(
+            "rationale: balance-of-threat arming (Walt 1987; Glaser 2000); a doubling "
+            "of perceived threat raises spending growth by 0-10 points a year, the "
+            "upper end near the post-2022 increases of the states bordering Russia "
+            "(SIPRI fact sheet, Tian et al. 2023)."
         ),
     ),
     Parameter(
@@ -193,16 +234,38 @@ def _damping(share: FloatArray, ceiling: FloatArray) -> FloatArray:
     return np.asarray(np.clip(1.0 - (share / ceiling) ** 2, 0.0, 1.0), dtype=np.float64)
 
 
+def _relative_drift(state: State, t: FloatArray, ctx: Context, damping: FloatArray) -> FloatArray:
+    """``dm/dt`` (R, N) of the log-deviation Richardson form (see module docstring)."""
+    m = state.milex
+    k, a = ctx.p("arms.reaction", 2), ctx.p("arms.fatigue", 2)
+    r = ctx.p("arms.trend", 2)
+    x = np.log(m / ctx.initial.milex) - r * (ctx.step * ctx.dt)
+    theta = np.sum(t, axis=-1)
+    theta0 = ctx.cached("arms.theta0", lambda: np.sum(baseline_threat(ctx), axis=-1))
+    weights = t / np.maximum(theta, 1e-12)[:, :, None]
+    dx = (k * np.sum(weights * x[:, None, :], axis=-1)
+          + ctx.p("arms.threat_response", 2) * (theta - theta0) / np.maximum(theta0, 0.1)
+          - a * x)
+    rate = r + dx
+    damp0 = ctx.cached("arms.damp0", lambda: _damping(ctx.initial.milex / ctx.initial.gdp,
+                                                       burden_ceiling(ctx)))
+    relative = np.clip(damping / np.maximum(damp0, 1e-6), 0.0, 1.0)
+    return np.asarray(m * np.where(rate > 0.0, rate * relative, rate))
+
+
 def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: Draws) -> Effect:
     """Change ``milex`` by the threat-weighted Richardson dynamics (see module docstring)."""
     _, t = current_threat(state, derived, ctx)
     m, gdp, dt = state.milex, state.gdp, ctx.dt
-    k, a = ctx.p("arms.reaction", 2), ctx.p("arms.fatigue", 2)
-    drift = k * _weighted(t, m) - a * m + grievance(ctx)
     share = m / gdp
     ceiling = ctx.cached("arms.ceiling", lambda: burden_ceiling(ctx))
     damping = _damping(share, ceiling)
-    growth = dt * np.where(drift > 0.0, drift * damping, drift)
+    if ctx.variants.get("arms", VARIANTS[0]) == "relative":
+        growth = dt * _relative_drift(state, t, ctx, damping)
+    else:
+        k, a = ctx.p("arms.reaction", 2), ctx.p("arms.fatigue", 2)
+        drift = k * _weighted(t, m) - a * m + grievance(ctx)
+        growth = dt * np.where(drift > 0.0, drift * damping, drift)
     floor = ctx.spending_floor
     pull = np.where(
         (floor > 0.0) & (share < floor), dt * ctx.p("arms.floor_rate", 2) * (floor * gdp - m), 0.0
@@ -236,9 +299,11 @@ MECHANISM = Mechanism(
     provides=(),
     reads=("threat",),
     step=step,
-    variants=("richardson",),
+    variants=VARIANTS,
     equations=(
-        "dm_i/dt = damp(s_i)[k sum_j T_ij m_j - a m_i + g_i]^+ + [.]^- "
+        "relative: dx_i/dt = k sum_j W_ij x_j + k_T (Theta_i - Theta_i0)/max(Theta_i0, 0.1) - a x_i, "
+        "x_i = ln(m_i/m_i0) - r t, W_ij = T_ij/Theta_i, dm_i/dt = m_i (r + dx_i/dt)",
+        "absolute: dm_i/dt = damp(s_i)[k sum_j T_ij m_j - a m_i + g_i]^+ + [.]^- "
         "+ phi (f_i gdp_i - m_i)[s_i<f_i] + sigma m_i dW_i/dt",
         "g_i = r m_i(0)/damp_i(0) + a m_i(0) - k sum_j T_ij(0) m_j(0);  damp = max(0, 1 - (s_i/s_max_i)^2)",
     ),

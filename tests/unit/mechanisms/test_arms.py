@@ -51,7 +51,7 @@ def test_more_rival_spending_more_arming() -> None:
 
 def test_no_reaction_means_rival_spending_is_ignored() -> None:
     state, ctx, draws = make_context(runs=R)
-    ctx = _ctx(ctx, noise=0.0, reaction=0.0)
+    ctx = _ctx(ctx, noise=0.0, reaction=0.0, threat_response=0.0)
     jpn, chn = ctx.world.index("JPN"), ctx.world.index("CHN")
     milex = state.milex.copy()
     milex[:, chn] *= 1.5
@@ -105,3 +105,32 @@ def test_inputs_not_mutated() -> None:
     _delta(state, ctx, draws)
     for x, y in zip(state, before, strict=True):
         np.testing.assert_array_equal(x, y)
+
+
+def _variant(ctx, name):
+    return dataclasses.replace(ctx, variants={"arms": name})
+
+
+def test_absolute_variant_initial_growth_equals_trend() -> None:
+    state, ctx, draws = make_context(runs=R)
+    ctx = _variant(_ctx(ctx, noise=0.0, trend=0.03), "absolute")
+    d = _delta(state, ctx, draws)
+    np.testing.assert_allclose(d, ctx.dt * 0.03 * state.milex, rtol=1e-10)
+
+
+def test_relative_form_reacts_to_growth_not_size() -> None:
+    # A rival's spending 50 % above its trend path raises a small state's growth
+    # by k x (its threat weight) x ln 1.5 - in proportion to its own budget.
+    state, ctx, draws = make_context(runs=R)
+    ctx = _ctx(ctx, noise=0.0, threat_response=0.0)
+    w = ctx.world
+    ltu, rus = w.index("LTU"), w.index("RUS")
+    milex = state.milex.copy()
+    milex[:, rus] *= 1.5
+    moved = state._replace(milex=milex)
+    t = threat.MECHANISM.step(moved, {}, ctx, draws).derived["threat"]
+    weight = t[:, ltu, rus] / t[:, ltu].sum(axis=-1)
+    d = _delta(moved, ctx, draws)[:, ltu]
+    expected = ctx.dt * state.milex[:, ltu] * (0.02 + 0.05 * weight * np.log(1.5))
+    np.testing.assert_allclose(d, expected, rtol=1e-10)
+
