@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS sweep_metrics (
     metric VARCHAR NOT NULL,
     dim VARCHAR NOT NULL,                -- '' or the metric's third dimension
     selector VARCHAR NOT NULL,           -- '' or a flashpoint / region / actor label
+    pos INTEGER NOT NULL,                -- the label's position along dim (keeps the result's order)
     run INTEGER NOT NULL,
     time DOUBLE NOT NULL,
     value DOUBLE                         -- NaN kept (undefined labels), so results round-trip exactly
