@@ -301,12 +301,19 @@ class AttributionOut(BaseModel):
 class Deciding(BaseModel):
     """A sampled input whose values the claim's margin depends on most (Spearman rho)."""
 
-    model_config = ConfigDict(extra="allow")
-
     input: str
     rho: float | None = None
     meaning: str = ""
     unit: str = ""
+
+
+class AssumptionOut(BaseModel):
+    """A PRIM box of scenario discovery: where in the assumptions the claim holds (or fails)."""
+
+    target: str
+    sentence: str
+    coverage: float | None = None
+    density: float | None = None
 
 
 class ClaimResult(BaseModel):
@@ -328,6 +335,7 @@ class ClaimResult(BaseModel):
     n_runs: int | None = None
     median_difference: float | None = None
     deciding: list[Deciding] = []
+    assumptions: list[AssumptionOut] = []
     job: str | None = None
 
 

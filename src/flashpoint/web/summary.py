@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import importlib
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -174,12 +175,26 @@ def deciding_assumptions(margins: xr.DataArray, top: int = 3) -> list[dict[str, 
         rho = float(np.corrcoef(rm, _ranks(x))[0, 1])
         if not math.isfinite(rho):
             continue
-        label = name.removeprefix("param__") if name.startswith("param__") else \
-            f"lever {coord.attrs.get('lever', name.removeprefix('lever__'))}"
-        rows.append({"input": label, "rho": rho, "meaning": str(coord.attrs.get("meaning", "")),
+        if name.startswith("param__"):
+            label = name.removeprefix("param__")
+            meaning = str(coord.attrs.get("meaning", "")).split(";")[0]
+        else:
+            meaning = _lever_label(str(coord.attrs.get("lever", name)))
+            label = f"lever magnitude ({meaning})"
+        rows.append({"input": label, "rho": rho, "meaning": meaning,
                      "unit": str(coord.attrs.get("unit", ""))})
     rows.sort(key=lambda r: -abs(float(r["rho"])))
     return rows[:top]
+
+
+def _lever_label(text: str) -> str:
+    """A short label for a lever primitive's repr: kind, field and the first source actors."""
+    kind = text.split("(", 1)[0]
+    field = re.search(r"field='(\w+)'", text)
+    src = re.search(r"source=\(([^)]*)\)", text)
+    codes = [c.strip(" '") for c in src.group(1).split(",") if c.strip(" '")] if src else []
+    who = ", ".join(codes[:3]) + (" ..." if len(codes) > 3 else "")
+    return " ".join(p for p in (kind, field.group(1) if field else "", f"from {who}" if who else "") if p)
 
 
 def _ranks(x: np.ndarray) -> np.ndarray:
@@ -225,31 +240,33 @@ def _claim_rows(claims: Sequence[Claim], scenario_name: str, baseline_name: str,
             except FlashpointError as e:
                 row["reason"] = str(e)
             else:
-                deciding = deciding_assumptions(v.margins)
-                if hook is not None:
-                    deciding = _from_hook(hook, v, deciding)
                 row.update(evaluated=True, verdict=v.verdict, share=v.share, ci_low=v.ci_low,
                            ci_high=v.ci_high, n_runs=v.n_runs,
-                           median_difference=_num(v.median_difference), deciding=deciding)
+                           median_difference=_num(v.median_difference),
+                           deciding=deciding_assumptions(v.margins),
+                           assumptions=_assumptions(hook, v) if hook is not None else [])
         rows.append(row)
     return rows
 
 
-def _from_hook(hook: Any, verdict: Any, fallback: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Use the discovery module's answer when it gives records; else keep the correlations."""
+def _assumptions(hook: Any, verdict: Any) -> list[dict[str, Any]]:
+    """PRIM boxes of :func:`flashpoint.analysis.discovery.deciding_assumptions`: the best per side."""
     try:
-        res = hook(verdict)
-        records = res.to_dict("records") if hasattr(res, "to_dict") else list(res)
-    except (FlashpointError, TypeError, ValueError):
-        return fallback
-    out = []
-    for r in records[:3]:
-        if isinstance(r, dict):
-            out.append({str(k): (v if isinstance(v, (int, float, str)) else str(v))
-                        for k, v in r.items()})
-        else:
-            out.append({"input": str(r)})
-    return out or fallback
+        found = hook(verdict)
+    except (FlashpointError, ValueError, TypeError):
+        return []
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for a in found:
+        target = str(getattr(a, "target", ""))
+        if target in seen:
+            continue
+        seen.add(target)
+        box = getattr(a, "box", None)
+        out.append({"target": target, "sentence": str(getattr(a, "sentence", a)),
+                    "coverage": _num(float(getattr(box, "coverage", math.nan))),
+                    "density": _num(float(getattr(box, "density", math.nan)))})
+    return out
 
 
 def summarise(scen: xr.Dataset, base: xr.Dataset, *, scenario_name: str, baseline_name: str,

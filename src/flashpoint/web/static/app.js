@@ -13,11 +13,20 @@ const TIE_STYLE = {
   consultation: { stroke: "#9aa3b2", dash: "1 3", width: 1.0, label: "Consultation" },
   rivalry: { stroke: "#b8322a", dash: "", width: 2.0, label: "Rivalry / dispute" },
 };
+const MECHANISM_NOTE = {
+  threat: "perceived threat (Walt; Boulding)", burden_shifting: "US burden shifting between theatres",
+  credibility: "deterrence credibility of defenders", arms: "arms dynamics (Richardson; security dilemma)",
+  security_dilemma: "security dilemma: hostile reading of arming (Jervis; Glaser)",
+  alignment: "alignment: balancing, hedging, structural balance", interdependence: "trade, coercion and war costs",
+  reassurance: "costly reassurance signals (Kydd)", deterrence: "crisis onset and escalation", economy: "trend growth",
+  shocks: "direct effect of the scenario's levers and shocks (pseudo-mechanism)", levers: "direct lever effects (pseudo-mechanism)",
+  bounds: "projection back into the variables' bounds (pseudo-mechanism)", interaction: "interaction residual",
+};
 const THEATRE_LABEL = { euro_atlantic: "Euro-Atlantic", indo_pacific: "Indo-Pacific", other: "Other" };
 const BLOC = [
   ["axis", ["CHN", "RUS", "PRK"], "#b8322a", "China-Russia-North Korea"],
   ["ip4", ["JPN", "KOR", "AUS", "NZL"], "#12867f", "IP4"],
-  ["hedgers", ["IND", "IDN", "PHL", "MYS", "SGP", "VNM", "THA", "PAK", "ARE"], "#c77c0e", "Hedging states"],
+  ["hedgers", ["IND", "IDN", "PHL", "MYS", "SGP", "VNM"], "#c77c0e", "Hedging states (model group)"],
 ];
 
 // ------------------------------------------------------------------ helpers
@@ -90,7 +99,7 @@ function blocOf(code, insts) {
 function layout(actors) {
   // theatre panels; inside each, capitals' longitude/latitude blended with their rank (spreads clusters)
   const W = 1100, H = 600;
-  const panels = { euro_atlantic: [30, 40, 520, 520], indo_pacific: [580, 40, 490, 520], other: [520, 470, 80, 80] };
+  const panels = { euro_atlantic: [30, 40, 520, 520], indo_pacific: [580, 40, 490, 520], other: [540, 440, 40, 60] };
   const pos = {};
   for (const th of Object.keys(panels)) {
     const group = actors.filter((a) => a.theatre === th);
@@ -112,7 +121,7 @@ function layout(actors) {
       const dx = b.x - a.x, dy = b.y - a.y, d = Math.hypot(dx, dy) || 0.01, min = 46;
       if (d < min) { const m = (min - d) / 2 / d; a.x -= dx * m; a.y -= dy * m; b.x += dx * m; b.y += dy * m; }
     }
-    for (const c of codes) { const p = pos[c]; p.x = Math.min(W - 25, Math.max(25, p.x)); p.y = Math.min(H - 20, Math.max(45, p.y)); }
+    for (const c of codes) { const p = pos[c]; p.x = Math.min(W - 45, Math.max(50, p.x)); p.y = Math.min(H - 65, Math.max(75, p.y)); }
   }
   return { pos, panels };
 }
@@ -135,7 +144,7 @@ function drawNetwork() {
   root.replaceChildren();
   const { pos, panels } = layout(w.actors);
   const names = Object.fromEntries(w.actors.map((a) => [a.iso3, a.name]));
-  svg("rect", { x: 0, y: 0, width: 1100, height: 600, fill: "#ffffff" }, root);
+  svg("rect", { x: 0, y: 0, width: 1100, height: 640, fill: "#ffffff" }, root);
   for (const [th, [x, y, pw, ph]] of Object.entries(panels)) {
     if (th === "other") continue;
     svg("rect", { x, y, width: pw, height: ph, rx: 8, fill: th === "euro_atlantic" ? "#f2f6fc" : "#f1f8f5", stroke: "#e1e6ee" }, root);
@@ -163,14 +172,14 @@ function drawNetwork() {
     hover(g, () => actorTip(a));
   }
   // legend
-  const lg = svg("g", { transform: "translate(590,575)" }, root);
+  const lg = svg("g", { transform: "translate(590,615)" }, root);
   let x = 0;
   for (const [, , colour, label] of [...BLOC, ["nato", [], "#1f5fa8", "NATO"]]) {
     svg("circle", { cx: x + 6, cy: 0, r: 6, fill: colour }, lg);
     const t = svg("text", { x: x + 16, y: 4, "font-size": 12, fill: "#5b6475", "font-family": "system-ui, sans-serif" }, lg); t.textContent = label;
     x += 34 + label.length * 6.3;
   }
-  const lt = svg("g", { transform: "translate(40,575)" }, root); x = 0;
+  const lt = svg("g", { transform: "translate(40,615)" }, root); x = 0;
   for (const [tie, st] of Object.entries(TIE_STYLE)) {
     if (!S.ties[tie]) continue;
     svg("line", { x1: x, y1: 0, x2: x + 24, y2: 0, stroke: st.stroke, "stroke-width": 2.2, "stroke-dasharray": st.dash || null }, lt);
@@ -325,7 +334,13 @@ function niceTicks(lo, hi, n) {
   const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= step0) || step0;
   const ticks = [];
   for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) ticks.push(+v.toFixed(12));
-  return { lo: Math.min(lo, ticks[0]), hi: Math.max(hi, ticks[ticks.length - 1]), ticks };
+  return { lo: Math.min(lo, ticks[0]), hi: Math.max(hi, ticks[ticks.length - 1]), ticks, step };
+}
+function tickLabel(v, step) {
+  if (v === 0) return "0";
+  if (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5) return v.toExponential(1);
+  const d = Math.max(0, Math.min(6, -Math.floor(Math.log10(step) + 1e-9)));
+  return v.toFixed(d + (step / Math.pow(10, -d) % 1 ? 1 : 0));
 }
 function area(sx, sy, t, lo, hi) {
   const pts = [];
@@ -338,7 +353,7 @@ function path(sx, sy, t, v) {
   return t.map((x, i) => (v[i] === null ? null : [sx(x), sy(v[i])])).filter(Boolean).map((p, i) => (i ? "L" : "M") + p[0].toFixed(1) + " " + p[1].toFixed(1)).join(" ");
 }
 function chart(m, view) {
-  const W = 360, H = 200, L = 50, R = 10, T = 10, B = 28;
+  const W = 360, H = 214, L = 50, R = 10, T = 26, B = 28;
   const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, xmlns: SVGNS, "font-family": "system-ui, sans-serif", "data-metric": m.key });
   svg("rect", { x: 0, y: 0, width: W, height: H, fill: "#fff" }, root);
   const t = m.time;
@@ -350,7 +365,7 @@ function chart(m, view) {
   const sy = (y) => T + (H - T - B) * (1 - (y - yt.lo) / (yt.hi - yt.lo));
   for (const v of yt.ticks) {
     svg("line", { x1: L, x2: W - R, y1: sy(v), y2: sy(v), stroke: v === 0 ? "#9aa3b2" : "#eceef2" }, root);
-    const tx = svg("text", { x: L - 4, y: sy(v) + 3, "text-anchor": "end", "font-size": 10, fill: "#5b6475" }, root); tx.textContent = fmt(v);
+    const tx = svg("text", { x: L - 4, y: sy(v) + 3, "text-anchor": "end", "font-size": 10, fill: "#5b6475" }, root); tx.textContent = tickLabel(v, yt.step);
   }
   const xt = niceTicks(t[0], t[t.length - 1], Math.min(6, t.length - 1 || 1)).ticks.filter((v) => v >= t[0] && v <= t[t.length - 1]);
   for (const v of xt) { const tx = svg("text", { x: sx(v), y: H - B + 13, "text-anchor": "middle", "font-size": 10, fill: "#5b6475" }, root); tx.textContent = v; }
@@ -361,14 +376,14 @@ function chart(m, view) {
     svg("path", { d: path(sx, sy, t, b.q50), fill: "none", stroke: colour, "stroke-width": 2, "stroke-dasharray": name === "baseline" ? "5 3" : null }, root);
   }
   // legend
-  let lx = L + 6;
+  let lx = L;
   for (const [name, , colour] of series) {
-    svg("line", { x1: lx, x2: lx + 16, y1: T + 8, y2: T + 8, stroke: colour, "stroke-width": 2, "stroke-dasharray": name === "baseline" ? "5 3" : null }, root);
-    const tx = svg("text", { x: lx + 20, y: T + 11, "font-size": 10, fill: "#1d2330" }, root);
+    svg("line", { x1: lx, x2: lx + 16, y1: 9, y2: 9, stroke: colour, "stroke-width": 2, "stroke-dasharray": name === "baseline" ? "5 3" : null }, root);
+    const tx = svg("text", { x: lx + 20, y: 12, "font-size": 10, fill: "#1d2330" }, root);
     tx.textContent = name === "difference" ? "scenario − baseline (paired)" : name === "baseline" ? "status quo" : "scenario";
     lx += 24 + tx.textContent.length * 5.6;
   }
-  const note = svg("text", { x: W - R, y: T + 11, "text-anchor": "end", "font-size": 9, fill: "#5b6475" }, root); note.textContent = "median, 25–75%, 5–95%";
+  const note = svg("text", { x: W - R, y: 12, "text-anchor": "end", "font-size": 9, fill: "#5b6475" }, root); note.textContent = "median, 25–75%, 5–95%";
   // hover: values at nearest time
   const cap = svg("rect", { x: L, y: T, width: W - L - R, height: H - T - B, fill: "transparent" }, root);
   cap.addEventListener("mousemove", (ev) => {
@@ -441,10 +456,10 @@ function renderAttribution() {
   svg("line", { x1: mid, x2: mid, y1: T - 4, y2: H - 30, stroke: "#9aa3b2" }, root);
   rows.forEach((m, i) => {
     const y = T + i * rowH, w = (W - L - R) / 2 * Math.abs(m.difference) / scale;
-    const lbl = svg("text", { x: L - 8, y: y + 16, "text-anchor": "end", "font-size": 12, fill: "#1d2330" }, root); lbl.textContent = m.mechanism.replace(/_/g, " ");
+    const lbl = svg("text", { x: L - 8, y: y + 16, "text-anchor": "end", "font-size": 12, fill: "#1d2330" }, root); lbl.textContent = m.mechanism === "shocks" ? "levers & shocks" : m.mechanism.replace(/_/g, " ");
     const bar = svg("rect", { x: m.difference >= 0 ? mid : mid - w, y: y + 4, width: Math.max(w, 1), height: rowH - 8, fill: m.difference >= 0 ? "#1f5fa8" : "#b8322a", "data-mechanism": m.mechanism }, root);
     const v = svg("text", { x: m.difference >= 0 ? mid + w + 4 : mid - w - 4, y: y + 16, "text-anchor": m.difference >= 0 ? "start" : "end", "font-size": 11, fill: "#5b6475" }, root); v.textContent = signed(m.difference);
-    hover(bar, `<b>${esc(m.mechanism)}</b> on ${esc(a.label)}<br>scenario: ${signed(m.scenario)}<br>status quo: ${signed(m.baseline)}<br>difference: <b>${signed(m.difference)}</b> (${esc(a.unit)})`);
+    hover(bar, `<b>${esc(m.mechanism)}</b>: ${esc(MECHANISM_NOTE[m.mechanism] || "")}<br>on ${esc(a.label)}<br>scenario: ${signed(m.scenario)}<br>status quo: ${signed(m.baseline)}<br>difference: <b>${signed(m.difference)}</b> (${esc(a.unit)})`);
   });
   if (!rows.length) { const tx = svg("text", { x: mid, y: T + 16, "text-anchor": "middle", "font-size": 12, fill: "#5b6475" }, root); tx.textContent = "no mechanism changes this metric"; }
   const leg = svg("text", { x: mid, y: H - 12, "text-anchor": "middle", "font-size": 11, fill: "#5b6475" }, root);
@@ -475,9 +490,16 @@ function renderClaims() {
     hover(claimCell, `<b>${esc(c.id)}</b><br>“${esc(c.source.quote)}”<br><span class="src">seed ${esc(c.source.seed)}</span>${c.note ? "<br>" + esc(c.note) : ""}`);
     const verdictCell = el("td", {}, verdictBadge(r));
     if (r && !r.evaluated && r.reason) verdictCell.append(el("span", { class: "small", text: r.reason }));
-    const share = r && r.evaluated ? `${pct(r.share)} (${pct(r.ci_low)}–${pct(r.ci_high)}) of ${r.n_runs}; median Δ ${signed(r.median_difference)}` : "";
-    const deciding = r && r.evaluated ? (r.deciding || []).map((d) => `${d.input}${d.rho !== null && d.rho !== undefined ? " (ρ " + fmt(d.rho, 2) + ")" : ""}`).join("; ") : "";
-    const tr = el("tr", { "data-claim": c.id }, claimCell, el("td", { text: c.side }), el("td", { text: c.scenario }), verdictCell, el("td", { text: share }), el("td", { text: deciding }));
+    const shareCell = el("td", {});
+    if (r && r.evaluated) shareCell.append(el("span", { text: `${pct(r.share)} (${pct(r.ci_low)}–${pct(r.ci_high)}) of ${r.n_runs} runs` }), el("span", { class: "small", text: `median Δ ${signed(r.median_difference)}` }));
+    const decCell = el("td", { class: "deciding" });
+    if (r && r.evaluated) {
+      for (const a of r.assumptions || []) decCell.append(el("span", { class: "box " + a.target, text: "It " + a.sentence.replace(/^no clear region; at best it /, "(weak) ") }));
+      const rho = (r.deciding || []).map((d) => `${d.input} (ρ ${fmt(d.rho, 2)})`).join("; ");
+      if (rho) decCell.append(el("span", { class: "small", text: "Rank correlation with the margin: " + rho }));
+      if (!decCell.children.length) decCell.append(el("span", { class: "small", text: "no sampled input moves the margin" }));
+    }
+    const tr = el("tr", { "data-claim": c.id }, claimCell, el("td", { text: c.side }), el("td", { text: c.scenario }), verdictCell, shareCell, decCell);
     body.append(tr);
   }
   if (!body.children.length) body.append(el("tr", {}, el("td", { colspan: 6, text: "No claim matches the filters." })));
@@ -519,7 +541,7 @@ function handleDownload(kind) {
   if (kind === "claims-csv") {
     const fromJob = Object.fromEntries((res?.claims || []).map((c) => [c.id, c]));
     const rows = [["claim", "side", "scenario", "paraphrase", "verdict", "share", "ci_low", "ci_high", "n_runs", "median_difference", "deciding", "reason"]];
-    for (const c of S.claims) { const r = fromJob[c.id] || c.result || {}; rows.push([c.id, c.side, c.scenario, c.paraphrase, r.verdict, r.share, r.ci_low, r.ci_high, r.n_runs, r.median_difference, (r.deciding || []).map((d) => d.input + ":" + d.rho).join("; "), r.reason]); }
+    for (const c of S.claims) { const r = fromJob[c.id] || c.result || {}; rows.push([c.id, c.side, c.scenario, c.paraphrase, r.verdict, r.share, r.ci_low, r.ci_high, r.n_runs, r.median_difference, [...(r.assumptions || []).map((a) => a.target + " " + a.sentence), ...(r.deciding || []).map((d) => d.input + " rho=" + fmt(d.rho, 2))].join("; "), r.reason]); }
     return download(csv(rows), "flashpoint-claims.csv", "text/csv");
   }
   if (!res) { document.getElementById("run-status").textContent = "Run a scenario first."; return; }
