@@ -38,8 +38,9 @@ PRIM (Friedman & Fisher 1999)
     trajectory* from high coverage/low density to low coverage/high density.
     *Pasting* then widens the chosen box along each restricted input by a
     ``paste_alpha`` share of the points just outside it, while that raises
-    the density; finally restrictions that add less than ``prune_tol`` to
-    the density are dropped. A box is summarised by
+    the density. Every box of the trajectory is first stripped of the
+    restrictions that add less than ``prune_tol`` to its density (so that
+    noise peels do not use up the ``max_dims`` budget). A box is summarised by
 
     * coverage :math:`= \sum_{i \in B} y_i / \sum_i y_i` (share of all cases
       of interest inside the box),
@@ -112,6 +113,7 @@ __all__ = [
     "deciding_assumptions",
     "factor_table",
     "prim",
+    "screen_factors",
 ]
 
 Target = Literal["holds", "fails"]
@@ -308,8 +310,8 @@ def prim(x: pd.DataFrame, y: Any, *, peel_alpha: float = 0.05, paste_alpha: floa
     meanings
         Column -> plain-language meaning, used by :func:`box_sentence`.
     prune_tol
-        After pasting, a restriction whose removal lowers the density by less
-        than this is dropped (Bryant & Lempert 2010 remove restrictions that
+        A restriction of a trajectory box whose removal lowers the density by
+        less than this is dropped (Bryant & Lempert 2010 remove restrictions that
         add little density, for interpretability).
     """
     if not 0 < peel_alpha < 0.5 or not 0 < paste_alpha < 0.5:
@@ -336,7 +338,8 @@ def prim(x: pd.DataFrame, y: Any, *, peel_alpha: float = 0.05, paste_alpha: floa
     for b in range(max_boxes):
         if yv[points].sum() == 0 or points.sum() == 0:
             break
-        traj = _peel(xv, yv, points, lo0, hi0, peel_alpha, mass_min, n)
+        traj = [_prune(xv, yv, points, lo, hi, lo0, hi0, prune_tol)
+                for lo, hi in _peel(xv, yv, points, lo0, hi0, peel_alpha, mass_min, n)]
         rows = []
         for lo, hi in traj:
             cov, dens, mass, _, _ = _stats(xv, yv, lo, hi, points)
@@ -351,7 +354,6 @@ def prim(x: pd.DataFrame, y: Any, *, peel_alpha: float = 0.05, paste_alpha: floa
         pick = f1[good].idxmax() if ok else frame["density"][allowed].idxmax()
         lo, hi = traj[int(str(pick))]
         lo, hi = _paste(xv, yv, points, lo, hi, lo0, hi0, paste_alpha)
-        lo, hi = _prune(xv, yv, points, lo, hi, lo0, hi0, prune_tol)
         box = _make_box(names, meanings, xv, yv, lo, hi, lo0, hi0, ok)
         if not box.limits:
             break
@@ -417,6 +419,26 @@ def factor_table(obj: xr.Dataset | xr.DataArray) -> tuple[pd.DataFrame, dict[str
     return pd.DataFrame(cols), {k: meanings[k] for k in cols}
 
 
+def screen_factors(x: pd.DataFrame, y: Any, keep: int) -> list[str]:
+    r"""The ``keep`` inputs whose ranks best separate cases from the rest.
+
+    Effect size :math:`|2\,\mathrm{AUC} - 1|` with AUC the Mann-Whitney
+    probability that a case has a larger value than a non-case (ties ignored).
+    PRIM on many inputs and few points overfits: a peel that happens to remove
+    only non-cases ties with the informative peels (Friedman & Fisher 1999,
+    section 9, on variable selection); screening keeps the peels to inputs
+    that carry signal.
+    """
+    yv = np.asarray(y, dtype=bool).reshape(-1)
+    ranks = x.rank(axis=0).to_numpy()
+    n1, n0 = int(yv.sum()), int((~yv).sum())
+    if n1 == 0 or n0 == 0:
+        return list(map(str, x.columns[:keep]))
+    auc = (ranks[yv].sum(axis=0) - n1 * (n1 + 1) / 2) / (n1 * n0)
+    order = np.argsort(-np.abs(2 * auc - 1), kind="stable")
+    return [str(x.columns[j]) for j in order[:keep]]
+
+
 @dataclass(frozen=True)
 class Assumption:
     """A deciding assumption of a claim: where it holds (or fails), as a box and a sentence."""
@@ -429,10 +451,12 @@ class Assumption:
 
 def deciding_assumptions(verdict_or_margins: Any, *, target: Literal["holds", "fails", "both"] = "both",
                          max_dims: int = 3, min_density: float | None = None,
-                         mass_min: float = 0.05) -> list[Assumption]:
+                         mass_min: float = 0.05, screen: int | None = 8) -> list[Assumption]:
     """PRIM boxes of the assumptions under which a claim holds / fails, in plain language.
 
-    See the API summary at the top of this module.
+    See the API summary at the top of this module. ``screen`` keeps the
+    inputs most associated with the outcome (:func:`screen_factors`) before
+    PRIM; ``None`` uses all.
     """
     margins = getattr(verdict_or_margins, "margins", verdict_or_margins)
     if not isinstance(margins, xr.DataArray) or margins.dims != ("run",):
@@ -452,7 +476,8 @@ def deciding_assumptions(verdict_or_margins: Any, *, target: Literal["holds", "f
         y = holds if side == "holds" else ~holds
         if y.all() or not y.any():
             continue
-        res = prim(x, y, max_dims=max_dims, min_density=min_density, mass_min=mass_min,
+        cols = screen_factors(x, y, screen) if screen else list(x.columns)
+        res = prim(x[cols], y, max_dims=max_dims, min_density=min_density, mass_min=mass_min,
                    meanings=meanings)
         out += [Assumption(claim, side, b, box_sentence(b, side)) for b in res.boxes]
     return out
