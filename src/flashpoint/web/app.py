@@ -108,41 +108,26 @@ class BodyLimit:
                 if declared > self.limit:
                     await _json_error(413, message)(scope, receive, send)
                     return
+        # read the body here (it is small by construction) so the limit holds for streamed bodies too
+        chunks: list[Message] = []
         seen = 0
-        too_big = False
-
-        async def limited() -> Message:
-            nonlocal seen, too_big
+        while True:
             msg = await receive()
-            if msg["type"] == "http.request":
-                seen += len(msg.get("body", b""))
-                if seen > self.limit:
-                    too_big = True
-                    raise _BodyTooLarge
-            return msg
-
-        started = False
-
-        async def tracking_send(msg: Message) -> None:
-            nonlocal started
-            if msg["type"] == "http.response.start":
-                started = True
-            await send(msg)
-
-        try:
-            await self.app(scope, limited, tracking_send)
-        except _BodyTooLarge:
-            if not started:
-                await _json_error(413, message)(scope, receive, send)
-        except Exception:
-            if too_big and not started:
+            if msg["type"] != "http.request":
+                chunks.append(msg)
+                break
+            seen += len(msg.get("body", b""))
+            if seen > self.limit:
                 await _json_error(413, message)(scope, receive, send)
                 return
-            raise
+            chunks.append(msg)
+            if not msg.get("more_body", False):
+                break
 
+        async def replay() -> Message:
+            return chunks.pop(0) if chunks else await receive()
 
-class _BodyTooLarge(Exception):
-    pass
+        await self.app(scope, replay, send)
 
 
 class TokenAuth:
