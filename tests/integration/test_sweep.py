@@ -14,7 +14,13 @@ import pytest
 import xarray as xr
 
 import flashpoint
-from flashpoint.distributed.sweep import SweepConfig, finished_chunks, load_sweep, plan_chunks, run_sweep
+from flashpoint.distributed.sweep import (
+    SweepConfig,
+    finished_chunks,
+    load_sweep,
+    plan_chunks,
+    run_sweep,
+)
 from flashpoint.storage import Store
 
 pytest.importorskip("distributed")
