@@ -369,3 +369,12 @@ def test_queue_cancels_cooperatively_and_evicts_old_jobs() -> None:
     rep = Reporter(a, 10)
     with pytest.raises(JobCancelled):
         rep.advance(1)
+
+
+def test_serve_refuses_a_public_address_without_a_token() -> None:
+    from flashpoint.cli.serve import ServeError, serve
+
+    with pytest.raises(ServeError, match="give --token"):
+        serve(host="0.0.0.0", port=8765, token=None)
+    with pytest.raises(ServeError, match="at least 16 characters"):
+        serve(host="0.0.0.0", port=8765, token="short")
