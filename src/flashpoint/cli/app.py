@@ -15,6 +15,7 @@ from flashpoint.cli import claims as claims_cli
 from flashpoint.cli import data as data_cli
 from flashpoint.cli import run as run_cli
 from flashpoint.cli import scenario as scenario_cli
+from flashpoint.cli import serve as serve_cli
 from flashpoint.cli import validate as validate_cli
 from flashpoint.cli import world as world_cli
 from flashpoint.errors import FlashpointError
@@ -30,6 +31,7 @@ app = typer.Typer(
 app.add_typer(world_cli.app, name="world", help="Show, build and validate worlds.")
 app.add_typer(data_cli.app, name="data", help="Datasets behind the world.")
 app.command(name="run")(run_cli.run)
+app.command(name="serve")(serve_cli.serve)
 app.command(name="assess")(assess_cli.assess)
 app.command(name="compare")(assess_cli.compare)
 app.add_typer(scenario_cli.app, name="scenario", help="Scenario files: schema, check, catalogue, levers.")
