@@ -328,7 +328,9 @@ def build_actors(raw: Raw, u: pd.DataFrame, c2i: dict[int, str], names: dict[str
     # ---- military expenditure (constant 2022 US$ bn) and share of GDP
     mil = Filler(u, "milex")
     mil.take(_series(s, "iso3", "milex_const2022_usd_m"), "sipri_milex", scale=1e-3)
-    sip_cur = _series(s, "iso3", "milex_current_usd_m")
+    # SIPRI's current-US$ column holds 0.0 where it has no figure for North Korea
+    # (SIPRI publishes none): a zero there is a missing value, not a zero budget.
+    sip_cur = {k: v for k, v in _series(s, "iso3", "milex_current_usd_m").items() if v > 0}
     for k in np.flatnonzero(mil.todo()):
         key = (u.iso3.iat[k], int(u.year.iat[k]))
         if key in sip_cur and key[1] in defl:

@@ -190,7 +190,7 @@ class _Chunk:
                 if k not in FIELDS:
                     rec.setdefault(k, []).append(v)
             rec.setdefault("war_risk", []).append(risk)
-            rec.setdefault("milex_growth", []).append(milex_growth(st, self.world.milex))
+            rec.setdefault("milex_growth", []).append(milex_growth(st, self.initial.milex[0]))
 
         ctx = self.context(0)
         met = self.metrics(state, ctx)
