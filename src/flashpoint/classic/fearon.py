@@ -163,6 +163,10 @@ def risk_return(p: ArrayLike, c_a: ArrayLike, c_b_max: ArrayLike) -> RiskReturn:
     pp, ca, cm = np.broadcast_arrays(pp, ca, cm)
     demand = np.minimum(1.0, pp + 0.5 * np.maximum(0.0, cm - ca))
     safe = np.where(cm > 0, cm, 1.0)
-    war = np.where(cm > 0, np.clip((demand - pp) / safe, 0.0, 1.0), 0.0)
+    # (x* - p) / c_bar, written without the cancellation of x* - p when the
+    # demand is interior: then it is exactly max(0, c_bar - c_A) / (2 c_bar).
+    gap = np.where(pp + 0.5 * np.maximum(0.0, cm - ca) <= 1.0,
+                   0.5 * np.maximum(0.0, cm - ca), demand - pp)
+    war = np.where(cm > 0, np.clip(gap / safe, 0.0, 1.0), 0.0)
     utility = (1.0 - war) * demand + war * (pp - ca)
     return RiskReturn(demand=demand, war_probability=war, utility_a=utility)

@@ -24,9 +24,11 @@ allocated to the Indo-Pacific. It relaxes towards a target :math:`u^*`:
     u^* = \operatorname{clip}\!\Big(u_0 + \theta_{eu}\big(E_t / E_0 - 1\big)
           + \theta_{war}\,(w_{IP} - w_{EA}),\; 0.2,\; 0.95\Big),
 
-where :math:`E_t` is the total military spending (US$ bn/yr) of European NATO
-members (NATO members homed in the Euro-Atlantic theatre, other than the USA
-and Canada) and :math:`E_0` its value at t = 0; :math:`w_{IP}` (:math:`w_{EA}`)
+where :math:`E_t` is the total military spending of European NATO members
+(NATO members homed in the Euro-Atlantic theatre, other than the USA and
+Canada) relative to US spending — Europe's share of the alliance burden
+(Olson & Zeckhauser 1966) — and :math:`E_0` its value at t = 0, so spending
+that grows everywhere at the same rate shifts nothing; :math:`w_{IP}` (:math:`w_{EA}`)
 is the conflict intensity of the Indo-Pacific (Euro-Atlantic) theatre: the
 maximum over its flashpoints of :math:`\max(war, blockade, \gamma\,crisis)`,
 so a war or blockade counts fully and a crisis short of war in proportion
@@ -147,6 +149,10 @@ def target_share(state: State, ctx: Context) -> FloatArray:
     eu = europe_mask(ctx.world)
     e_t = np.einsum("rn,n->r", state.milex, eu)
     e_0 = np.einsum("rn,n->r", ctx.initial.milex, eu)
+    if ctx.world.has("USA"):  # Europe's burden relative to the US's (Olson & Zeckhauser)
+        us = ctx.world.index("USA")
+        e_t = e_t / np.maximum(state.milex[:, us], 1e-9)
+        e_0 = e_0 / np.maximum(ctx.initial.milex[:, us], 1e-9)
     ratio = np.where(e_0 > 0, e_t / np.where(e_0 > 0, e_0, 1.0), 1.0)
     pull = _theatre_active(state, ctx, INDO_PACIFIC) - _theatre_active(state, ctx, EURO_ATLANTIC)
     u_star = (
