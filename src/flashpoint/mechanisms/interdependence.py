@@ -19,17 +19,18 @@ the initial ones :math:`s^0` (the world's) and tension :math:`\tau`,
 
 .. math::
 
-    \Delta\tau_{ij} = \Delta t\Big[-\eta\,\big(\bar s_{ij}\,\tau_{ij} - \bar s^0_{ij}\,\tau^0_{ij}\big)
+    \Delta\tau_{ij} = \Delta t\Big[-\eta\,\max\big(0, \bar s_{ij} - \bar s^0_{ij}\big)\,\tau_{ij}
                       + \chi\,\bar g_{ij}\,(1 - \tau_{ij})\Big],
 
     \bar s_{ij} = \tfrac12(s_{ij} + s_{ji}), \quad
     g_{ij} = \max\!\Big(0, 1 - \frac{s_{ij}}{s^0_{ij}}\Big), \quad
     \bar g_{ij} = \tfrac12(g_{ij} + g_{ji}),
 
-so both terms are symmetric with a zero diagonal. The pacifying term is in
-anomaly form, like the security dilemma's: the observed initial tension
-already reflects today's trade, so only a change of trade or of tension
-moves it, and the status quo is a steady state. Grievance uses the
+so both terms are symmetric with a zero diagonal. Both are in anomaly form,
+like the security dilemma's: the observed initial tension already reflects
+today's trade, so only trade gained beyond today's pacifies (pulling
+tension towards 0) and only trade lost embitters (pushing it towards 1);
+the status quo is a steady state and tension stays in [0, 1]. Grievance uses the
 *relative* loss of trade: coercion's political weight (Lithuania) does not
 scale with the trade's share of the coercer's total.
 
@@ -137,12 +138,6 @@ def implied_loss(war: FloatArray, blockade: FloatArray, table: WarCostTable) -> 
     return np.asarray(1.0 - np.prod(1.0 - np.clip(per_fp, 0.0, MAX_LOSS), axis=1))
 
 
-def _calm0(ctx: Context) -> FloatArray:
-    """``s0_bar * tau0`` (R, N, N): the pacifying term of the status quo."""
-    s0 = ctx.world.trade_share
-    return np.asarray(0.5 * (s0 + s0.T)[None] * ctx.initial.tension)
-
-
 def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: Draws) -> Effect:
     """Trade pacifies, lost trade embitters, wars and blockades cost GDP."""
     tau = state.tension
@@ -151,9 +146,10 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
     s0 = ctx.world.trade_share[None]
     lost = np.where(s0 > 0, np.maximum(0.0, 1.0 - s / np.where(s0 > 0, s0, 1.0)), 0.0)
     g_bar = 0.5 * (lost + np.swapaxes(lost, 1, 2))
-    calm0 = ctx.cached("interdependence.calm0", lambda: _calm0(ctx))
+    s0_bar = ctx.cached("interdependence.s0_bar",
+                        lambda: 0.5 * (ctx.world.trade_share + ctx.world.trade_share.T)[None])
     d_tau = ctx.dt * (
-        -ctx.p("interdependence.pacifying", 3) * (s_bar * tau - calm0)
+        -ctx.p("interdependence.pacifying", 3) * np.maximum(0.0, s_bar - s0_bar) * tau
         + ctx.p("interdependence.grievance", 3) * g_bar * (1.0 - tau)
     )
     d_tau = 0.5 * (d_tau + np.swapaxes(d_tau, 1, 2))
@@ -186,7 +182,7 @@ MECHANISM = Mechanism(
     step=step,
     variants=("default",),
     equations=(
-        "dtau_ij = dt [-eta (sbar_ij tau_ij - sbar0_ij tau0_ij) + chi gbar_ij (1 - tau_ij)], sbar = (s_ij + s_ji)/2, "
+        "dtau_ij = dt [-eta max(0, sbar_ij - sbar0_ij) tau_ij + chi gbar_ij (1 - tau_ij)], sbar = (s_ij + s_ji)/2, "
         "g_ij = max(0, 1 - s_ij/s0_ij)",
         "L_i = 1 - prod_f (1 - war_f sigma Lwar_fi - (1 - war_f) block_f sigma Lblock_fi)",
         "dloss = min(1, dt/T) max(0, L - loss); dY = -Y dloss / (1 - loss)",
