@@ -58,7 +58,7 @@ POSITIVE = "#0072B2"
 NEGATIVE = "#D55E00"
 #: Readable names of the engine's pseudo-mechanisms.
 MECHANISM_LABELS = {
-    "bounds": "bounds (clipping to valid range)",
+    "bounds": "bounds (clipping)",
     "shocks": "scenario shocks",
     "levers": "scenario levers",
     "interaction": "interaction (within-year)",
@@ -431,6 +431,8 @@ def attribution_chart(
         Mechanisms shown per metric (the largest by absolute contribution;
         the rest are summed into "other").
     """
+    from matplotlib.ticker import MaxNLocator
+
     tab = attribution[attribution["scenario"] == scenario]
     shown = [m for m in metrics if (tab["metric"] == m.key).any()]
     if not shown:
@@ -460,9 +462,11 @@ def attribution_chart(
         ax.grid(axis="x", alpha=0.3)
         ax.tick_params(axis="x", labelsize=8)
         ax.ticklabel_format(axis="x", style="sci", scilimits=(-3, 4), useMathText=True)
+        ax.xaxis.set_major_locator(MaxNLocator(5))
     for k in range(len(shown), rows * cols):
         axes[k // cols][k % cols].set_visible(False)
-    fig.suptitle(title or f"Which mechanisms carry the effect of {label or scenario} "
-                 "(mean over runs, scenario minus status quo, at the horizon)",
+    fig.suptitle(title or f"Which mechanisms carry the effect of {label or scenario}\n"
+                 "(contribution to the change since the start, mean over runs, scenario minus "
+                 "status quo, at the horizon)",
                  fontsize=12, fontweight="bold")
     return fig
