@@ -13,6 +13,7 @@ import typer
 from flashpoint.cli import assess as assess_cli
 from flashpoint.cli import claims as claims_cli
 from flashpoint.cli import data as data_cli
+from flashpoint.cli import explore as explore_cli
 from flashpoint.cli import run as run_cli
 from flashpoint.cli import scenario as scenario_cli
 from flashpoint.cli import serve as serve_cli
@@ -38,6 +39,9 @@ app.add_typer(scenario_cli.app, name="scenario", help="Scenario files: schema, c
 app.add_typer(claims_cli.app, name="claims", help="The articles' claims as hypotheses: list and evaluate them.")
 app.command(name="calibrate")(validate_cli.calibrate)
 app.command(name="backtest")(validate_cli.backtest)
+app.command(name="sensitivity")(explore_cli.sensitivity)
+app.command(name="discover")(explore_cli.discover)
+app.command(name="sweep")(explore_cli.sweep)
 
 
 def main(argv: list[str] | None = None) -> None:

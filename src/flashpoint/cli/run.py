@@ -92,7 +92,7 @@ def run(
     console = Console(stderr=True)
     world = resolve_world(None)
     plan = resolve_plan(scenario, world)
-    steps = int(round(years / dt))
+    steps = round(years / dt)
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("run-steps"), TimeRemainingColumn(), console=console,
                   transient=False) as bar:

@@ -47,6 +47,11 @@ class Range:
         return cls(value, value)
 
 
+#: Frozen, so safe as dataclass defaults.
+NONE = Range(0.0, 0.0)
+FULL = Range(1.0, 1.0)
+
+
 @dataclass(frozen=True, slots=True)
 class Commitment:
     """``source`` actors commit to defend ``target`` actors with a strength in [0, 1].
@@ -74,7 +79,7 @@ class Presence:
     theatre: Literal["euro_atlantic", "indo_pacific"]
     level: Range
     flashpoints: tuple[str, ...] = ()
-    visibility: Range = Range.fixed(0.0)
+    visibility: Range = NONE
     start: float = 0.0
 
 
@@ -121,7 +126,7 @@ class Shock:
 
     kind: Literal["crisis", "blockade", "war", "retrenchment"]
     at: float
-    magnitude: Range = Range.fixed(1.0)
+    magnitude: Range = FULL
     flashpoint: str | None = None
     duration: float = 1.0
 

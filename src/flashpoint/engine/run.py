@@ -84,12 +84,12 @@ class RunConfig:
     @property
     def steps(self) -> int:
         """Number of steps."""
-        return int(round(self.years / self.dt))
+        return round(self.years / self.dt)
 
     @property
     def steps_per_record(self) -> int:
         """Steps between recorded time points (one a year, or one a step if dt > 1 year)."""
-        return max(1, int(round(1.0 / self.dt)))
+        return max(1, round(1.0 / self.dt))
 
 
 _NULL_CACHE: dict[tuple[int, int, int], Draws] = {}
@@ -505,4 +505,4 @@ def _world_war_cost(world: WorldArrays, fps: FlashpointArrays) -> FloatArray | N
 
 def steps_for(years: float, dt: float) -> int:
     """Number of steps for a horizon."""
-    return int(math.ceil(years / dt - 1e-9))
+    return math.ceil(years / dt - 1e-9)

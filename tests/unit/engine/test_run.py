@@ -148,7 +148,7 @@ def test_unknown_actor_in_plan_suggests(world) -> None:
 
 def test_bad_override_names_parameter(world) -> None:
     plan = Plan(name="bad", overrides=(ParamOverride("arms.reacton", Range(0.1, 0.2)),))
-    with pytest.raises(ParameterError, match="arms.reaction"):
+    with pytest.raises(ParameterError, match=r"arms\.reaction"):
         fp.simulate(world, plan, runs=2, years=1)
 
 

@@ -143,7 +143,7 @@ def test_extreme_shares_give_nonnegative_forces(share: float) -> None:
 
 def test_a_crisis_in_asia_pulls_us_forces_partly() -> None:
     """A crisis short of war moves the target share by crisis_weight x war_pull."""
-    state, ctx, draws = make_context(runs=2)
+    state, ctx, _ = make_context(runs=2)
     fps = ctx.flashpoints
     k = fps.ids.index("taiwan_strait")
     crisis = state.crisis.copy()
