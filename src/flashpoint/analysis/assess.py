@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 import time as _time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -47,7 +47,7 @@ from flashpoint.analysis.compare import (
     metric_values,
     trajectory_quantiles,
 )
-from flashpoint.errors import AnalysisError, ClaimError
+from flashpoint.errors import AnalysisError, ClaimError, FlashpointError
 
 if TYPE_CHECKING:
     from flashpoint.claims import Claim, Verdict
@@ -155,6 +155,7 @@ class Assessment:
     network_scenario: str | None = None
     metrics: tuple[MetricSpec, ...] = KEY_METRICS
     elapsed: float = 0.0
+    deciding: dict[str, str] = field(default_factory=dict)
     created: datetime = field(default_factory=lambda: datetime.now(UTC))
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
 
@@ -178,10 +179,11 @@ class Assessment:
                 row.update({k: s[k] for k in ("verdict", "share", "ci_low", "ci_high", "n_runs",
                                               "median_difference", "standardized_margin")})
                 row["skipped"] = ""
+                row["deciding_assumptions"] = self.deciding.get(c.id, "")
             else:
                 row.update(verdict="not evaluated", share=math.nan, ci_low=math.nan,
                            ci_high=math.nan, n_runs=0, median_difference=math.nan,
-                           standardized_margin=math.nan)
+                           standardized_margin=math.nan, deciding_assumptions="")
                 row["skipped"] = self.skipped.get(c.id, "")
             rows.append(row)
         return pd.DataFrame(rows)
@@ -365,7 +367,31 @@ def assess(
         attribution=attr, verdicts=verdicts, skipped=skipped, claims=claim_list,
         world=arrays, runs=runs, years=float(years), seed=seed, network_scenario=net,
         metrics=tuple(metrics), elapsed=_time.perf_counter() - t0,
+        deciding=deciding_sentences(verdicts),
     )
+
+
+def deciding_sentences(verdicts: Mapping[str, Verdict]) -> dict[str, str]:
+    """The deciding assumptions of each claim in plain language (PRIM boxes).
+
+    For every claim that neither holds nor fails in all runs, PRIM
+    (:func:`flashpoint.analysis.discovery.deciding_assumptions`) finds the
+    region of the sampled assumptions where it holds and where it fails;
+    the sentences carry each box's coverage and density.
+    """
+    from flashpoint.analysis.discovery import deciding_assumptions
+
+    out: dict[str, str] = {}
+    for cid, v in verdicts.items():
+        if v.n_holding in (0, v.n_runs):  # nothing to discriminate
+            continue
+        try:
+            found = deciding_assumptions(v)
+        except (FlashpointError, ValueError) as err:
+            out[cid] = f"scenario discovery failed: {err}"
+            continue
+        out[cid] = "; ".join(a.sentence for a in found)
+    return out
 
 
 def _final_values(a: Assessment) -> pd.DataFrame:

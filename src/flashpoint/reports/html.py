@@ -243,15 +243,22 @@ def _claims_table(a: Assessment) -> str:
                      f"{int(r['n_runs'])}</span>")
             effect = (f"{_num(float(r['median_difference']))}<br><span class='muted'>std. margin "
                       f"{_num(float(r['standardized_margin']), 2)}</span>")
+        deciding = str(r.get("deciding_assumptions", "") or "")
+        if not deciding:
+            deciding = ("<span class='muted'>same outcome in every run</span>"
+                        if r["verdict"] != "not evaluated" else "–")
+        else:
+            deciding = _e(deciding)
         rows.append([
             f"<code>{_e(r['claim'])}</code>", _e(r["side"]),
             f"{_e(r['paraphrase'])}<br><span class='muted'>model: {_e(r['model_statement'])}</span>",
             f"<span class='quote'>“{_e(r['quote'])}”</span><br><span class='muted'>"
             f"{_e(r['seed'])}</span>",
-            share, _verdict(str(r["verdict"])), effect,
+            share, _verdict(str(r["verdict"])), effect, deciding,
         ])
     return _table(["id", "side", "claim (paraphrase)", "source quote", "share of runs holding",
-                   "verdict", "effect (median difference)"], rows, numeric={4, 6})
+                   "verdict", "effect (median difference)",
+                   "deciding assumptions (PRIM: coverage, density)"], rows, numeric={4, 6})
 
 
 def _scenarios_table(a: Assessment) -> str:
