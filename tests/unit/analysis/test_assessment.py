@@ -97,3 +97,31 @@ def test_store_step(small: tuple[Assessment, dict[str, int]]) -> None:
 def test_ensemble_needs_two_runs() -> None:
     with pytest.raises(AnalysisError, match=r"at least 2 runs\. Got 1 instead"):
         assess(tiny_world(), runs=1, years=1, scenarios=[])
+
+
+def test_deciding_sentences_name_the_deciding_parameter() -> None:
+    """A claim that holds exactly when one sampled parameter is high gets a PRIM
+    sentence naming that parameter with its coverage and density."""
+    from types import SimpleNamespace
+
+    import numpy as np
+    import xarray as xr
+
+    from flashpoint.analysis.assess import deciding_sentences
+
+    rng = np.random.default_rng(0)
+    n = 300
+    decisive, noise = rng.random(n), rng.random(n)
+    margins = xr.DataArray(
+        np.where(decisive > 0.6, 1.0, -1.0), dims=("run",),
+        coords={"param__alignment.hedging": ("run", decisive, {"meaning": "hedging rate h"}),
+                "param__arms.noise": ("run", noise, {"meaning": "budget noise"})},
+        attrs={"direction": "increase"},
+    )
+    holding = int((margins > 0).sum())
+    verdict = SimpleNamespace(margins=margins, n_holding=holding, n_runs=n)
+    constant = SimpleNamespace(margins=margins * 0 + 1, n_holding=n, n_runs=n)
+    out = deciding_sentences({"mixed": verdict, "always": constant})
+    assert "always" not in out
+    assert "hedging rate h" in out["mixed"]
+    assert "coverage" in out["mixed"] and "density" in out["mixed"]
