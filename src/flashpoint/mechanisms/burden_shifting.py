@@ -216,7 +216,7 @@ MECHANISM = Mechanism(
     variants=("default",),
     equations=(
         "du = min(1, kappa dt) (u* - u)",
-        "u* = clip(u0 + theta_eu (E_t/E_0 - 1) + theta_war (w_IP - w_EA), 0.2, 0.95), w = max_f max(war, blockade, gamma crisis)",
+        "u* = clip(u0 + theta_eu (E_t/E_0 - 1) + theta_war (w_IP - w_EA), 0.2, 0.95), E = European NATO milex / US milex, w = max_f max(war, blockade, gamma crisis)",
         "F_it = m_i [H_it (1 - sum_s d_is (1 - H_is)) + d_it (1 - H_it)]; "
         "US: F_IP = m u, F_EA = m (1 - u)(1 - r)",
     ),
