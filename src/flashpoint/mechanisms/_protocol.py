@@ -104,6 +104,15 @@ class Context:
             self.memo[full] = compute()
         return self.memo[full]
 
+    def cached_for(self, key: str, obj: Any, compute: Callable[[], Any]) -> Any:
+        """Memoise a quantity derived from ``obj`` (e.g. the current trade shares),
+        reused while the engine passes the very same object; the entry holds a
+        reference to ``obj``, so identity cannot be confused with a new object."""
+        slot = self.cached(key + ".slot", dict)
+        if slot.get("obj") is not obj:
+            slot["obj"], slot["value"] = obj, compute()
+        return slot["value"]
+
     def p(self, name: str, ndim: int = 1) -> FloatArray:
         """Per-run parameter ``name`` reshaped to broadcast over ``ndim`` dims."""
         return col(self.params[name], ndim)

@@ -138,23 +138,34 @@ def implied_loss(war: FloatArray, blockade: FloatArray, table: WarCostTable) -> 
     return np.asarray(1.0 - np.prod(1.0 - np.clip(per_fp, 0.0, MAX_LOSS), axis=1))
 
 
-def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: Draws) -> Effect:
-    """Trade pacifies, lost trade embitters, wars and blockades cost GDP."""
-    tau = state.tension
+def _trade_terms(ctx: Context) -> tuple[FloatArray, FloatArray, bool]:
+    """``(gain, grievance, active)``: ``eta max(0, s_bar - s0_bar)`` and ``chi g_bar``
+    (R, N, N), symmetric with a zero diagonal, for the current trade shares."""
     s = ctx.trade_share
     s_bar = 0.5 * (s + np.swapaxes(s, 1, 2))
     s0 = ctx.world.trade_share[None]
     lost = np.where(s0 > 0, np.maximum(0.0, 1.0 - s / np.where(s0 > 0, s0, 1.0)), 0.0)
     g_bar = 0.5 * (lost + np.swapaxes(lost, 1, 2))
-    s0_bar = ctx.cached("interdependence.s0_bar",
-                        lambda: 0.5 * (ctx.world.trade_share + ctx.world.trade_share.T)[None])
-    d_tau = ctx.dt * (
-        -ctx.p("interdependence.pacifying", 3) * np.maximum(0.0, s_bar - s0_bar) * tau
-        + ctx.p("interdependence.grievance", 3) * g_bar * (1.0 - tau)
-    )
-    d_tau = 0.5 * (d_tau + np.swapaxes(d_tau, 1, 2))
-    n = d_tau.shape[1]
-    d_tau[:, np.arange(n), np.arange(n)] = 0.0
+    s0_bar = 0.5 * (ctx.world.trade_share + ctx.world.trade_share.T)[None]
+    gain = ctx.p("interdependence.pacifying", 3) * np.maximum(0.0, s_bar - s0_bar)
+    grievance = ctx.p("interdependence.grievance", 3) * g_bar
+    n = s.shape[1]
+    for m in (gain, grievance):
+        m[:, np.arange(n), np.arange(n)] = 0.0
+    return gain, grievance, bool(np.any(gain) or np.any(grievance))
+
+
+def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: Draws) -> Effect:
+    """Trade pacifies, lost trade embitters, wars and blockades cost GDP."""
+    tau = state.tension
+    # The trade terms change only when a lever changes the trade shares: cache
+    # them per trade array (the engine reuses it between such changes).
+    gain, grievance, active = ctx.cached_for("interdependence.trade", ctx.trade_share,
+                                             lambda: _trade_terms(ctx))
+    if active:
+        d_tau = ctx.dt * (grievance * (1.0 - tau) - gain * tau)
+    else:  # today's trade: both anomaly terms vanish exactly
+        d_tau = np.zeros_like(tau)
 
     target = implied_loss(state.war, state.blockade,
                           ctx.cached("interdependence.table", lambda: _scaled_table(ctx)))

@@ -172,10 +172,12 @@ def threat_matrix(
     if gradient is None:
         gradient = loss_of_strength(world, range_km)
     pres = _presence(world, presence, us_asia_share, us_europe_retrenchment)
-    home = np.zeros((world.n, 2))
-    home[world.theatre == EURO_ATLANTIC, EURO_ATLANTIC] = 1.0
-    home[world.theatre == INDO_PACIFIC, INDO_PACIFIC] = 1.0
-    forward = np.einsum("it,rjt->rij", home, pres)
+    # forward[r, i, j] = j's presence in i's home theatre (0 for i in neither),
+    # by broadcasting: several times faster than einsum over a length-2 axis.
+    in_ea = (world.theatre == EURO_ATLANTIC)[None, :, None]
+    in_ip = (world.theatre == INDO_PACIFIC)[None, :, None]
+    forward = np.where(in_ea, pres[:, None, :, EURO_ATLANTIC],
+                       np.where(in_ip, pres[:, None, :, INDO_PACIFIC], 0.0))
     prox = np.maximum(gradient, forward)
     w = world.warheads
     wmax = np.log1p(np.max(w)) if w.size and np.max(w) > 0 else 1.0
