@@ -82,6 +82,8 @@ def run(
     db: Annotated[Path | None, typer.Option(help="DuckDB store (default: $FLASHPOINT_DB or the user data dir).")] = None,
     store: Annotated[bool, typer.Option(help="Store the result in the DuckDB store.")] = True,
     attribution: Annotated[bool, typer.Option(help="Split changes by mechanism.")] = True,
+    calibration: Annotated[Path | None, typer.Option(
+        help="Use a calibrated parameter set (from `flashpoint calibrate`) instead of the priors.")] = None,
 ) -> None:
     """Run an uncertain ensemble of the default world under a scenario."""
     import flashpoint as fp
@@ -92,6 +94,11 @@ def run(
     console = Console(stderr=True)
     world = resolve_world(None)
     plan = resolve_plan(scenario, world)
+    parameters = None
+    if calibration is not None:
+        from flashpoint.validation.calibrate import load_calibration
+
+        parameters = load_calibration(calibration).sample(runs, seed)
     steps = round(years / dt)
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("run-steps"), TimeRemainingColumn(), console=console,
@@ -102,7 +109,9 @@ def run(
             bar.advance(task, chunk_runs)
 
         ds = fp.simulate(world, plan, runs=runs, years=years, seed=seed, dt=dt,
-                         attribution=attribution, progress=progress)
+                         attribution=attribution, progress=progress, parameters=parameters)
+    if calibration is not None:
+        ds.attrs["design"] = f"calibrated sample from {calibration.name}"
     if scenario is not None and Path(scenario).suffix == ".toml":
         from flashpoint.scenarios import digest, load_scenario
 
