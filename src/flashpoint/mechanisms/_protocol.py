@@ -31,7 +31,7 @@ from flashpoint.params import Parameter
 from flashpoint.world.arrays import WorldArrays
 from flashpoint.world.flashpoints import FlashpointArrays
 
-__all__ = ["Context", "Draws", "Effect", "Mechanism", "StepFn", "col"]
+__all__ = ["Context", "Draws", "Effect", "Mechanism", "StepFn", "col", "symmetric"]
 
 
 class Draws(NamedTuple):
@@ -113,9 +113,25 @@ class Context:
             slot["obj"], slot["value"] = obj, compute()
         return slot["value"]
 
+    def variant(self, mechanism: str, variants: tuple[str, ...]) -> str:
+        """The variant of ``mechanism`` chosen for this run (default: the first one)."""
+        chosen = self.variants.get(mechanism, variants[0])
+        if chosen not in variants:
+            from flashpoint.errors import ParameterError
+
+            raise ParameterError(
+                f"{mechanism}: variant expects one of {variants}. Got {chosen!r} instead."
+            )
+        return chosen
+
     def p(self, name: str, ndim: int = 1) -> FloatArray:
         """Per-run parameter ``name`` reshaped to broadcast over ``ndim`` dims."""
         return col(self.params[name], ndim)
+
+
+def symmetric(x: FloatArray) -> FloatArray:
+    """``(x + x^T) / 2`` over the last two axes."""
+    return np.asarray(0.5 * (x + np.swapaxes(x, -1, -2)), dtype=np.float64)
 
 
 def col(values: FloatArray, ndim: int) -> FloatArray:

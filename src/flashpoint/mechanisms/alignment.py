@@ -84,7 +84,7 @@ import numpy as np
 
 from flashpoint._types import FloatArray
 from flashpoint.engine.state import State
-from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism
+from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism, symmetric
 from flashpoint.mechanisms.threat import baseline_threat, current_threat, power_share
 from flashpoint.params import Parameter
 
@@ -150,10 +150,6 @@ PARAMETERS: tuple[Parameter, ...] = (
 VARIANTS: tuple[str, ...] = ("balancing", "bandwagoning")
 
 
-def _sym(x: FloatArray) -> FloatArray:
-    return np.asarray(0.5 * (x + np.swapaxes(x, -1, -2)), dtype=np.float64)
-
-
 def _offdiag(a: FloatArray) -> FloatArray:
     n = a.shape[-1]
     return np.asarray(a * (1.0 - np.eye(n)), dtype=np.float64)
@@ -176,7 +172,7 @@ def frustration(alignment: FloatArray) -> FloatArray:
 def hedging_exposure(trade_share: FloatArray, alignment: FloatArray) -> FloatArray:
     """``H_ij = sym(sum_k w_ik max(0, -a_jk))`` (R, N, N): i's trade with j's adversaries."""
     adversary = np.maximum(0.0, -_offdiag(alignment))
-    return _sym(trade_share @ np.swapaxes(adversary, -1, -2))
+    return symmetric(trade_share @ np.swapaxes(adversary, -1, -2))
 
 
 def _attraction(
@@ -185,9 +181,9 @@ def _attraction(
     """``(S, R)``: the attracting and repelling threat terms of a variant."""
     n = t.shape[-1]
     if variant == "balancing":
-        return (t @ np.swapaxes(t, -1, -2)) / n, _sym(t)
+        return (t @ np.swapaxes(t, -1, -2)) / n, symmetric(t)
     share_j = p[:, None, :] / np.maximum(p[:, :, None] + p[:, None, :], 1e-12)
-    return _sym(t * share_j), _sym(t * (1.0 - share_j))
+    return symmetric(t * share_j), symmetric(t * (1.0 - share_j))
 
 
 def _baseline(variant: str, ctx: Context) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
@@ -203,13 +199,7 @@ def _baseline(variant: str, ctx: Context) -> tuple[FloatArray, FloatArray, Float
 
 def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: Draws) -> Effect:
     """Change ``alignment`` (see module docstring)."""
-    variant = ctx.variants.get("alignment", VARIANTS[0])
-    if variant not in VARIANTS:
-        from flashpoint.errors import ParameterError
-
-        raise ParameterError(
-            f"alignment: variant expects one of {VARIANTS}. Got {variant!r} instead."
-        )
+    variant = ctx.variant("alignment", VARIANTS)
     p, t = current_threat(state, derived, ctx)
     a, a0 = state.alignment, ctx.initial.alignment
     n = a.shape[-1]
@@ -226,7 +216,7 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
         - ctx.p("alignment.hedging", 3) * (h - h0)
         - ctx.p("alignment.relaxation", 3) * (a - a0)
     )
-    delta = _offdiag(_sym(ctx.dt * rate))
+    delta = _offdiag(symmetric(ctx.dt * rate))
     return Effect(deltas={"alignment": delta})
 
 

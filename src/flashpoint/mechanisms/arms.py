@@ -260,7 +260,7 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
     share = m / gdp
     ceiling = ctx.cached("arms.ceiling", lambda: burden_ceiling(ctx))
     damping = _damping(share, ceiling)
-    if ctx.variants.get("arms", VARIANTS[0]) == "relative":
+    if ctx.variant("arms", VARIANTS) == "relative":
         growth = dt * _relative_drift(state, t, ctx, damping)
     else:
         k, a = ctx.p("arms.reaction", 2), ctx.p("arms.fatigue", 2)

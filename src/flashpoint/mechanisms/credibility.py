@@ -200,7 +200,7 @@ def assess(forces: FloatArray, ctx: Context) -> tuple[FloatArray, FloatArray]:
 
     will = _will(world, ctx)  # (R, N)
     will_kf = np.broadcast_to(will[:, :, None], (runs, n, fps.f))
-    variant = ctx.variants.get("credibility", MECHANISM.variants[0])
+    variant = ctx.variant("credibility", MECHANISM.variants)
     nato = world.membership.get("NATO", np.zeros(n, dtype=bool))
     if variant == "consensus" and np.any(nato):
         nato_will = np.min(np.where(nato[None], will, np.inf), axis=1)  # (R,)

@@ -201,7 +201,7 @@ def hazards(
 
     ``intensity`` is the crisis (or blockade) intensity at which escalation is evaluated.
     """
-    variant = ctx.variants.get("deterrence", MECHANISM.variants[0])
+    variant = ctx.variant("deterrence", MECHANISM.variants)
     spiral = variant == "spiral"
     sign = -1.0 if spiral else 1.0
     gain = ctx.p("deterrence.spiral_provocation", 2) if spiral else 1.0
@@ -261,7 +261,7 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
 
     # Tension between challenger and targets during a crisis (and from commitments, spiral).
     rate = ctx.p("deterrence.crisis_tension", 2) * crisis
-    if ctx.variants.get("deterrence", MECHANISM.variants[0]) == "spiral":
+    if ctx.variant("deterrence", MECHANISM.variants) == "spiral":
         rate = rate + ctx.p("deterrence.spiral_tension", 2) * cred
     n = state.tension.shape[1]
     pair = np.zeros((fps.f, n, n))

@@ -72,7 +72,7 @@ import numpy as np
 
 from flashpoint._types import FloatArray
 from flashpoint.engine.state import State
-from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism, col
+from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism, col, symmetric
 from flashpoint.mechanisms.arms import PARAMETERS as ARMS_PARAMETERS
 from flashpoint.mechanisms.threat import baseline_threat, current_threat
 from flashpoint.params import Parameter
@@ -164,19 +164,9 @@ def arming_signal(state: State, ctx: Context) -> FloatArray:
     return np.asarray(np.maximum(0.0, np.log(ratio) - r * t), dtype=np.float64)
 
 
-def _sym(x: FloatArray) -> FloatArray:
-    return np.asarray(0.5 * (x + np.swapaxes(x, -1, -2)), dtype=np.float64)
-
-
 def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: Draws) -> Effect:
     """Change ``intent`` and ``tension`` (see module docstring)."""
-    variant = ctx.variants.get("security_dilemma", VARIANTS[0])
-    if variant not in VARIANTS:
-        from flashpoint.errors import ParameterError
-
-        raise ParameterError(
-            f"security_dilemma: variant expects one of {VARIANTS}. Got {variant!r} instead."
-        )
+    variant = ctx.variant("security_dilemma", VARIANTS)
     _, t = current_threat(state, derived, ctx)
     t0 = baseline_threat(ctx)
     dt = ctx.dt
@@ -194,16 +184,16 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
             mu * x * (1.0 - delta) * (1.0 - state.intent)
             - rho * (state.intent - ctx.initial.intent)
         )
-        c = _sym(t) * _sym(state.intent)
+        c = symmetric(t) * symmetric(state.intent)
         c0 = ctx.cached("security_dilemma.c0",
-                        lambda: _sym(t0) * _sym(ctx.initial.intent))
+                        lambda: symmetric(t0) * symmetric(ctx.initial.intent))
         d_tension = dt * (lam * (c - c0) - relax_tension)
     else:
         d_intent = np.zeros_like(state.intent)
-        t0s = ctx.cached("security_dilemma.t0", lambda: _sym(t0))
-        d_tension = dt * (lam * (_sym(t) - t0s) - relax_tension)
+        t0s = ctx.cached("security_dilemma.t0", lambda: symmetric(t0))
+        d_tension = dt * (lam * (symmetric(t) - t0s) - relax_tension)
     return Effect(
-        deltas={"intent": d_intent * off, "tension": _sym(d_tension) * off},
+        deltas={"intent": d_intent * off, "tension": symmetric(d_tension) * off},
     )
 
 

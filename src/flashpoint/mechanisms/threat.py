@@ -208,7 +208,7 @@ def _threat_of(state: State, ctx: Context, *, baseline: bool = False) -> tuple[F
         us_europe_retrenchment=np.zeros(runs) if baseline else ctx.us_europe_retrenchment,
         range_km=ctx.params["threat.range_km"],
         nuclear_weight=ctx.params["threat.nuclear_weight"],
-        variant=ctx.variants.get("threat", VARIANTS[0]),
+        variant=ctx.variant("threat", VARIANTS),
         gradient=gradient,
     )
 
@@ -219,7 +219,7 @@ def baseline_threat(ctx: Context) -> FloatArray:
     Mechanisms that calibrate to the status quo (arms grievance, tension and
     alignment anomalies) compare the current threat with this one.
     """
-    key = "threat.baseline." + ctx.variants.get("threat", VARIANTS[0])
+    key = "threat.baseline." + ctx.variant("threat", VARIANTS)
     return np.asarray(ctx.cached(key, lambda: _threat_of(ctx.initial, ctx, baseline=True)[1]))
 
 
