@@ -51,3 +51,12 @@ def test_run_rejects_an_unknown_scenario(capsys: pytest.CaptureFixture[str]) -> 
         main(["run", "nato_ip4_partnershp", "--runs", "2", "--years", "1", "--no-store"])
     assert exit_info.value.code == 2
     assert "nato_ip4_partnership" in capsys.readouterr().err
+
+
+def test_a_failed_check_exits_non_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[scenario]\nname = "x"\ntitle = "t"\n[[lever]]\nname = "oops"\n')
+    with pytest.raises(SystemExit) as exit_info:
+        main(["scenario", "check", str(bad), "--no-world"])
+    assert exit_info.value.code == 1
+    assert "bad.toml:5" in capsys.readouterr().err

@@ -47,7 +47,10 @@ app.command(name="sweep")(explore_cli.sweep)
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``flashpoint`` script."""
     try:
-        app(args=argv, standalone_mode=False)
+        # Without standalone mode click returns the code of typer.Exit instead of exiting.
+        code = app(args=argv, standalone_mode=False)
+        if isinstance(code, int) and code != 0:
+            sys.exit(code)
     except FlashpointError as e:
         typer.echo(f"error: {e}", err=True)
         sys.exit(2)
