@@ -45,19 +45,21 @@ def bandwidth_bytes_per_s() -> float:
     return 3 * n * 8 / best
 
 
-def case(actors: str, runs: int, attribution: bool) -> dict[str, float]:
+def case(actors: str, runs: int, attribution: bool, precision: str) -> dict[str, float]:
     import flashpoint as fp
     from flashpoint.api import resolve_world
 
     world = resolve_world(fp.load_world(actors="all") if actors == "all" else fp.load_world())
     years, dt = 10, 0.25
     steps = int(years / dt)
-    fp.simulate(world, runs=8, years=1, seed=0, attribution=False, keep_dyadic=False)  # warm-up
+    fp.simulate(world, runs=8, years=1, seed=0, attribution=False, keep_dyadic=False,
+                precision=precision)  # warm-up
     t = time.perf_counter()
-    fp.simulate(world, runs=runs, years=years, seed=0, attribution=attribution, keep_dyadic=False)
+    fp.simulate(world, runs=runs, years=years, seed=0, attribution=attribution, keep_dyadic=False,
+                precision=precision)
     wall = time.perf_counter() - t
     n = world.n
-    step_bytes = runs * n * n * 8 * (3 * 2 + 3)
+    step_bytes = runs * n * n * np.dtype(precision).itemsize * (3 * 2 + 3)
     floor = steps * step_bytes / bandwidth_bytes_per_s()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"actors": n, "runs": runs, "wall_s": wall, "run_steps_per_s": runs * steps / wall,
@@ -119,20 +121,23 @@ def main() -> None:
     ap.add_argument("--case", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.case:
-        actors, runs, att = args.case.split(":")
-        print(json.dumps(case(actors, int(runs), att == "1")))
+        actors, runs, att, precision = args.case.split(":")
+        print(json.dumps(case(actors, int(runs), att == "1", precision)))
         return
-    cases = [("default", 1000, 0)] if args.quick else [
-        ("default", 1000, 0), ("default", 1000, 1), ("default", 10000, 0), ("all", 1000, 0)]
-    print(f"{'world':>8} {'actors':>6} {'runs':>6} {'attrib':>6} {'wall s':>8} {'run-steps/s':>12} "
-          f"{'peak MB':>8} {'floor s':>8} {'ratio':>6}")
-    for actors, runs, att in cases:
-        out = subprocess.run([sys.executable, __file__, "--case", f"{actors}:{runs}:{att}"],
-                             capture_output=True, text=True, check=True)
+    f64, f32 = "float64", "float32"
+    cases = [("default", 1000, 0, f64), ("default", 1000, 0, f32)] if args.quick else [
+        ("default", 1000, 0, f64), ("default", 1000, 1, f64), ("default", 10000, 0, f64),
+        ("default", 10000, 0, f32), ("all", 1000, 0, f64), ("all", 1000, 0, f32)]
+    print(f"{'world':>8} {'actors':>6} {'runs':>6} {'attrib':>6} {'precision':>9} {'wall s':>8} "
+          f"{'run-steps/s':>12} {'peak MB':>8} {'floor s':>8} {'ratio':>6}")
+    for actors, runs, att, precision in cases:
+        out = subprocess.run(
+            [sys.executable, __file__, "--case", f"{actors}:{runs}:{att}:{precision}"],
+            capture_output=True, text=True, check=True)
         r = json.loads(out.stdout.strip().splitlines()[-1])
         print(f"{actors:>8} {r['actors']:>6} {r['runs']:>6} {('yes' if att else 'no'):>6} "
-              f"{r['wall_s']:>8.2f} {r['run_steps_per_s']:>12,.0f} {r['peak_mb']:>8.0f} "
-              f"{r['floor_s']:>8.3f} {r['ratio_to_floor']:>6.1f}")
+              f"{precision:>9} {r['wall_s']:>8.2f} {r['run_steps_per_s']:>12,.0f} "
+              f"{r['peak_mb']:>8.0f} {r['floor_s']:>8.3f} {r['ratio_to_floor']:>6.1f}")
     runs, steps = 5, 40
     slow = per_agent_reference(runs, steps)
     fast = vectorised_reference(runs, steps)

@@ -58,6 +58,7 @@ def simulate(
     fixed_params: bool = False,
     progress: Callable[[int, int], None] | None = None,
     parameters: Mapping[str, Any] | None = None,
+    precision: str = "float64",
     levers: Mapping[str, Any] | None = None,
 ) -> xr.Dataset:
     """Run an uncertain ensemble of ``world`` under ``scenario``.
@@ -84,6 +85,9 @@ def simulate(
         Use every parameter's default instead of sampling the priors.
     progress : callable, optional
         Called as ``progress(runs_in_chunk, step)`` after every step.
+    precision : str
+        ``"float64"`` (default) or ``"float32"`` (about 1.4 times faster; metrics
+        agree to a few parts in a million, with other bits).
     parameters : mapping, optional
         Explicit per-run values (one per run) for some parameters, e.g. a
         calibrated sample from ``flashpoint calibrate``; they replace the
@@ -106,7 +110,8 @@ def simulate(
         records = int(years) + 1
         keep_dyadic = runs * records * arrays.n * arrays.n * 8 * 3 < 1e9
     cfg = RunConfig(runs=runs, years=float(years), seed=seed, dt=dt, chunk_size=chunk_size,
-                    attribution=attribution, keep_dyadic=keep_dyadic, fixed_params=fixed_params)
+                    attribution=attribution, keep_dyadic=keep_dyadic, fixed_params=fixed_params,
+                    precision=precision)
     ds = run_ensemble(arrays, plan, cfg, progress=progress, parameters=parameters,
                       levers=levers)
     digest = getattr(scenario, "digest", None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -99,8 +100,10 @@ class PlanApplier:
         total_runs: int,
         seed: int,
         given: Mapping[str, FloatArray] | None = None,
+        dtype: Any = np.float64,
     ) -> None:
         self.plan = plan
+        self.dtype = np.dtype(dtype)
         self._given = dict(given or {})
         self.world = world
         self.fps = fps
@@ -196,9 +199,11 @@ class PlanApplier:
             elif isinstance(item, Shock):  # retrenchment
                 retrench = np.maximum(retrench, self.draw(label, item.magnitude))
         trade = np.clip(trade, 0.0, 1.0)
-        out = _Inputs(commitment, np.clip(presence, 0.0, 1.0), trade, np.clip(signal, 0.0, 1.0),
-                      np.clip(floor, 0.0, 1.0), np.clip(provocation, 0.0, 1.0),
-                      np.clip(retrench, 0.0, 1.0))
+        dt = self.dtype
+        out = _Inputs(commitment.astype(dt), np.clip(presence, 0.0, 1.0).astype(dt),
+                      trade.astype(dt), np.clip(signal, 0.0, 1.0).astype(dt),
+                      np.clip(floor, 0.0, 1.0).astype(dt), np.clip(provocation, 0.0, 1.0).astype(dt),
+                      np.clip(retrench, 0.0, 1.0).astype(dt))
         self._cache[key] = out
         return out
 
@@ -207,6 +212,7 @@ class PlanApplier:
         deltas: dict[str, FloatArray] = {}
 
         def add(field: str, value: FloatArray) -> None:
+            value = np.asarray(value, dtype=self.dtype)
             deltas[field] = deltas.get(field, 0.0) + value
 
         def falls(at: float) -> bool:

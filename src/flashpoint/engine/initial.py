@@ -105,7 +105,7 @@ def home_theatre_onehot(world: WorldArrays) -> FloatArray:
 
     Actors in neither theatre get zeros.
     """
-    out = np.zeros((world.n, 2))
+    out = np.zeros((world.n, 2), dtype=world.milex.dtype)
     out[world.theatre == 0, 0] = 1.0
     out[world.theatre == INDO_PACIFIC, 1] = 1.0
     return out

@@ -131,7 +131,7 @@ class Context:
 
 def symmetric(x: FloatArray) -> FloatArray:
     """``(x + x^T) / 2`` over the last two axes."""
-    return np.asarray(0.5 * (x + np.swapaxes(x, -1, -2)), dtype=np.float64)
+    return np.asarray(0.5 * (x + np.swapaxes(x, -1, -2)))
 
 
 def col(values: FloatArray, ndim: int) -> FloatArray:

@@ -152,7 +152,7 @@ VARIANTS: tuple[str, ...] = ("balancing", "bandwagoning")
 
 def _offdiag(a: FloatArray) -> FloatArray:
     n = a.shape[-1]
-    return np.asarray(a * (1.0 - np.eye(n)), dtype=np.float64)
+    return np.asarray(a * (1.0 - np.eye(n, dtype=a.dtype)))
 
 
 def frustration(alignment: FloatArray) -> FloatArray:
@@ -161,12 +161,12 @@ def frustration(alignment: FloatArray) -> FloatArray:
     ``(tr|A|^3 - tr A^3) / (2 tr|A|^3)`` with the diagonal set to 0; 0 when
     there are no triads.
     """
-    a = _offdiag(np.asarray(alignment, dtype=np.float64))
+    a = _offdiag(np.asarray(alignment))
     signed = np.trace(a @ a @ a, axis1=-2, axis2=-1)
     b = np.abs(a)
     total = np.trace(b @ b @ b, axis1=-2, axis2=-1)
     out = np.where(total > 1e-15, (total - signed) / (2.0 * np.maximum(total, 1e-15)), 0.0)
-    return np.asarray(out, dtype=np.float64)
+    return np.asarray(out)
 
 
 def hedging_exposure(trade_share: FloatArray, alignment: FloatArray) -> FloatArray:

@@ -227,11 +227,11 @@ def _grievance(ctx: Context) -> FloatArray:
 
 def _weighted(t: FloatArray, m: FloatArray) -> FloatArray:
     """``sum_j T_ij m_j`` (R, N), summed per run so the result does not depend on chunking."""
-    return np.asarray(np.sum(t * m[:, None, :], axis=-1), dtype=np.float64)
+    return np.asarray(np.sum(t * m[:, None, :], axis=-1))
 
 
 def _damping(share: FloatArray, ceiling: FloatArray) -> FloatArray:
-    return np.asarray(np.clip(1.0 - (share / ceiling) ** 2, 0.0, 1.0), dtype=np.float64)
+    return np.asarray(np.clip(1.0 - (share / ceiling) ** 2, 0.0, 1.0))
 
 
 def _relative_drift(state: State, t: FloatArray, ctx: Context, damping: FloatArray) -> FloatArray:
@@ -270,7 +270,7 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
     pull = np.where(
         (floor > 0.0) & (share < floor), dt * ctx.p("arms.floor_rate", 2) * (floor * gdp - m), 0.0
     )
-    shock = ctx.p("arms.noise", 2) * m * np.sqrt(dt) * draws.spending
+    shock = ctx.p("arms.noise", 2) * m * dt**0.5 * draws.spending
     delta = growth + pull + shock
     upper = np.maximum(ceiling, floor) * gdp - m
     delta = np.minimum(delta, np.maximum(upper, 0.0))

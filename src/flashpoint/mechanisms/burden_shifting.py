@@ -131,17 +131,17 @@ def europe_mask(world: WorldArrays) -> FloatArray:
     """``(N,)`` 0/1 mask of European NATO members (Euro-Atlantic NATO minus USA, CAN)."""
     nato = world.membership.get("NATO", np.zeros(world.n, dtype=bool))
     na = world.mask(["USA", "CAN"])
-    return np.asarray(nato & (world.theatre == EURO_ATLANTIC) & ~na, dtype=np.float64)
+    return np.asarray(nato & (world.theatre == EURO_ATLANTIC) & ~na).astype(world.milex.dtype)
 
 
 def _theatre_active(state: State, ctx: Context, theatre: int) -> FloatArray:
     """``(R,)`` conflict intensity of ``theatre``: max of war, blockade and weighted crisis."""
     sel = ctx.flashpoints.theatre == theatre
     if not np.any(sel):
-        return np.zeros(state.runs)
+        return np.zeros(state.runs, dtype=state.milex.dtype)
     hot = np.maximum(state.war[:, sel], state.blockade[:, sel])
     hot = np.maximum(hot, ctx.p("burden_shifting.crisis_weight", 2) * state.crisis[:, sel])
-    return np.asarray(np.max(hot, axis=1), dtype=np.float64)
+    return np.asarray(np.max(hot, axis=1))
 
 
 def target_share(state: State, ctx: Context) -> FloatArray:
@@ -184,7 +184,7 @@ def theatre_forces(milex: FloatArray, us_asia_share: FloatArray, ctx: Context) -
         r = np.clip(ctx.us_europe_retrenchment, 0.0, 1.0)
         forces[:, us, INDO_PACIFIC] = m * u
         forces[:, us, EURO_ATLANTIC] = m * (1.0 - u) * (1.0 - r)
-    return np.asarray(forces, dtype=np.float64)
+    return np.asarray(forces)
 
 
 def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: Draws) -> Effect:

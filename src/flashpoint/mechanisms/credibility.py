@@ -163,14 +163,14 @@ def target_index(fps: FlashpointArrays) -> IntArray:
 
 def _will(world: WorldArrays, ctx: Context) -> FloatArray:
     """``(R, N)`` will to fight by actor: US, Euro-Atlantic others, everyone else."""
-    us = world.mask(["USA"]).astype(np.float64)
-    eu = (world.theatre == EURO_ATLANTIC).astype(np.float64) * (1.0 - us)
+    dtype = world.milex.dtype
+    us = world.mask(["USA"]).astype(dtype)
+    eu = (world.theatre == EURO_ATLANTIC).astype(dtype) * (1.0 - us)
     other = 1.0 - us - eu
     return np.asarray(
         ctx.p("credibility.will_us", 2) * us
         + ctx.p("credibility.will_europe", 2) * eu
-        + ctx.p("credibility.will_other", 2) * other,
-        dtype=np.float64,
+        + ctx.p("credibility.will_other", 2) * other
     )
 
 
@@ -179,7 +179,7 @@ def assess(forces: FloatArray, ctx: Context) -> tuple[FloatArray, FloatArray]:
     world, fps = ctx.world, ctx.flashpoints
     runs, n = forces.shape[0], world.n
     if fps.f == 0:
-        return np.zeros((runs, 0)), np.ones((runs, 0))
+        return np.zeros((runs, 0), dtype=forces.dtype), np.ones((runs, 0), dtype=forces.dtype)
     th = fps.theatre  # (F,)
     tidx = target_index(fps)  # (F, M)
     w_p = ctx.p("credibility.partner_weight", 3)
@@ -193,7 +193,7 @@ def assess(forces: FloatArray, ctx: Context) -> tuple[FloatArray, FloatArray]:
     # can be surged there within a crisis (power projection).
     cap = forces[:, :, th] + ctx.p("credibility.surge", 3) * forces[:, :, 1 - th]  # (R, N, F)
     european = (world.theatre == EURO_ATLANTIC) & ~world.mask(["USA"])
-    fit = np.where(european[:, None] & (th == INDO_PACIFIC)[None, :], 1.0, 0.0)  # (N, F)
+    fit = (european[:, None] & (th == INDO_PACIFIC)[None, :]).astype(forces.dtype)  # (N, F)
     phi = 1.0 + (ctx.p("credibility.theatre_fit", 3) - 1.0) * fit[None]  # (R, N, F)
     eff_cap = cap * phi
     chal = np.maximum(forces[:, fps.challenger, th], _EPS)  # (R, F)
@@ -212,7 +212,7 @@ def assess(forces: FloatArray, ctx: Context) -> tuple[FloatArray, FloatArray]:
     effective = commit * will_kf * np.minimum(1.0, eff_cap / (q * chal[:, None, :]))
     cred = 1.0 - np.prod(1.0 - np.clip(effective, 0.0, 1.0), axis=1)
 
-    own = np.einsum("rnf,fn->rf", cap, fps.targets.astype(np.float64))
+    own = np.einsum("rnf,fn->rf", cap, fps.targets.astype(cap.dtype))
     balance = (own + np.sum(commit * eff_cap, axis=1)) / chal
     return np.clip(cred, 0.0, 1.0), np.maximum(balance, _EPS)
 

@@ -189,7 +189,7 @@ def _fp_tension(tension: FloatArray, ctx: Context) -> FloatArray:
     """Mean challenger-target tension ``(R, F)``."""
     fps = ctx.flashpoints
     rows = tension[:, fps.challenger, :]  # (R, F, N)
-    tmask = fps.targets.astype(np.float64)
+    tmask = fps.targets.astype(tension.dtype)
     return np.asarray(np.sum(rows * tmask[None], axis=2) / np.maximum(tmask.sum(axis=1), 1.0))
 
 
@@ -264,7 +264,7 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
     if ctx.variant("deterrence", MECHANISM.variants) == "spiral":
         rate = rate + ctx.p("deterrence.spiral_tension", 2) * cred
     n = state.tension.shape[1]
-    pair = np.zeros((fps.f, n, n))
+    pair = np.zeros((fps.f, n, n), dtype=state.tension.dtype)
     pair[np.arange(fps.f), fps.challenger, :] = fps.targets
     pair = np.maximum(pair, np.swapaxes(pair, 1, 2))
     push = np.minimum(np.einsum("rf,fij->rij", rate * ctx.dt, pair), 1.0)

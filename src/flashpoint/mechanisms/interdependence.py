@@ -124,9 +124,10 @@ PARAMETERS: tuple[Parameter, ...] = (
 def _scaled_table(ctx: Context) -> WarCostTable:
     base = war_cost_table(ctx.world, ctx.flashpoints)
     sigma = ctx.p("interdependence.war_cost_scale", 3)
+    dtype = ctx.world.gdp.dtype
     return WarCostTable(
-        war=np.minimum(MAX_LOSS, sigma * base.war[None]),
-        blockade=np.minimum(MAX_LOSS, sigma * base.blockade[None]),
+        war=np.minimum(MAX_LOSS, sigma * base.war[None].astype(dtype)),
+        blockade=np.minimum(MAX_LOSS, sigma * base.blockade[None].astype(dtype)),
     )
 
 

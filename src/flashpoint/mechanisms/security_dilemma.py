@@ -158,10 +158,10 @@ _TREND_DEFAULT = next(p.default for p in ARMS_PARAMETERS if p.name == "arms.tren
 def arming_signal(state: State, ctx: Context) -> FloatArray:
     """Arming beyond the baseline trend since t = 0, ``x_j`` (R, N), >= 0."""
     trend = ctx.params.get("arms.trend")
-    r = col(np.full(state.runs, _TREND_DEFAULT) if trend is None else trend, 2)
+    r = col(np.full(state.runs, _TREND_DEFAULT, dtype=state.milex.dtype) if trend is None else trend, 2)
     t = ctx.step * ctx.dt
     ratio = np.maximum(state.milex, 1e-12) / np.maximum(ctx.initial.milex, 1e-12)
-    return np.asarray(np.maximum(0.0, np.log(ratio) - r * t), dtype=np.float64)
+    return np.asarray(np.maximum(0.0, np.log(ratio) - r * t))
 
 
 def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: Draws) -> Effect:
@@ -171,7 +171,7 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
     t0 = baseline_threat(ctx)
     dt = ctx.dt
     n = state.milex.shape[1]
-    off = 1.0 - np.eye(n)
+    off = 1.0 - np.eye(n, dtype=state.intent.dtype)
     lam = ctx.p("security_dilemma.tension_rate", 3)
     kappa = ctx.p("security_dilemma.tension_decay", 3)
     relax_tension = kappa * (state.tension - ctx.initial.tension)

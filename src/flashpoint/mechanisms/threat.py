@@ -123,7 +123,7 @@ VARIANTS: tuple[str, ...] = ("walt", "power")
 def power_share(milex: FloatArray) -> FloatArray:
     """Share of world military spending, ``(R, N)`` -> ``(R, N)``, rows sum to 1."""
     total = np.sum(milex, axis=-1, keepdims=True)
-    return np.asarray(milex / np.maximum(total, 1e-12), dtype=np.float64)
+    return np.asarray(milex / np.maximum(total, 1e-12))
 
 
 def _presence(
@@ -133,7 +133,7 @@ def _presence(
     us_europe_retrenchment: FloatArray,
 ) -> FloatArray:
     """Forward presence ``(R, N, 2)``: scenario deployments plus the US allocation."""
-    pres = np.array(presence, dtype=np.float64, copy=True)
+    pres = np.array(presence, copy=True)
     if world.has("USA"):
         us = world.index("USA")
         pres[:, us, INDO_PACIFIC] = np.maximum(pres[:, us, INDO_PACIFIC], us_asia_share)
@@ -195,7 +195,6 @@ def loss_of_strength(world: WorldArrays, range_km: FloatArray) -> FloatArray:
 
 
 def _threat_of(state: State, ctx: Context, *, baseline: bool = False) -> tuple[FloatArray, FloatArray]:
-    runs = state.runs
     gradient = ctx.cached("threat.gradient",
                           lambda: loss_of_strength(ctx.world, ctx.params["threat.range_km"]))
     return threat_matrix(
@@ -204,8 +203,9 @@ def _threat_of(state: State, ctx: Context, *, baseline: bool = False) -> tuple[F
         state.alignment,
         state.us_asia_share,
         world=ctx.world,
-        presence=np.zeros((runs, ctx.world.n, 2)) if baseline else ctx.presence,
-        us_europe_retrenchment=np.zeros(runs) if baseline else ctx.us_europe_retrenchment,
+        presence=np.zeros_like(ctx.presence) if baseline else ctx.presence,
+        us_europe_retrenchment=(np.zeros_like(ctx.us_europe_retrenchment) if baseline
+                                else ctx.us_europe_retrenchment),
         range_km=ctx.params["threat.range_km"],
         nuclear_weight=ctx.params["threat.nuclear_weight"],
         variant=ctx.variant("threat", VARIANTS),

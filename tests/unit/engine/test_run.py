@@ -168,3 +168,16 @@ def test_disabling_a_mechanism_removes_its_effect(world) -> None:
 def test_yearly_steps(world) -> None:
     ds = fp.simulate(world, runs=4, years=3, seed=0, dt=1.0)
     assert ds.sizes["time"] == 4
+
+
+def test_float32_is_deterministic_chunk_invariant_and_close_to_float64(world, base) -> None:
+    a = fp.simulate(world, runs=24, years=3, seed=3, precision="float32")
+    b = fp.simulate(world, runs=24, years=3, seed=3, precision="float32", chunk_size=5)
+    assert _equal(a, b)
+    for name in ("milex", "alignment", "credibility", "war_risk", "european_security"):
+        np.testing.assert_allclose(a[name].values, base[name].values, rtol=1e-4, atol=1e-5)
+
+
+def test_bad_precision_is_rejected(world) -> None:
+    with pytest.raises(ParameterError, match="precision must be"):
+        fp.simulate(world, runs=2, years=1, precision="float16")
