@@ -60,6 +60,7 @@ img{max-width:100%;height:auto;border:1px solid #eee;margin:.5em 0}
 .up{color:#0b5394}.down{color:#b45309}
 .box{background:#f6f8fa;border-left:4px solid #0072B2;padding:.6em 1em;margin:1em 0}
 code{background:#f0f0f0;padding:0 .25em;border-radius:3px}
+.tbl{overflow-x:auto}td.num .muted{white-space:normal}
 """
 
 
@@ -95,7 +96,8 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[str]], numeric: set[in
             for k, c in enumerate(r)
         )
         body.append(f"<tr>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return (f"<div class='tbl'><table><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
 def _verdict(label: str) -> str:
@@ -244,21 +246,20 @@ def _claims_table(a: Assessment) -> str:
             effect = (f"{_num(float(r['median_difference']))}<br><span class='muted'>std. margin "
                       f"{_num(float(r['standardized_margin']), 2)}</span>")
         deciding = str(r.get("deciding_assumptions", "") or "")
-        if not deciding:
-            deciding = ("<span class='muted'>same outcome in every run</span>"
-                        if r["verdict"] != "not evaluated" else "–")
-        else:
-            deciding = _e(deciding)
+        why = (f"<br><span class='muted'><b>deciding assumptions</b> (PRIM boxes: coverage, "
+               f"density): {_e(deciding)}</span>" if deciding else "")
         rows.append([
-            f"<code>{_e(r['claim'])}</code>", _e(r["side"]),
-            f"{_e(r['paraphrase'])}<br><span class='muted'>model: {_e(r['model_statement'])}</span>",
+            # let long ids wrap at their underscores, not between letters
+            "<code>" + _e(r["claim"]).replace("_", "_<wbr>") + "</code>", _e(r["side"]),
+            f"{_e(r['paraphrase'])}<br><span class='muted'>model: {_e(r['model_statement'])}</span>"
+            f"{why}",
             f"<span class='quote'>“{_e(r['quote'])}”</span><br><span class='muted'>"
             f"{_e(r['seed'])}</span>",
-            share, _verdict(str(r["verdict"])), effect, deciding,
+            share, _verdict(str(r["verdict"])), effect,
         ])
-    return _table(["id", "side", "claim (paraphrase)", "source quote", "share of runs holding",
-                   "verdict", "effect (median difference)",
-                   "deciding assumptions (PRIM: coverage, density)"], rows, numeric={4, 6})
+    return _table(["id", "side", "claim (paraphrase), and what decides it", "source quote",
+                   "share of runs holding", "verdict", "effect (median difference)"],
+                  rows, numeric={4, 6})
 
 
 def _scenarios_table(a: Assessment) -> str:
