@@ -98,7 +98,8 @@ def calibrate(
 
 
 #: Short method labels for the per-actor table.
-SHORT = {"model (calibrated)": "model", "model (prior)": "prior", "persistence": "persist.",
+SHORT = {"model (calibrated)": "model", "model (calibrated + discrepancy)": "model+d",
+         "model (prior)": "prior", "persistence": "persist.",
          "linear trend": "trend", "AR(1)": "AR(1)"}
 
 

@@ -45,6 +45,7 @@ __all__ = ["Backtest", "backtest", "score_block"]
 
 MODEL_CAL = "model (calibrated)"
 MODEL_PRIOR = "model (prior)"
+MODEL_DISC = "model (calibrated + discrepancy)"
 
 
 def score_block(samples: FloatArray, obs: FloatArray, relative: bool) -> dict[str, FloatArray]:
@@ -148,6 +149,26 @@ def _long(method: str, scores: dict[str, FloatArray], obs: FloatArray, index: di
     return df[np.isfinite(df["obs"])]
 
 
+def _with_discrepancy(paths: Paths, calibration: Calibration, seed: int) -> Paths:
+    """The calibrated ensemble plus the training window's model discrepancy.
+
+    Each run's log military spending and alignment change get an independent
+    random walk with the per-year variances fitted by
+    :func:`flashpoint.validation.calibrate.discrepancy` on the training years.
+    """
+    s2_m = float(calibration.diagnostics["discrepancy_log_milex_var_per_year"])
+    s2_a = float(calibration.diagnostics.get("discrepancy_align_var_per_year", 0.0))
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(9,)))
+    r, t, n = paths.milex.shape
+    walk_m = np.cumsum(rng.standard_normal((r, t, n)), axis=1) * np.sqrt(s2_m)
+    walk_m[:, 0] = 0.0
+    walk_a = np.cumsum(rng.standard_normal(paths.align.shape), axis=1) * np.sqrt(s2_a)
+    walk_a[:, 0] = 0.0
+    return Paths(milex=paths.milex * np.exp(walk_m - walk_m[:, :1]), align=paths.align + walk_a,
+                 values=paths.values, actors=paths.actors, partners=paths.partners,
+                 year0=paths.year0)
+
+
 def backtest(start: int = 2014, end: int = 2023, calibration: Calibration | None = None,
              runs: int = 1000, seed: int = 0, train: tuple[int, int] | None = None,
              prior: bool = True, progress: Callable[[int], None] | None = None) -> Backtest:
@@ -191,6 +212,8 @@ def backtest(start: int = 2014, end: int = 2023, calibration: Calibration | None
                                                     progress=progress)))
     if calibration is None or prior:
         ensembles.append((MODEL_PRIOR, simulate_paths(start, horizon, runs, seed, progress=progress)))
+    if calibration is not None and "discrepancy_log_milex_var_per_year" in calibration.diagnostics:
+        ensembles.insert(1, (MODEL_DISC, _with_discrepancy(ensembles[0][1], calibration, seed)))
     paths0 = ensembles[0][1]
     actors, partners = paths0.actors, paths0.partners
     hist = load_history(actors, min(train[0], start), end, partners)

@@ -201,6 +201,52 @@ def distances(paths: Paths, hist: History) -> tuple[FloatArray, FloatArray]:
     return np.asarray(d_m), np.asarray(d_a)
 
 
+def discrepancy(paths: Paths, hist: History, keep: np.ndarray, w: FloatArray) -> tuple[float, float]:
+    """Model-discrepancy variances per year of horizon, ``(s2_milex, s2_align)``.
+
+    The calibrated ensemble covers parameter uncertainty only. Over the training
+    window, the squared error of its weighted mean exceeds its variance by the
+    model's structural error (medians over actors, so that a few actors at war
+    do not dominate) (Kennedy & O'Hagan 2001, J. R. Stat. Soc. B 63(3):
+    425-464, doi:10.1111/1467-9868.00294). We take that excess, averaged over
+    actors at each horizon t, as a random walk, ``s2 t``, and fit ``s2`` by least
+    squares through the origin: for log military spending and for the change of
+    alignment. It uses the training years only.
+    """
+    t = paths.milex.shape[1]
+    idx = [hist.actors.index(a) for a in paths.actors]
+    wn = w / w.sum()
+    hor = np.arange(t, dtype=np.float64)
+
+    def fit(sim: FloatArray, obs: FloatArray) -> float:
+        # sim (M, T, K) accepted runs; obs (T, K) with NaN gaps
+        mean = np.einsum("m,mtk->tk", wn, sim)
+        var = np.einsum("m,mtk->tk", wn, (sim - mean[None]) ** 2)
+        ok = np.isfinite(obs)
+        sq = np.where(ok, (np.where(ok, obs, 0.0) - mean) ** 2, np.nan)
+        v = np.where(ok, var, np.nan)
+        # Robust across actors (a few actors with large errors, e.g. wars, would
+        # dominate a mean): the median squared error over the median of a
+        # chi-square(1) variable (0.455) estimates a normal variance.
+        excess = np.array([np.nanmedian(sq[k]) / 0.4549 - np.nanmedian(v[k]) if ok[k].any()
+                           else np.nan for k in range(t)])
+        use = (hor > 0) & np.isfinite(excess)
+        if not use.any():
+            return 0.0
+        return float(max(0.0, np.sum(hor[use] * excess[use]) / np.sum(hor[use] ** 2)))
+
+    obs = hist.milex[:t, idx]
+    scored = np.isfinite(obs[0])
+    obs = np.where(np.isfinite(obs) & scored[None, :] & (obs > 0), obs, np.nan)
+    s2_m = fit(np.log(np.maximum(paths.milex[keep], 1e-9)), np.log(obs))
+    pidx = [hist.partners.index(p) for p in paths.partners]
+    a_obs = hist.alignment()[:t][:, idx][:, :, pidx]
+    d_obs = (a_obs - a_obs[0]).reshape(t, -1)
+    d_sim = (paths.align[keep] - paths.align[keep][:, :1]).reshape(int(keep.sum()), t, -1)
+    s2_a = fit(d_sim, d_obs)
+    return s2_m, s2_a
+
+
 def _mad(x: FloatArray) -> float:
     mad = float(np.median(np.abs(x - np.median(x))))
     return mad if mad > 0 else float(np.std(x)) or 1.0
@@ -386,6 +432,9 @@ def calibrate(train: tuple[int, int] = (1995, 2013), runs: int = 2000, seed: int
         "rms_align_posterior_median": float(_wmedian(d_a[keep], wk)),
         "world_year": first, "dt": 1.0,
     }
+    s2_m, s2_a = discrepancy(paths, hist, keep, wk)
+    diag["discrepancy_log_milex_var_per_year"] = s2_m
+    diag["discrepancy_align_var_per_year"] = s2_a
     return Calibration(train=(first, last), names=names,
                        prior={p.name: (p.low, p.high, p.log) for p in params},
                        accepted=acc, weights=wk, distance=d[keep], diagnostics=diag)

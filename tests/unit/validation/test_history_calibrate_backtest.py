@@ -11,7 +11,7 @@ from numpy.testing import assert_allclose
 
 from flashpoint.engine.initial import ALIGNMENT_SCALE
 from flashpoint.errors import DataError, ParameterError, UnknownActorError
-from flashpoint.validation.backtest import MODEL_CAL, MODEL_PRIOR, backtest
+from flashpoint.validation.backtest import MODEL_CAL, MODEL_DISC, MODEL_PRIOR, backtest
 from flashpoint.validation.calibrate import (
     abc_weights,
     calibrate,
@@ -135,7 +135,8 @@ def test_calibrate_errors() -> None:
 
 def test_backtest_scores_model_and_baselines(cal) -> None:  # type: ignore[no-untyped-def]
     bt = backtest(2014, 2016, calibration=cal, runs=30, seed=0, train=(2005, 2013))
-    assert bt.methods == [MODEL_CAL, MODEL_PRIOR, "persistence", "linear trend", "AR(1)"]
+    assert bt.methods == [MODEL_CAL, MODEL_DISC, MODEL_PRIOR, "persistence", "linear trend",
+                          "AR(1)"]
     assert set(bt.skipped) == {"PRK", "ARE"}
     s = bt.summary("milex")
     assert list(s.index) == bt.methods
@@ -155,6 +156,30 @@ def test_backtest_scores_model_and_baselines(cal) -> None:  # type: ignore[no-un
                     rtol=1e-3)
     with pytest.raises(ParameterError, match="expected 'milex' or 'alignment'"):
         bt.summary("gdp")
+
+
+def test_discrepancy_is_fitted_on_training_years_and_widens_intervals(cal) -> None:  # type: ignore[no-untyped-def]
+    s2_m = cal.diagnostics["discrepancy_log_milex_var_per_year"]
+    s2_a = cal.diagnostics["discrepancy_align_var_per_year"]
+    assert s2_m >= 0 and s2_a >= 0
+    bt = backtest(2014, 2016, calibration=cal, runs=30, seed=0, train=(2005, 2013), prior=False)
+    s = bt.summary("milex")
+    # the same ensemble plus independent model error: intervals at least as wide
+    assert s.loc[MODEL_DISC, "cov90"] >= s.loc[MODEL_CAL, "cov90"]
+
+
+def test_discrepancy_is_zero_when_the_model_reproduces_history() -> None:
+    from flashpoint.validation.calibrate import Paths, discrepancy
+
+    hist = load_history(first=2000, last=2004)
+    milex = np.nan_to_num(hist.milex, nan=1.0)
+    align = hist.alignment()
+    runs = 3
+    paths = Paths(milex=np.broadcast_to(milex, (runs, *milex.shape)).copy(),
+                  align=np.broadcast_to(align, (runs, *align.shape)).copy(),
+                  values={}, actors=hist.actors, partners=hist.partners, year0=2000)
+    s2_m, s2_a = discrepancy(paths, hist, np.ones(runs, dtype=bool), np.ones(runs))
+    assert s2_m == 0.0 and s2_a == 0.0
 
 
 def test_backtest_refuses_test_years_in_training(cal) -> None:  # type: ignore[no-untyped-def]
