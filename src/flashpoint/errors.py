@@ -32,6 +32,7 @@ __all__ = [
     "ScenarioError",
     "StoreError",
     "UnknownActorError",
+    "did_you_mean",
     "suggest",
 ]
 
@@ -55,8 +56,7 @@ class UnknownActorError(FlashpointError, KeyError):
     def __init__(self, code: str, known: Iterable[str], where: str = "actor") -> None:
         self.code = code
         known = list(known)
-        close = suggest(code, known)
-        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        hint = did_you_mean(code, known)
         self.message = f"{where}: unknown actor {code!r}.{hint}"
         super().__init__(self.message)
 
@@ -94,6 +94,12 @@ class StoreError(FlashpointError, RuntimeError):
 
 class FlashpointWarning(UserWarning):
     """Input that is valid but dubious (e.g. a lever outside its sourced range)."""
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    """``" Did you mean A, B?"`` with the closest options, or ``""`` when none is close."""
+    close = suggest(word, options)
+    return f" Did you mean {', '.join(close)}?" if close else ""
 
 
 def suggest(word: str, options: Iterable[str], n: int = 3) -> list[str]:

@@ -94,10 +94,9 @@ class ParameterSet(Mapping[str, Parameter]):
         try:
             return self._params[name]
         except KeyError:
-            from flashpoint.errors import suggest
+            from flashpoint.errors import did_you_mean
 
-            close = suggest(name, self._params)
-            hint = f" Did you mean {', '.join(close)}?" if close else ""
+            hint = did_you_mean(name, self._params)
             raise ParameterError(f"unknown parameter {name!r}.{hint}") from None
 
     def __iter__(self) -> Iterator[str]:

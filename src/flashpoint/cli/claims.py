@@ -24,7 +24,7 @@ from rich.progress import (
 from rich.table import Table
 
 from flashpoint.claims import Claim, Verdict, evaluate_all, load_claims
-from flashpoint.errors import suggest
+from flashpoint.errors import did_you_mean
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -66,8 +66,7 @@ def _select(claims: Sequence[Claim], ids: Sequence[str], side: str | None) -> li
     by_id = {c.id: c for c in claims}
     for cid in ids:
         if cid not in by_id:
-            close = suggest(cid, by_id)
-            hint = f" Did you mean {', '.join(close)}?" if close else ""
+            hint = did_you_mean(cid, by_id)
             raise typer.BadParameter(f"no claim {cid!r}.{hint}", param_hint="--claim")
     chosen = [by_id[c] for c in dict.fromkeys(ids)] if ids else list(claims)
     return [c for c in chosen if side is None or c.side == side]

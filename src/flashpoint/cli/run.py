@@ -88,6 +88,7 @@ def run(
     """Run an uncertain ensemble of the default world under a scenario."""
     import flashpoint as fp
     from flashpoint.api import resolve_plan, resolve_world
+    from flashpoint.engine.run import steps_for
 
     if out is not None and out.suffix.lower() not in (".nc", ".parquet"):
         raise FlashpointError(f"--out {out}: expected a file name ending in .nc or .parquet.")
@@ -99,7 +100,7 @@ def run(
         from flashpoint.validation.calibrate import load_calibration
 
         parameters = load_calibration(calibration).sample(runs, seed)
-    steps = round(years / dt)
+    steps = steps_for(years, dt)
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("run-steps"), TimeRemainingColumn(), console=console,
                   transient=False) as bar:

@@ -103,7 +103,7 @@ def show_cmd(
     name: Annotated[str, typer.Argument(help="A catalogue scenario or a lever name.")],
 ) -> None:
     """Show a catalogue scenario (its file, with comments) or a lever's definition."""
-    from flashpoint.errors import suggest
+    from flashpoint.errors import did_you_mean
     from flashpoint.scenarios import LEVERS, catalogue_names, catalogue_path
 
     console = _console()
@@ -124,7 +124,6 @@ def show_cmd(
         ):
             console.print(f"  {label}: {value}", markup=False)
         return
-    close = suggest(name, [*catalogue_names(), *LEVERS])
-    hint = f" Did you mean {', '.join(close)}?" if close else ""
+    hint = did_you_mean(name, [*catalogue_names(), *LEVERS])
     _console(err=True).print(f"error: no catalogue scenario or lever called {name!r}.{hint}")
     raise typer.Exit(1)

@@ -32,11 +32,10 @@ def names() -> tuple[str, ...]:
 
 def get(name: str) -> Mechanism:
     """The mechanism called ``name``; unknown names suggest the closest."""
-    from flashpoint.errors import ParameterError, suggest
+    from flashpoint.errors import ParameterError, did_you_mean
 
     if name not in REGISTRY:
-        close = suggest(name, REGISTRY)
-        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        hint = did_you_mean(name, REGISTRY)
         raise ParameterError(f"unknown mechanism {name!r}.{hint}")
     return REGISTRY[name]
 

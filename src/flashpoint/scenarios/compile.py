@@ -44,7 +44,7 @@ from flashpoint.engine.plan import (
     SpendingFloor,
     TradeChange,
 )
-from flashpoint.errors import ScenarioError, suggest
+from flashpoint.errors import ScenarioError, did_you_mean
 from flashpoint.scenarios.levers import LEVERS, Primitive
 from flashpoint.scenarios.load import (
     _field_name,
@@ -109,8 +109,7 @@ def resolve_actors(tokens: Iterable[str], world: WorldArrays) -> tuple[str, ...]
         elif world.has(token):
             out.append(token.upper())
         elif token not in known:
-            close = suggest(token, world.iso3)
-            hint = f" Did you mean {', '.join(close)}?" if close else ""
+            hint = did_you_mean(token, world.iso3)
             raise ValueError(f"unknown actor {token!r} (not in this world).{hint}")
     return tuple(dict.fromkeys(out))
 

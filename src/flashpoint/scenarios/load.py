@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from flashpoint.errors import FlashpointWarning, ScenarioError, suggest
+from flashpoint.errors import FlashpointWarning, ScenarioError, did_you_mean, suggest
 from flashpoint.scenarios.levers import LEVERS
 from flashpoint.scenarios.schema import (
     CommitmentEdit,
@@ -354,8 +354,7 @@ def catalogue_path(name: str) -> Path:
     """Path of a shipped catalogue file; unknown names suggest close ones."""
     names = catalogue_names()
     if name not in names:
-        close = suggest(name, names)
-        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        hint = did_you_mean(name, names)
         raise ScenarioError(
             name, "name", f"no scenario file and no catalogue scenario called {name!r}.{hint}"
         )

@@ -37,7 +37,7 @@ from pydantic import (
     model_validator,
 )
 
-from flashpoint.errors import suggest
+from flashpoint.errors import did_you_mean
 from flashpoint.params import Parameter
 from flashpoint.scenarios.levers import LEVERS
 from flashpoint.world.flashpoints import FLASHPOINTS
@@ -131,11 +131,9 @@ def _check_actor(token: str) -> str:
         known = known_actor_codes()
         if token in known:
             return token
-        close = suggest(token, sorted(known))
-        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        hint = did_you_mean(token, sorted(known))
         raise ValueError(f"unknown actor {token!r}.{hint}")
-    close = suggest(token, [*group_tokens(), *sorted(known_actor_codes())])
-    hint = f" Did you mean {', '.join(close)}?" if close else ""
+    hint = did_you_mean(token, [*group_tokens(), *sorted(known_actor_codes())])
     raise ValueError(
         f"{token!r} is neither an ISO3 code (three capital letters) nor a group "
         f"({', '.join(group_tokens())}).{hint}"
@@ -160,8 +158,7 @@ def _nonempty(actors: tuple[str, ...]) -> tuple[str, ...]:
 def _check_flashpoint(fp: str) -> str:
     ids = [f.id for f in FLASHPOINTS]
     if fp not in ids:
-        close = suggest(fp, ids)
-        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        hint = did_you_mean(fp, ids)
         raise ValueError(f"unknown flashpoint {fp!r}; expected one of {', '.join(ids)}.{hint}")
     return fp
 
@@ -233,8 +230,7 @@ class LeverUse(BaseModel):
     @classmethod
     def _known(cls, name: str) -> str:
         if name not in LEVERS:
-            close = suggest(name, LEVERS)
-            hint = f" Did you mean {', '.join(close)}?" if close else ""
+            hint = did_you_mean(name, LEVERS)
             raise ValueError(
                 f"unknown lever {name!r}.{hint} "
                 "Run 'flashpoint scenario list --levers' to see the library."
@@ -326,14 +322,12 @@ class Override(BaseModel):
     def _registered(cls, name: str) -> str:
         mech = name.split(".", 1)[0]
         if mech not in MECHANISM_NAMES:
-            close = suggest(mech, MECHANISM_NAMES)
-            hint = f" Did you mean {', '.join(close)}?" if close else ""
+            hint = did_you_mean(mech, MECHANISM_NAMES)
             raise ValueError(f"parameter {name!r} names no mechanism ({mech!r}).{hint}")
         params = _parameters()
         registered = {p.split(".", 1)[0] for p in params}
         if mech in registered and name not in params:
-            close = suggest(name, params)
-            hint = f" Did you mean {', '.join(close)}?" if close else ""
+            hint = did_you_mean(name, params)
             raise ValueError(f"unknown parameter {name!r}.{hint}")
         return name
 
@@ -486,8 +480,7 @@ class Mechanisms(BaseModel):
 
 def _check_mechanism(name: str) -> None:
     if name not in MECHANISM_NAMES:
-        close = suggest(name, MECHANISM_NAMES)
-        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        hint = did_you_mean(name, MECHANISM_NAMES)
         raise ValueError(
             f"unknown mechanism {name!r}; expected one of {', '.join(MECHANISM_NAMES)}.{hint}"
         )
