@@ -10,8 +10,7 @@ them to the pseudo-mechanism ``shocks``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -32,7 +31,7 @@ from flashpoint.errors import ScenarioError, UnknownActorError
 from flashpoint.world.arrays import INDO_PACIFIC, WorldArrays
 from flashpoint.world.flashpoints import FlashpointArrays
 
-__all__ = ["PlanApplier", "lever_ranges", "resolve_actors"]
+__all__ = ["PlanApplier", "ScenarioInputs", "lever_ranges", "resolve_actors"]
 
 _THEATRE = {"euro_atlantic": 0, "indo_pacific": INDO_PACIFIC}
 
@@ -77,8 +76,10 @@ def lever_ranges(plan: Plan) -> dict[str, Range]:
     return out
 
 
-@dataclass(frozen=True, eq=False)
-class _Inputs:
+class ScenarioInputs(NamedTuple):
+    """The scenario input arrays of a :class:`~flashpoint.mechanisms.Context`, by the
+    same field names (see its docstring for shapes and meanings)."""
+
     commitment: FloatArray
     presence: FloatArray
     trade_share: FloatArray
@@ -110,7 +111,7 @@ class PlanApplier:
         self.runs = runs
         self._total = total_runs
         self._seed = seed
-        self._cache: dict[tuple[bool, ...], _Inputs] = {}
+        self._cache: dict[tuple[bool, ...], ScenarioInputs] = {}
         self.magnitudes: dict[str, FloatArray] = {}
         self._standing: list[Commitment | Presence | TradeChange | Signal | SpendingFloor | Shock] = [
             *plan.commitments, *plan.presences, *plan.trade, *plan.signals, *plan.spending_floors,
@@ -145,7 +146,7 @@ class PlanApplier:
         return tuple(out)
 
     def inputs(self, t: float, base_commitment: FloatArray, base_trade: FloatArray,
-               initial_milex_share: FloatArray) -> _Inputs:
+               initial_milex_share: FloatArray) -> ScenarioInputs:
         """Context input arrays at time ``t`` (years)."""
         key = self._active(t)
         if key in self._cache and not self.plan.spending_floors:
@@ -200,7 +201,7 @@ class PlanApplier:
                 retrench = np.maximum(retrench, self.draw(label, item.magnitude))
         trade = np.clip(trade, 0.0, 1.0)
         dt = self.dtype
-        out = _Inputs(commitment.astype(dt), np.clip(presence, 0.0, 1.0).astype(dt),
+        out = ScenarioInputs(commitment.astype(dt), np.clip(presence, 0.0, 1.0).astype(dt),
                       trade.astype(dt), np.clip(signal, 0.0, 1.0).astype(dt),
                       np.clip(floor, 0.0, 1.0).astype(dt), np.clip(provocation, 0.0, 1.0).astype(dt),
                       np.clip(retrench, 0.0, 1.0).astype(dt))

@@ -24,7 +24,7 @@ import numpy as np
 import xarray as xr
 
 from flashpoint._types import FloatArray, IntArray
-from flashpoint.engine.apply import PlanApplier
+from flashpoint.engine.apply import PlanApplier, ScenarioInputs
 from flashpoint.engine.context import all_parameters, base_context
 from flashpoint.engine.initial import initial_state
 from flashpoint.engine.metrics import ATTRIBUTED, MetricIndex, compute_metrics, milex_growth
@@ -144,10 +144,6 @@ def _derive(mechs: Iterable[Mechanism], state: State, ctx: Context, draws: Draws
     return derived
 
 
-_CTX_ARRAYS = ("commitment", "presence", "trade_share", "signal", "spending_floor", "provocation",
-               "us_europe_retrenchment")
-
-
 def cast_world(world: WorldArrays, dtype: np.dtype[Any]) -> WorldArrays:
     """``world`` with every floating-point array in ``dtype`` (itself if already so)."""
     if world.milex.dtype == dtype:
@@ -175,7 +171,8 @@ class _Chunk:
         params = {k: np.asarray(v, dtype=dtype) for k, v in params.items()}
         self.ctx = base_context(world, r, params=params, variants=variants, dt=cfg.dt, fps=fps,
                                 initial=self.initial)
-        self.ctx = replace(self.ctx, **{f: getattr(self.ctx, f).astype(dtype) for f in _CTX_ARRAYS})
+        self.ctx = replace(self.ctx, **{f: getattr(self.ctx, f).astype(dtype)
+                                        for f in ScenarioInputs._fields})
         self.applier = PlanApplier(plan, world, fps, runs, cfg.runs, cfg.seed, given=levers,
                                    dtype=dtype)
         d = draw_events(cfg.seed, runs, cfg.steps, fps.f, world.n)
@@ -196,10 +193,7 @@ class _Chunk:
         t = step * self.cfg.dt
         inp = self.applier.inputs(t, self.world.defense, self.world.trade_share,
                                   self.world.milex_share)
-        return replace(self.ctx, step=step, commitment=inp.commitment, presence=inp.presence,
-                       trade_share=inp.trade_share, signal=inp.signal,
-                       spending_floor=inp.spending_floor, provocation=inp.provocation,
-                       us_europe_retrenchment=inp.us_europe_retrenchment)
+        return replace(self.ctx, step=step, **inp._asdict())
 
     def metrics(self, state: State, ctx: Context) -> dict[str, FloatArray]:
         return compute_metrics(state, _derive(self.mechs, state, ctx, self.null), self.index)

@@ -23,6 +23,7 @@ from dataclasses import replace
 import numpy as np
 
 from flashpoint._types import FloatArray
+from flashpoint.engine.apply import ScenarioInputs
 from flashpoint.engine.state import State
 from flashpoint.mechanisms import REGISTRY
 from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism
@@ -59,10 +60,8 @@ def _slice_ctx(ctx: Context, s: slice) -> Context:
         ctx,
         params={k: v[s] for k, v in ctx.params.items()},
         initial=State(*(x[s] for x in ctx.initial)),
-        commitment=ctx.commitment[s], presence=ctx.presence[s], trade_share=ctx.trade_share[s],
-        signal=ctx.signal[s], spending_floor=ctx.spending_floor[s],
-        provocation=ctx.provocation[s], us_europe_retrenchment=ctx.us_europe_retrenchment[s],
         memo={},
+        **{f: getattr(ctx, f)[s] for f in ScenarioInputs._fields},
     )
 
 
