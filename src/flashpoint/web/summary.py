@@ -30,7 +30,6 @@ McGraw-Hill, ch. 11.
 
 from __future__ import annotations
 
-import importlib
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -39,8 +38,10 @@ from typing import Any
 
 import numpy as np
 import xarray as xr
+from scipy.stats import rankdata
 
-from flashpoint.claims import Claim, evaluate_claim
+from flashpoint.analysis.discovery import deciding_assumptions as prim_boxes
+from flashpoint.claims import Claim, Verdict, evaluate_claim
 from flashpoint.errors import FlashpointError
 
 __all__ = ["KEY_METRICS", "QUANTILES", "KeyMetric", "deciding_assumptions", "summarise"]
@@ -163,7 +164,7 @@ def deciding_assumptions(margins: xr.DataArray, top: int = 3) -> list[dict[str, 
     ok = np.isfinite(mv)
     if ok.sum() < 3 or np.ptp(mv[ok]) == 0.0:
         return []
-    rm = _ranks(mv[ok])
+    rm = rankdata(mv[ok])
     rows: list[dict[str, Any]] = []
     for cname, coord in margins.coords.items():
         name = str(cname)
@@ -172,7 +173,7 @@ def deciding_assumptions(margins: xr.DataArray, top: int = 3) -> list[dict[str, 
         x = np.asarray(coord.values, dtype=np.float64)[ok]
         if not np.isfinite(x).all() or np.ptp(x) == 0.0:
             continue
-        rho = float(np.corrcoef(rm, _ranks(x))[0, 1])
+        rho = float(np.corrcoef(rm, rankdata(x))[0, 1])  # Spearman's rho
         if not math.isfinite(rho):
             continue
         if name.startswith("param__"):
@@ -197,31 +198,9 @@ def _lever_label(text: str) -> str:
     return " ".join(p for p in (kind, field.group(1) if field else "", f"from {who}" if who else "") if p)
 
 
-def _ranks(x: np.ndarray) -> np.ndarray:
-    """Average ranks (ties share their mean rank), as Spearman's rho needs."""
-    order = np.argsort(x, kind="mergesort")
-    xs = x[order]
-    ranks = np.empty(len(x))
-    ranks[order] = np.arange(len(x), dtype=np.float64)
-    _, inv, counts = np.unique(xs, return_inverse=True, return_counts=True)
-    sums = np.bincount(inv, weights=np.arange(len(x), dtype=np.float64))
-    ranks[order] = (sums / counts)[inv]
-    return ranks
-
-
-def _discovery_hook() -> Any:
-    """``flashpoint.analysis.discovery.deciding_assumptions`` when that module exists."""
-    try:
-        mod = importlib.import_module("flashpoint.analysis.discovery")
-    except ImportError:
-        return None
-    return getattr(mod, "deciding_assumptions", None)
-
-
 def _claim_rows(claims: Sequence[Claim], scenario_name: str, baseline_name: str,
                 scen: xr.Dataset, base: xr.Dataset) -> list[dict[str, Any]]:
     years = float(scen["time"].values.max()) if scen.sizes.get("time") else 0.0
-    hook = _discovery_hook()
     rows = []
     for c in claims:
         if c.scenario != scenario_name:
@@ -244,28 +223,25 @@ def _claim_rows(claims: Sequence[Claim], scenario_name: str, baseline_name: str,
                            ci_high=v.ci_high, n_runs=v.n_runs,
                            median_difference=_num(v.median_difference),
                            deciding=deciding_assumptions(v.margins),
-                           assumptions=_assumptions(hook, v) if hook is not None else [])
+                           assumptions=_assumptions(v))
         rows.append(row)
     return rows
 
 
-def _assumptions(hook: Any, verdict: Any) -> list[dict[str, Any]]:
+def _assumptions(verdict: Verdict) -> list[dict[str, Any]]:
     """PRIM boxes of :func:`flashpoint.analysis.discovery.deciding_assumptions`: the best per side."""
     try:
-        found = hook(verdict)
-    except (FlashpointError, ValueError, TypeError):
+        found = prim_boxes(verdict)
+    except (FlashpointError, ValueError):
         return []
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
     for a in found:
-        target = str(getattr(a, "target", ""))
-        if target in seen:
+        if a.target in seen:
             continue
-        seen.add(target)
-        box = getattr(a, "box", None)
-        out.append({"target": target, "sentence": str(getattr(a, "sentence", a)),
-                    "coverage": _num(float(getattr(box, "coverage", math.nan))),
-                    "density": _num(float(getattr(box, "density", math.nan)))})
+        seen.add(a.target)
+        out.append({"target": a.target, "sentence": a.sentence,
+                    "coverage": _num(a.box.coverage), "density": _num(a.box.density)})
     return out
 
 
