@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import re
 import tomllib
 import warnings
@@ -24,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import tomli_w
 from pydantic import ValidationError
 
 from flashpoint.errors import FlashpointWarning, ScenarioError, did_you_mean, suggest
@@ -429,41 +429,7 @@ def scenario_json_schema() -> dict[str, Any]:
     return schema
 
 
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"cannot write the non-finite number {value} to TOML.")
-        return repr(value)
-    if isinstance(value, str):
-        # JSON escapes are valid TOML basic-string escapes; TOML also forbids a raw DEL.
-        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        items = ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
-        return "{" + items + "}"
-    raise TypeError(f"cannot write {type(value).__name__} to TOML.")
-
-
-def _toml_key(key: str) -> str:
-    return key if re.fullmatch(_BARE_KEY, key) else json.dumps(key)
-
-
 def dump_toml(scenario: Scenario) -> str:
     """Write a scenario as TOML that :func:`parse_scenario` reads back to an equal scenario."""
     data = scenario.model_dump(mode="python", exclude_defaults=True)
-    lines = ["[scenario]"]
-    lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in data["scenario"].items()]
-    for table in ("lever", "shock", "override", "edit"):
-        for entry in data.get(table, ()):
-            lines += ["", f"[[{table}]]"]
-            lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in entry.items()]
-    mech = data.get("mechanisms")
-    if mech:
-        lines += ["", "[mechanisms]"]
-        lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in mech.items()]
-    return "\n".join(lines) + "\n"
+    return tomli_w.dumps({k: v for k, v in data.items() if v not in ((), [], {})})
