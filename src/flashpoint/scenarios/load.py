@@ -431,5 +431,5 @@ def scenario_json_schema() -> dict[str, Any]:
 
 def dump_toml(scenario: Scenario) -> str:
     """Write a scenario as TOML that :func:`parse_scenario` reads back to an equal scenario."""
-    data = scenario.model_dump(mode="python", exclude_defaults=True)
-    return tomli_w.dumps({k: v for k, v in data.items() if v not in ((), [], {})})
+    data = scenario.model_dump(mode="json", exclude_defaults=True)  # tuples become lists
+    return tomli_w.dumps({k: v for k, v in data.items() if v not in ([], {})})
