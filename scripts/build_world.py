@@ -10,7 +10,9 @@ Reads the raw datasets in ``--data-dir`` (default ``../shared/data``, see its
     coordinates and every indicator, each with ``<var>_src`` (dataset id),
     ``<var>_year`` (year of the observation), ``<var>_note`` (why a value is
     derived, estimated or carried forward) and, for estimates,
-    ``<var>_low``/``<var>_high``.
+    ``<var>_low``/``<var>_high``. ``gdp`` is in constant 2022 US$ bn, the price
+    basis of SIPRI's spending (see :func:`constant_price_gdp`); ``gdp_current``
+    is the current-US$ figure it is converted from.
 ``alliances.csv``
     ATOP 5.1 directed obligations as spells (a, b, first, last year, one 0/1
     column per obligation type), 1995-2018.
@@ -459,9 +461,53 @@ def build_actors(raw: Raw, u: pd.DataFrame, c2i: dict[int, str], names: dict[str
     out["lat"] = np.round(lat, 4)
     out["lon"] = np.round(lon, 4)
     out["coords_src"] = "cow_capitals"
-    parts = [out, pop.frame(4), gdp.frame(3, True), mil.frame(4, True), share.frame(5, True),
+    gdp_real = constant_price_gdp(u, gdp, s, sip_cur, defl)
+    gdp.var = "gdp_current"
+    parts = [out, pop.frame(4), gdp_real.frame(3, True), gdp.frame(3, True), mil.frame(4, True),
+             share.frame(5, True),
              *comps, war.frame(0), ip.frame(4, True)]
     return pd.concat(parts, axis=1)
+
+
+def constant_price_gdp(u: pd.DataFrame, gdp: Filler, sipri: pd.DataFrame,
+                       sip_cur: dict[tuple[str, int], float], defl: dict[int, float]) -> Filler:
+    """GDP in constant 2022 US$ bn: the same price basis as SIPRI's constant spending.
+
+    SIPRI converts a state's spending to constant 2022 US$ with its own consumer
+    price index and the 2022 exchange rate; its ratio of constant to current US$
+    spending for the state and year is that conversion factor. Applying it to
+    current-US$ GDP (World Bank / IMF) gives GDP on the same basis, so that
+    spending / GDP equals the current-price burden and GDP growth is real growth
+    (local currency, deflated by the local CPI). Where SIPRI has no current
+    figure for the year, the nearest year's factor is moved with the US factor
+    (SIPRI's USA constant/current ratio); with no SIPRI figure at all, the US
+    factor is used. Each value's note says which.
+    """
+    c22 = _series(sipri, "iso3", "milex_const2022_usd_m")
+    conv = {k: c22[k] / v for k, v in sip_cur.items() if k in c22 and c22[k] > 0}
+    by: dict[str, list[int]] = {}
+    for i, y in conv:
+        by.setdefault(i, []).append(y)
+    out = Filler(u, "gdp")
+    for k in np.flatnonzero(~np.isnan(gdp.val)):
+        iso, y = u.iso3.iat[k], int(gdp.oyr[k])
+        if (iso, y) in conv:
+            f = conv[(iso, y)]
+            how = f"SIPRI's constant-2022/current ratio of {iso}'s spending in {y} ({f:.4f})"
+        elif iso in by and y in defl:
+            near = min(by[iso], key=lambda t: (abs(t - y), -t))
+            f = conv[(iso, near)] * defl[y] / defl[near]
+            how = (f"SIPRI's constant-2022/current ratio of {iso}'s spending in {near}, moved to "
+                   f"{y} with the US ratio ({f:.4f})")
+        else:
+            f = defl[y]
+            how = f"SIPRI's US constant-2022/current ratio for {y} ({f:.4f}; no SIPRI figure for {iso})"
+        note = f"constant 2022 US$: current-US$ GDP ({gdp.src[k]}) x {how}"
+        if gdp.note[k]:
+            note = f"{note}; {gdp.note[k]}"
+        out.set(k, gdp.val[k] * f, gdp.src[k], y, note,
+                gdp.low[k] * f, gdp.high[k] * f)
+    return out
 
 
 def build_alliances(raw: Raw, c2i: dict[int, str], states: set[str]) -> pd.DataFrame:

@@ -91,6 +91,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
+from scipy.special import ndtri
 
 from flashpoint._types import FloatArray
 from flashpoint.engine.state import State
@@ -98,7 +99,8 @@ from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism
 from flashpoint.mechanisms.threat import baseline_threat, current_threat
 from flashpoint.params import Parameter
 
-__all__ = ["MECHANISM", "PARAMETERS", "VARIANTS", "burden_ceiling", "grievance", "step"]
+__all__ = ["MECHANISM", "PARAMETERS", "VARIANTS", "burden_ceiling", "grievance", "pledge_floor",
+           "step", "trend_rate"]
 
 #: Rival formulations: log-deviation (relative) and money (absolute) Richardson.
 VARIANTS = ("relative", "absolute")
@@ -152,16 +154,19 @@ PARAMETERS: tuple[Parameter, ...] = (
         log=True,
     ),
     Parameter(
-        name="arms.trend",
-        meaning="baseline real growth rate r of military spending at t = 0",
-        unit="1/year",
-        default=0.02,
-        low=0.0,
-        high=0.04,
+        name="arms.trend_quantile",
+        meaning="per-run quantile q of every actor's posterior real spending trend r_i "
+        "(flashpoint.world.trends); r_i = mean_i + sd_i * Phi^-1(q)",
+        unit="quantile",
+        default=0.5,
+        low=0.005,
+        high=0.995,
         source=(
-            "SIPRI fact sheet (Tian et al. 2023), Trends in World Military "
-            "Expenditure 2022: the range brackets real growth of world military "
-            "expenditure over the preceding decade and the faster 2022 increase."
+            "the posterior of each actor's trend is an empirical-Bayes estimate from "
+            "its own SIPRI record of the last decade shrunk towards its theatre "
+            "(Morris 1983); the range is the central 99 % of that posterior, sampled "
+            "at one quantile per run (comonotone across actors: aggregate bands are "
+            "conservative)."
         ),
     ),
     Parameter(
@@ -192,7 +197,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     Parameter(
         name="arms.floor_rate",
-        meaning="rate phi at which spending is pulled up to a scenario floor",
+        meaning="rate phi at which spending is pulled up to a floor (scenario or pledge)",
         unit="1/year",
         default=0.2,
         low=0.1,
@@ -203,7 +208,64 @@ PARAMETERS: tuple[Parameter, ...] = (
             "are the rationale for the upper end after 2022."
         ),
     ),
+    Parameter(
+        name="arms.pledge_compliance",
+        meaning="per-run quantile of each pledge's compliance range: c_p = low_p + q (high_p - low_p), "
+        "the share of the gap between the start burden and the pledged path that is closed",
+        unit="quantile",
+        default=0.5,
+        low=0.0,
+        high=1.0,
+        source=(
+            "each pledge's range in facts.toml [[pledge]].compliance, with its "
+            "rationale (compliance_source); sampled uniformly over the range, one "
+            "quantile per run for all pledges."
+        ),
+    ),
 )
+
+
+def trend_rate(ctx: Context) -> FloatArray:
+    """Each run's real spending trend ``r_i`` (R, N), 1/yr (see ``arms.trend_quantile``)."""
+    return np.asarray(ctx.cached("arms.trend_rate", lambda: _posterior(
+        ctx.world.milex_trend, ctx.world.milex_trend_sd, ctx.p("arms.trend_quantile", 2),
+        ctx.initial.milex.dtype)))
+
+
+def _posterior(mean: FloatArray, sd: FloatArray, q: FloatArray, dtype: np.dtype) -> FloatArray:
+    """``mean + sd * Phi^-1(q)`` (R, N) from (N,) posteriors and (R, 1) quantiles."""
+    z = ndtri(np.clip(np.asarray(q, dtype=np.float64), 1e-9, 1.0 - 1e-9))
+    return np.asarray(np.asarray(mean)[None, :] + np.asarray(sd)[None, :] * z, dtype=dtype)
+
+
+def pledge_floor(ctx: Context) -> FloatArray:
+    """Floor on the burden from the world's pledges at the step's time (R, N), share of GDP.
+
+    For pledge ``p`` with target ``s_p``, reached ``Y_p`` years after the world's
+    year, and an actor starting at burden ``s_i0``::
+
+        f_pi(t) = s_i0 + c_p min(1, t / Y_p) (s_p - s_i0)   if s_i0 < s_p
+                = s_p                                        otherwise
+        f_i(t)  = max_p f_pi(t)  over the pledges that bind i  (0 if none)
+
+    with ``c_p`` the run's compliance (``arms.pledge_compliance``); ``Y_p = 0``
+    (a target year already passed) gives the full floor at once.
+    """
+    pl = ctx.world.pledges
+    s0 = ctx.initial.milex / ctx.initial.gdp
+    if pl.p == 0:
+        return np.zeros_like(s0)
+    dtype = s0.dtype
+    t = ctx.step * ctx.dt
+    frac = np.where(pl.years > 0, np.minimum(1.0, t / np.maximum(pl.years, 1e-9)), 1.0)
+    q = ctx.p("arms.pledge_compliance", 2)  # (R, 1)
+    c = pl.compliance[None, :, 0] + q * (pl.compliance[None, :, 1] - pl.compliance[None, :, 0])
+    target = pl.target[None, :, None]
+    below = s0[:, None, :] < target
+    gap = (c * frac[None, :])[:, :, None] * (target - s0[:, None, :])
+    floor = np.where(below, s0[:, None, :] + gap, target)
+    floor = np.where(pl.members[None, :, :], floor, 0.0)
+    return np.asarray(floor.max(axis=1), dtype=dtype)
 
 
 def burden_ceiling(ctx: Context) -> FloatArray:
@@ -220,7 +282,7 @@ def grievance(ctx: Context) -> FloatArray:
 def _grievance(ctx: Context) -> FloatArray:
     m0 = ctx.initial.milex
     t0 = baseline_threat(ctx)
-    k, a, r = ctx.p("arms.reaction", 2), ctx.p("arms.fatigue", 2), ctx.p("arms.trend", 2)
+    k, a, r = ctx.p("arms.reaction", 2), ctx.p("arms.fatigue", 2), trend_rate(ctx)
     damp0 = _damping(m0 / ctx.initial.gdp, burden_ceiling(ctx))
     return r * m0 / np.maximum(damp0, 1e-6) + a * m0 - k * _weighted(t0, m0)
 
@@ -238,7 +300,7 @@ def _relative_drift(state: State, t: FloatArray, ctx: Context, damping: FloatArr
     """``dm/dt`` (R, N) of the log-deviation Richardson form (see module docstring)."""
     m = state.milex
     k, a = ctx.p("arms.reaction", 2), ctx.p("arms.fatigue", 2)
-    r = ctx.p("arms.trend", 2)
+    r = trend_rate(ctx)
     x = np.log(m / ctx.initial.milex) - r * (ctx.step * ctx.dt)
     theta = np.sum(t, axis=-1)
     theta0 = ctx.cached("arms.theta0", lambda: np.sum(baseline_threat(ctx), axis=-1))
@@ -250,7 +312,9 @@ def _relative_drift(state: State, t: FloatArray, ctx: Context, damping: FloatArr
     damp0 = ctx.cached("arms.damp0", lambda: _damping(ctx.initial.milex / ctx.initial.gdp,
                                                        burden_ceiling(ctx)))
     relative = np.clip(damping / np.maximum(damp0, 1e-6), 0.0, 1.0)
-    return np.asarray(m * np.where(rate > 0.0, rate * relative, rate))
+    # Exact growth over the step at a constant rate, so that spending on its trend
+    # follows m0 exp(r t) and x stays 0 (economy grows GDP the same way).
+    return np.asarray(m * np.expm1(ctx.dt * np.where(rate > 0.0, rate * relative, rate)) / ctx.dt)
 
 
 def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: Draws) -> Effect:
@@ -266,7 +330,7 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
         k, a = ctx.p("arms.reaction", 2), ctx.p("arms.fatigue", 2)
         drift = k * _weighted(t, m) - a * m + grievance(ctx)
         growth = dt * np.where(drift > 0.0, drift * damping, drift)
-    floor = ctx.spending_floor
+    floor = np.maximum(ctx.spending_floor, pledge_floor(ctx))
     pull = np.where(
         (floor > 0.0) & (share < floor), dt * ctx.p("arms.floor_rate", 2) * (floor * gdp - m), 0.0
     )

@@ -38,7 +38,7 @@ Deterrence variant (``deterrence``)::
 ``rho`` the relaxation rate of intent towards its initial value (1/yr),
 ``lam`` the tension response rate (1/yr) and ``kappa`` the tension decay
 rate (1/yr). ``r`` is the baseline trend of :mod:`~flashpoint.mechanisms.arms`
-(``arms.trend``), so arming at the trend is not read as a signal. ``C(0)``
+(``arms.trend_rate``, each actor's own), so arming at the trend is not read as a signal. ``C(0)``
 and ``Tbar(0)`` are evaluated in the initial state without scenario
 deployments.
 
@@ -72,8 +72,7 @@ import numpy as np
 
 from flashpoint._types import FloatArray
 from flashpoint.engine.state import State
-from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism, col, symmetric
-from flashpoint.mechanisms.arms import PARAMETERS as ARMS_PARAMETERS
+from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism, symmetric
 from flashpoint.mechanisms.threat import baseline_threat, current_threat
 from flashpoint.params import Parameter
 
@@ -152,13 +151,11 @@ PARAMETERS: tuple[Parameter, ...] = (
 
 VARIANTS: tuple[str, ...] = ("spiral", "deterrence")
 
-_TREND_DEFAULT = next(p.default for p in ARMS_PARAMETERS if p.name == "arms.trend")
-
-
 def arming_signal(state: State, ctx: Context) -> FloatArray:
-    """Arming beyond the baseline trend since t = 0, ``x_j`` (R, N), >= 0."""
-    trend = ctx.params.get("arms.trend")
-    r = col(np.full(state.runs, _TREND_DEFAULT, dtype=state.milex.dtype) if trend is None else trend, 2)
+    """Arming beyond the actor's own baseline trend since t = 0, ``x_j`` (R, N), >= 0."""
+    from flashpoint.mechanisms.arms import trend_rate
+
+    r = trend_rate(ctx)
     t = ctx.step * ctx.dt
     ratio = np.maximum(state.milex, 1e-12) / np.maximum(ctx.initial.milex, 1e-12)
     return np.asarray(np.maximum(0.0, np.log(ratio) - r * t))

@@ -9,13 +9,17 @@ Units
 -----
 milex      US$ billion per year, constant 2022 prices (SIPRI)
 milex_share fraction of GDP (SIPRI)
-gdp        US$ billion per year, current prices (World Bank / IMF)
+gdp        US$ billion per year, constant 2022 prices: current-US$ GDP (World Bank /
+           IMF) converted with SIPRI's constant/current ratio of the state's
+           spending, the price basis of ``milex`` (scripts/build_world.py)
 population millions
 milper     thousands of personnel (COW NMC)
 warheads   number of nuclear warheads in the stockpile (FAS)
 distance_km great-circle distance between capitals
 trade_share row-normalised: share of i's total recorded trade that is with j
 ideal_point UN General Assembly ideal point (Bailey, Strezhnev & Voeten 2017)
+milex_trend, gdp_growth (and _sd) real growth rates, 1/yr (flashpoint.world.trends)
+pledges    announced spending floors, shares of GDP (PledgeArrays)
 """
 
 from __future__ import annotations
@@ -28,10 +32,38 @@ import numpy as np
 from flashpoint._types import BoolArray, FloatArray, IntArray
 from flashpoint.errors import UnknownActorError
 
-__all__ = ["EURO_ATLANTIC", "INDO_PACIFIC", "OTHER", "THEATRES", "WorldArrays"]
+__all__ = ["EURO_ATLANTIC", "INDO_PACIFIC", "OTHER", "THEATRES", "PledgeArrays", "WorldArrays"]
 
 EURO_ATLANTIC, INDO_PACIFIC, OTHER = 0, 1, 2
 THEATRES = ("euro_atlantic", "indo_pacific", "other")
+
+
+@dataclass(frozen=True, eq=False)
+class PledgeArrays:
+    """Announced spending plans as arrays over pledges ``P`` (see docs/world.md).
+
+    target : (P,) burden to reach, share of GDP.
+    years : (P,) years from the world's year to the target year (0 if passed).
+    compliance : (P, 2) low and high share of the gap to the path that is closed.
+    members : (P, N) whether the pledge binds each actor.
+    ids : (P,) pledge ids.
+    """
+
+    target: FloatArray
+    years: FloatArray
+    compliance: FloatArray
+    members: BoolArray
+    ids: tuple[str, ...] = ()
+
+    @classmethod
+    def none(cls, n: int) -> PledgeArrays:
+        """No pledges in a world of ``n`` actors."""
+        return cls(np.zeros(0), np.zeros(0), np.zeros((0, 2)), np.zeros((0, n), dtype=bool), ())
+
+    @property
+    def p(self) -> int:
+        """Number of pledges."""
+        return int(self.target.shape[0])
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,11 +103,28 @@ class WorldArrays:
     ideal_point: FloatArray
     membership: dict[str, BoolArray] = field(default_factory=dict)
     commitment_scope: FloatArray = field(default=None)  # type: ignore[assignment,arg-type]
+    #: Real growth of military spending and of GDP (1/yr): posterior mean and sd
+    #: of each actor's trend (flashpoint.world.trends); None: estimated for ``year``.
+    milex_trend: FloatArray = field(default=None)  # type: ignore[assignment]
+    milex_trend_sd: FloatArray = field(default=None)  # type: ignore[assignment]
+    gdp_growth: FloatArray = field(default=None)  # type: ignore[assignment]
+    gdp_growth_sd: FloatArray = field(default=None)  # type: ignore[assignment]
+    #: Announced spending plans in force in ``year`` (none by default).
+    pledges: PledgeArrays = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         # Worlds built without a scope (e.g. tiny_world): every obligation covers its target.
         if self.commitment_scope is None:
             object.__setattr__(self, "commitment_scope", (self.defense > 0).astype(np.float64))
+        if self.milex_trend is None or self.gdp_growth is None:
+            from flashpoint.world.trends import trend_arrays
+
+            est = trend_arrays(self.iso3, [THEATRES[int(t)] for t in self.theatre], self.year)
+            for name, values in est.items():
+                if getattr(self, name) is None:
+                    object.__setattr__(self, name, values)
+        if self.pledges is None:
+            object.__setattr__(self, "pledges", PledgeArrays.none(self.n))
 
     @property
     def n(self) -> int:
@@ -127,4 +176,10 @@ class WorldArrays:
         for k in sorted(self.membership):
             h.update(k.encode())
             h.update(np.ascontiguousarray(self.membership[k]).tobytes())
+        for name in ("milex_trend", "milex_trend_sd", "gdp_growth", "gdp_growth_sd"):
+            h.update(np.ascontiguousarray(getattr(self, name), dtype=np.float64).tobytes())
+        pl = self.pledges
+        h.update("|".join(pl.ids).encode())
+        for arr in (pl.target, pl.years, pl.compliance, pl.members):
+            h.update(np.ascontiguousarray(arr, dtype=np.float64).tobytes())
         return h.hexdigest()

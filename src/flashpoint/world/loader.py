@@ -34,13 +34,15 @@ from flashpoint.world.model import (
     Actor,
     Institution,
     Member,
+    Pledge,
     Relation,
     TradeTie,
+    Trend,
     World,
 )
 from flashpoint.world.provenance import SourcedValue, data_path, sourced
 
-__all__ = ["DEFAULT_ACTORS", "FIRST_YEAR", "LAST_YEAR", "load_world", "load_world_file"]
+__all__ = ["DEFAULT_ACTORS", "FIRST_YEAR", "LAST_YEAR", "load_world", "load_world_file", "pledges"]
 
 FIRST_YEAR, LAST_YEAR = 1995, 2024
 DATA_LAST, ATOP_LAST, TRADE_LAST = 2023, 2018, 2014
@@ -103,6 +105,82 @@ def _facts() -> tuple[tuple[Institution, ...], tuple[dict[str, Any], ...]]:
             scope_note=d.get("scope_note", ""), article=d.get("article", ""),
         ))
     return tuple(insts), tuple(raw["rivalry"])
+
+
+_PLEDGE_KEYS = {"id", "name", "announced", "target", "by", "institution", "actors", "compliance",
+                "compliance_source", "citation", "note"}
+
+
+def _pledge(d: Any, where: str, last_year: int) -> Pledge:
+    """One ``[[pledge]]`` entry, validated; ``where`` names the file and entry."""
+    if not isinstance(d, dict):
+        raise DataError(where, "expected a table of fields")
+    bad = set(d) - _PLEDGE_KEYS
+    if bad:
+        raise DataError(f"{where}.{sorted(bad)[0]}", f"unknown field; expected one of {sorted(_PLEDGE_KEYS)}")
+    for key in ("id", "name", "announced", "target", "by", "compliance", "citation"):
+        if key not in d:
+            raise DataError(f"{where}.{key}", "missing required field")
+    announced = _date(d["announced"], f"{where}.announced")
+    if not FIRST_YEAR <= announced.year <= last_year:
+        raise DataError(f"{where}.announced", f"expected a date in the world's years {FIRST_YEAR}-"
+                        f"{last_year}, found {d['announced']!r}")
+    target = d["target"]
+    if isinstance(target, bool) or not isinstance(target, int | float) or not 0 < target <= 0.2:
+        raise DataError(f"{where}.target", f"expected a share of GDP in (0, 0.2], found {target!r}")
+    by = d["by"]
+    if isinstance(by, bool) or not isinstance(by, int) or not announced.year <= by <= announced.year + 30:
+        raise DataError(f"{where}.by", f"expected a year from {announced.year} to "
+                        f"{announced.year + 30}, found {by!r}")
+    comp = d["compliance"]
+    if (not isinstance(comp, list) or len(comp) != 2
+            or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in comp)
+            or not 0 <= comp[0] <= comp[1] <= 1):
+        raise DataError(f"{where}.compliance", f"expected [low, high] with 0 <= low <= high <= 1, found {comp!r}")
+    actors = d.get("actors", [])
+    if not isinstance(actors, list) or not all(isinstance(c, str) for c in actors):
+        raise DataError(f"{where}.actors", f"expected a list of ISO3 codes, found {actors!r}")
+    inst = d.get("institution", "")
+    if not actors and not inst:
+        raise DataError(f"{where}.actors", "expected actors or an institution whose members pledge")
+    return Pledge(id=str(d["id"]), name=str(d["name"]), announced=announced, target=float(target),
+                  by=by, compliance=(float(comp[0]), float(comp[1])), citation=str(d["citation"]),
+                  compliance_source=str(d.get("compliance_source", "")), institution=str(inst),
+                  actors=tuple(c.upper() for c in actors))
+
+
+@cache
+def pledges() -> tuple[Pledge, ...]:
+    """Every announced spending plan in ``facts.toml`` (section ``[[pledge]]``)."""
+    path = data_path("facts.toml")
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    known = {i.id for i in _facts()[0]}
+    out = []
+    for k, d in enumerate(raw.get("pledge", [])):
+        where = f"{path.name}: pledge[{k}]"
+        p = _pledge(d, where, LAST_YEAR)
+        if p.institution and p.institution not in known:
+            raise DataError(f"{where}.institution", f"expected one of {sorted(known)}, found {p.institution!r}")
+        out.append(p)
+    return tuple(out)
+
+
+def _pledges_of(year: int) -> tuple[Pledge, ...]:
+    on = date(year, 12, 31)
+    return tuple(p for p in pledges() if p.announced <= on)
+
+
+_TREND_KEYS = ("milex_trend", "milex_trend_sd", "gdp_growth", "gdp_growth_sd")
+
+
+def _trends_of(year: int, codes: Sequence[str]) -> tuple[Trend, ...]:
+    from flashpoint.world.trends import trends
+
+    est = trends(year)
+    src = (f"flashpoint.world.trends: empirical-Bayes estimate from the {min(year, DATA_LAST)} "
+           "world tables (SIPRI, World Bank/IMF), last decade, pooled by theatre")
+    return tuple(Trend(c, *(float(est.at[c, k]) for k in _TREND_KEYS), source=src)
+                 for c in codes if c in est.index)
 
 
 def institutions() -> tuple[Institution, ...]:
@@ -259,11 +337,13 @@ def load_world(year: int = 2024, actors: str | Sequence[str] | None = None,
     rels = _relations(year, codes, theatre, insts, rivalries)
     notes = (carried,) if carried else ()
     return World(year=year, actors=acts, institutions=insts, relations=tuple(rels),
-                 trade=tuple(_trade_ties(year, codes)), notes=notes)
+                 trade=tuple(_trade_ties(year, codes)), notes=notes,
+                 trends=_trends_of(year, codes), pledges=_pledges_of(year))
 
 
 # ---------------------------------------------------------------- user files
-_ACTOR_KEYS = {"iso3", "name", "theatre", "capital", "ccode", "source", "note", *VALUE_FIELDS}
+_ACTOR_KEYS = {"iso3", "name", "theatre", "capital", "ccode", "source", "note", *VALUE_FIELDS,
+               *_TREND_KEYS}
 _NEW_REQUIRED = ("name", "theatre", "lat", "lon", "population", "gdp", "milex")
 _REL_KEYS = {"a", "b", "kind", "symmetric", "remove", "source", "note"}
 
@@ -295,10 +375,10 @@ def load_world_file(path: str | Path) -> World:
     """
     p = Path(path)
     d = _read(p)
-    unknown = set(d) - {"base_year", "actors", "actor", "relation"}
+    unknown = set(d) - {"base_year", "actors", "actor", "relation", "pledge"}
     if unknown:
         raise DataError(f"{p}: {sorted(unknown)[0]}",
-                        "unknown key; expected base_year, actors, actor, relation")
+                        "unknown key; expected base_year, actors, actor, relation, pledge")
     year = _check_year(d.get("base_year", 2024), f"{p}: base_year")
     sel = d.get("actors", "default")
     if not (sel in ("default", "all") or (isinstance(sel, list) and all(isinstance(c, str) for c in sel))):
@@ -309,6 +389,7 @@ def load_world_file(path: str | Path) -> World:
         raise UnknownActorError(e.code, _actor_rows(year).index, where=f"{p}: {e.message.split(':')[0]}") from None
     actors = {a.iso3: a for a in base.actors}
     order = list(actors)
+    trend_over: dict[str, dict[str, float]] = {}
     for k, entry in enumerate(d.get("actor", [])):
         where = f"{p}: actor[{k}]"
         if not isinstance(entry, dict):
@@ -333,6 +414,17 @@ def load_world_file(path: str | Path) -> World:
                 if (f == "lat" and not -90 <= v <= 90) or (f == "lon" and not -180 <= v <= 180):
                     raise DataError(f"{where}.{f}", f"expected a coordinate in range, found {v!r}")
                 vals[f] = SourcedValue(float(v), src, year, note)
+        for f in _TREND_KEYS:
+            if f in entry:
+                v = entry[f]
+                if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+                    raise DataError(f"{where}.{f}", f"expected a finite number, found {v!r}")
+                if f.endswith("_sd") and not 0 <= v <= 0.5:
+                    raise DataError(f"{where}.{f}", f"expected a growth uncertainty in [0, 0.5] "
+                                    f"(1/yr), found {v!r}")
+                if not f.endswith("_sd") and not -0.5 <= v <= 0.5:
+                    raise DataError(f"{where}.{f}", f"expected a growth rate in [-0.5, 0.5] (1/yr), found {v!r}")
+                trend_over.setdefault(code.upper(), {})[f] = float(v)
         th = entry.get("theatre")
         if th is not None and th not in THEATRES:
             raise DataError(f"{where}.theatre", f"expected one of {list(THEATRES)}, found {th!r}")
@@ -384,6 +476,33 @@ def load_world_file(path: str | Path) -> World:
             rels.extend(Relation(x, y, kind, str(entry.get("source", "user")), year,
                                  str(entry.get("note", f"user world file {p.name}")))
                         for x, y in pairs)
+    trends = {t.iso3: t for t in _trends_of(year, order)}
+    from flashpoint.world.trends import trend_arrays
+
+    for c in order:
+        if c not in trends:  # a new actor: its theatre's predictive distribution
+            est = trend_arrays([c], [actors[c].theatre], year)
+            trends[c] = Trend(c, *(float(est[k][0]) for k in _TREND_KEYS),
+                              source="flashpoint.world.trends: theatre prior (no record)")
+        if c in trend_over:
+            t = trends[c]
+            ov = trend_over[c]
+            trends[c] = Trend(c, ov.get("milex_trend", t.milex), ov.get("milex_trend_sd", t.milex_sd),
+                              ov.get("gdp_growth", t.gdp), ov.get("gdp_growth_sd", t.gdp_sd),
+                              source=f"user world file {p.name}")
+    user_pledges = []
+    for k, entry in enumerate(d.get("pledge", [])):
+        where = f"{p}: pledge[{k}]"
+        pl = _pledge(entry, where, year)
+        for j, c in enumerate(pl.actors):
+            if c not in actors:
+                raise UnknownActorError(c, order, where=f"{where}.actors[{j}]")
+        if pl.institution and pl.institution not in {i.id for i in insts}:
+            raise DataError(f"{where}.institution",
+                            f"expected one of {sorted(i.id for i in insts)}, found {pl.institution!r}")
+        user_pledges.append(pl)
     return World(year=year, actors=tuple(actors[c] for c in order), institutions=insts,
                  relations=tuple(rels), trade=tuple(_trade_ties(year, order)),
-                 notes=(*base.notes, f"user world file {p}"))
+                 notes=(*base.notes, f"user world file {p}"),
+                 trends=tuple(trends[c] for c in order),
+                 pledges=(*base.pledges, *user_pledges))

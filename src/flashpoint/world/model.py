@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from flashpoint.errors import UnknownActorError
-from flashpoint.world.arrays import THEATRES, WorldArrays
+from flashpoint.world.arrays import THEATRES, PledgeArrays, WorldArrays
 from flashpoint.world.provenance import SourcedValue
 
 __all__ = [
@@ -39,18 +39,21 @@ __all__ = [
     "Actor",
     "Institution",
     "Member",
+    "Pledge",
     "Relation",
     "TradeTie",
+    "Trend",
     "World",
 ]
 
 RELATION_KINDS = ("defense", "offense", "neutrality", "nonaggression", "consultation",
                   "partnership", "rivalry", "dispute")
 OBLIGATIONS = ("defense", "consultation", "partnership", "nonaggression")
-VALUE_FIELDS = ("lat", "lon", "population", "gdp", "milex", "milex_share", "milper", "irst",
-                "pec", "tpop", "upop", "cinc", "warheads", "ideal_point")
+VALUE_FIELDS = ("lat", "lon", "population", "gdp", "gdp_current", "milex", "milex_share",
+                "milper", "irst", "pec", "tpop", "upop", "cinc", "warheads", "ideal_point")
 UNITS = {
-    "lat": "degrees N", "lon": "degrees E", "population": "million", "gdp": "US$ bn, current",
+    "lat": "degrees N", "lon": "degrees E", "population": "million", "gdp": "US$ bn, constant 2022",
+    "gdp_current": "US$ bn, current",
     "milex": "US$ bn, constant 2022", "milex_share": "fraction of GDP", "milper": "thousand",
     "irst": "thousand tons", "pec": "thousand coal-ton equivalents", "tpop": "thousand",
     "upop": "thousand", "cinc": "share of system capabilities", "warheads": "warheads",
@@ -71,6 +74,7 @@ class Actor:
     lon: SourcedValue
     population: SourcedValue
     gdp: SourcedValue
+    gdp_current: SourcedValue
     milex: SourcedValue
     milex_share: SourcedValue
     milper: SourcedValue
@@ -177,6 +181,40 @@ class TradeTie:
 
 
 @dataclass(frozen=True, slots=True)
+class Trend:
+    """An actor's real trends (1/yr): spending and GDP growth, posterior mean and sd."""
+
+    iso3: str
+    milex: float
+    milex_sd: float
+    gdp: float
+    gdp_sd: float
+    source: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Pledge:
+    """An announced defence-spending plan, carried in the status quo as a floor.
+
+    The members are ``actors`` plus the members of ``institution`` at the end of
+    the world's year. ``target`` is the burden (share of GDP) to reach by the year
+    ``by``; ``compliance`` the range of the share of the gap closed (sampled per run).
+    """
+
+    id: str
+    name: str
+    announced: date
+    target: float
+    by: int
+    compliance: tuple[float, float]
+    citation: str
+    compliance_source: str = ""
+    institution: str = ""
+    actors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class World:
     """The sourced world of one year (see the module docstring)."""
 
@@ -186,6 +224,8 @@ class World:
     relations: tuple[Relation, ...]
     trade: tuple[TradeTie, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    trends: tuple[Trend, ...] = ()
+    pledges: tuple[Pledge, ...] = ()
 
     # ------------------------------------------------------------------ lookups
     @property
@@ -259,6 +299,7 @@ class World:
             ms = inst.members_on(self.as_of) or inst.partners_on(self.as_of)
             membership[inst.id] = np.isin(np.array(codes, dtype=object), np.array(ms, dtype=object))
         defense = mats["defense"]
+        trend = self._trend_arrays()
         return WorldArrays(
             year=self.year,
             iso3=codes,
@@ -285,6 +326,38 @@ class World:
             ideal_point=vec("ideal_point"),
             membership=membership,
             commitment_scope=(defense > 0).astype(np.float64),
+            **trend,
+            pledges=self._pledge_arrays(membership),
+        )
+
+    def _trend_arrays(self) -> dict[str, np.ndarray]:
+        from flashpoint.world.trends import trend_arrays
+
+        out = trend_arrays(self.iso3, [a.theatre for a in self.actors], self.year)
+        idx = {c: i for i, c in enumerate(self.iso3)}
+        for t in self.trends:
+            if t.iso3 in idx:
+                k = idx[t.iso3]
+                out["milex_trend"][k], out["milex_trend_sd"][k] = t.milex, t.milex_sd
+                out["gdp_growth"][k], out["gdp_growth_sd"][k] = t.gdp, t.gdp_sd
+        return out
+
+    def _pledge_arrays(self, membership: dict[str, np.ndarray]) -> PledgeArrays:
+        codes = np.array(self.iso3, dtype=object)
+        live = [p for p in self.pledges if p.announced <= self.as_of]
+        if not live:
+            return PledgeArrays.none(len(codes))
+        members = np.zeros((len(live), len(codes)), dtype=bool)
+        for k, p in enumerate(live):
+            members[k] = np.isin(codes, np.array(p.actors, dtype=object))
+            if p.institution:
+                members[k] |= membership.get(p.institution, np.zeros(len(codes), dtype=bool))
+        return PledgeArrays(
+            target=np.array([p.target for p in live]),
+            years=np.array([max(0, p.by - self.year) for p in live], dtype=np.float64),
+            compliance=np.array([p.compliance for p in live], dtype=np.float64),
+            members=members,
+            ids=tuple(p.id for p in live),
         )
 
     def table(self) -> pd.DataFrame:
@@ -318,6 +391,10 @@ class World:
             h.update(f"{r.a}|{r.b}|{r.kind}|{r.source}|{r.year}".encode())
         for t in self.trade:
             h.update(f"{t.a}|{t.b}|{t.share!r}".encode())
+        for tr in self.trends:
+            h.update(repr(tuple(getattr(tr, f.name) for f in fields(tr))).encode())
+        for p in self.pledges:
+            h.update(repr(tuple(getattr(p, f.name) for f in fields(p))).encode())
         return h.hexdigest()
 
 

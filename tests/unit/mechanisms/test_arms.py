@@ -29,12 +29,56 @@ def test_shape_and_finite() -> None:
     assert d.shape == state.milex.shape and np.all(np.isfinite(d))
 
 
-def test_initial_growth_equals_trend() -> None:
-    # Grievance calibration: at t = 0 every actor grows at the baseline trend r.
+def test_initial_growth_equals_each_actors_trend() -> None:
+    # At t = 0 every actor grows at its own trend r_i, integrated exactly over the step.
     state, ctx, draws = make_context(runs=R)
-    ctx = _ctx(ctx, noise=0.0, trend=0.03)
+    ctx = _ctx(ctx, noise=0.0, trend_quantile=0.5)
     d = _delta(state, ctx, draws)
-    np.testing.assert_allclose(d, ctx.dt * 0.03 * state.milex, rtol=1e-10)
+    r = ctx.world.milex_trend[None, :]
+    np.testing.assert_allclose(d, state.milex * np.expm1(ctx.dt * r), rtol=1e-10)
+
+
+def test_trend_quantile_moves_every_trend_by_its_sd() -> None:
+    _, ctx, _ = make_context(runs=R)
+    ctx = _ctx(ctx, trend_quantile=0.8413447460685429)  # Phi(1)
+    np.testing.assert_allclose(arms.trend_rate(ctx),
+                               np.broadcast_to(ctx.world.milex_trend + ctx.world.milex_trend_sd,
+                                               (R, ctx.world.n)), rtol=1e-9)
+
+
+def _pledged(ctx, target, years, compliance, members):
+    from flashpoint.world.arrays import PledgeArrays
+
+    pl = PledgeArrays(np.array([target]), np.array([years]), np.array([compliance]),
+                      np.array([members]), ("test",))
+    return dataclasses.replace(ctx, world=dataclasses.replace(ctx.world, pledges=pl))
+
+
+def test_pledge_floor_follows_the_adoption_path() -> None:
+    # f(t) = s0 + c min(1, t/Y) (target - s0) below the target; the target itself above it.
+    state, ctx, _ = make_context(runs=R)
+    w = ctx.world
+    members = w.mask(["JPN", "USA"])
+    ctx = _ctx(_pledged(ctx, 0.02, 4.0, (0.5, 1.0), members), pledge_compliance=0.5)
+    s0 = state.milex / state.gdp
+    jpn, usa, chn = w.index("JPN"), w.index("USA"), w.index("CHN")
+    for step, frac in ((0, 0.0), (8, 0.5), (16, 1.0), (40, 1.0)):
+        f = arms.pledge_floor(dataclasses.replace(ctx, step=step))
+        np.testing.assert_allclose(f[:, jpn], s0[:, jpn] + 0.75 * frac * (0.02 - s0[:, jpn]))
+        np.testing.assert_allclose(f[:, usa], 0.02)  # above the target: the target is its floor
+        np.testing.assert_allclose(f[:, chn], 0.0)  # not a member
+
+
+def test_pledge_pulls_spending_up_when_below_its_path() -> None:
+    state, ctx, draws = make_context(runs=R)
+    ctx = _ctx(ctx, noise=0.0)
+    jpn = ctx.world.index("JPN")
+    base = _delta(state, dataclasses.replace(ctx, step=8), draws)
+    pledged = _pledged(ctx, 0.02, 4.0, (1.0, 1.0), ctx.world.mask(["JPN"]))
+    pulled = _delta(state, dataclasses.replace(pledged, step=8), draws)
+    assert np.all(pulled[:, jpn] > base[:, jpn])
+    others = np.arange(ctx.world.n) != jpn
+    np.testing.assert_allclose(pulled[:, others], base[:, others])
 
 
 def test_more_rival_spending_more_arming() -> None:
@@ -113,9 +157,9 @@ def _variant(ctx, name):
 
 def test_absolute_variant_initial_growth_equals_trend() -> None:
     state, ctx, draws = make_context(runs=R)
-    ctx = _variant(_ctx(ctx, noise=0.0, trend=0.03), "absolute")
+    ctx = _variant(_ctx(ctx, noise=0.0), "absolute")
     d = _delta(state, ctx, draws)
-    np.testing.assert_allclose(d, ctx.dt * 0.03 * state.milex, rtol=1e-10)
+    np.testing.assert_allclose(d, ctx.dt * arms.trend_rate(ctx) * state.milex, rtol=1e-10)
 
 
 def test_relative_form_reacts_to_growth_not_size() -> None:
@@ -131,6 +175,7 @@ def test_relative_form_reacts_to_growth_not_size() -> None:
     t = threat.MECHANISM.step(moved, {}, ctx, draws).derived["threat"]
     weight = t[:, ltu, rus] / t[:, ltu].sum(axis=-1)
     d = _delta(moved, ctx, draws)[:, ltu]
-    expected = ctx.dt * state.milex[:, ltu] * (0.02 + 0.05 * weight * np.log(1.5))
+    rate = arms.trend_rate(ctx)[:, ltu] + 0.05 * weight * np.log(1.5)
+    expected = state.milex[:, ltu] * np.expm1(ctx.dt * rate)
     np.testing.assert_allclose(d, expected, rtol=1e-10)
 

@@ -63,7 +63,9 @@ def test_arming_at_the_trend_is_not_a_signal() -> None:
     state, ctx, _ = make_context(runs=R)
     years = 4
     ctx = dataclasses.replace(_ctx(ctx), step=int(years / ctx.dt))
-    r = ctx.params["arms.trend"][:, None]
+    from flashpoint.mechanisms.arms import trend_rate
+
+    r = trend_rate(ctx)
     on_trend = state._replace(milex=state.milex * np.exp(r * years))
     np.testing.assert_allclose(sd.arming_signal(on_trend, ctx), 0.0, atol=1e-12)
 

@@ -17,7 +17,7 @@ def test_calibrate_then_backtest(tmp_path: Path, capsys: pytest.CaptureFixture[s
     text = capsys.readouterr().out
     assert "ABC calibration 1995-1999" in text and "effective sample size" in text
     raw = json.loads(out.read_text())
-    assert raw["diagnostics"]["accepted"] == 3 and len(raw["resampled"]["parameters"]["arms.trend"]) == 30
+    assert raw["diagnostics"]["accepted"] == 3 and len(raw["resampled"]["parameters"]["arms.fatigue"]) == 30
     csv = tmp_path / "scores.csv"
     main(["backtest", "--start", "2000", "--end", "2002", "--calibration", str(out), "--runs", "20",
           "--csv", str(csv)])

@@ -109,7 +109,7 @@ def test_calibration_diagnostics_and_round_trip(cal, tmp_path: Path) -> None:  #
     assert all(v.shape == (25,) for v in sample.values())
     path = cal.save(tmp_path / "cal.json", runs=12, seed=0)
     raw = json.loads(path.read_text())
-    assert len(raw["resampled"]["parameters"]["arms.trend"]) == 12
+    assert len(raw["resampled"]["parameters"]["arms.fatigue"]) == 12
     back = load_calibration(path)
     assert back.names == cal.names and back.train == (1995, 2000)
     assert_allclose(back.accepted, cal.accepted)

@@ -94,7 +94,7 @@ def test_gdp_population_equal_world_bank(actors, iso, year):
     got = actors[(actors.iso3 == iso) & (actors.year == year)].iloc[0]
     gv = g[(g["Country Code"] == iso) & (g.Year == year)].Value.iat[0]
     pv = p[(p["Country Code"] == iso) & (p.Year == year)].Value.iat[0]
-    assert got.gdp == pytest.approx(gv / 1e9, abs=1e-3)
+    assert got.gdp_current == pytest.approx(gv / 1e9, abs=1e-3)
     assert got.population == pytest.approx(pv / 1e6, abs=1e-4)
 
 
@@ -132,3 +132,18 @@ def test_alliances_and_trade_equal_sources():
     w14 = load_world(2014).to_arrays()
     assert w14.trade_share[w14.index("KOR"), w14.index("CHN")] == pytest.approx(share, abs=1e-6)
     assert np.isfinite(share)
+
+
+@needs_raw
+@pytest.mark.parametrize(("iso", "year"), [("USA", 2014), ("DEU", 2000), ("JPN", 2023), ("POL", 2014)])
+def test_gdp_is_on_the_price_basis_of_spending(actors, iso, year):
+    # gdp (constant 2022 US$) / milex (constant 2022 US$) = the current-price ratio
+    # SIPRI current spending / World Bank current GDP: one price basis for both.
+    s = pd.read_csv(RAW / "sipri_milex_1949_2023.csv")
+    g = pd.read_csv(RAW / "worldbank_gdp_current_usd.csv")
+    got = actors[(actors.iso3 == iso) & (actors.year == year)].iloc[0]
+    name = {"USA": "United States of America", "DEU": "Germany", "JPN": "Japan", "POL": "Poland"}[iso]
+    row = s[(s.country == name) & (s.year == year)].iloc[0]
+    gv = g[(g["Country Code"] == iso) & (g.Year == year)].Value.iat[0] / 1e9
+    assert got.milex / got.gdp == pytest.approx(row.milex_current_usd_m / 1e3 / gv, rel=1e-3)
+    assert "constant 2022 US$" in got.gdp_note
