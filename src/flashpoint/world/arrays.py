@@ -105,12 +105,12 @@ class WorldArrays:
     commitment_scope: FloatArray = field(default=None)  # type: ignore[assignment,arg-type]
     #: Real growth of military spending and of GDP (1/yr): posterior mean and sd
     #: of each actor's trend (flashpoint.world.trends); None: estimated for ``year``.
-    milex_trend: FloatArray = field(default=None)  # type: ignore[assignment]
-    milex_trend_sd: FloatArray = field(default=None)  # type: ignore[assignment]
-    gdp_growth: FloatArray = field(default=None)  # type: ignore[assignment]
-    gdp_growth_sd: FloatArray = field(default=None)  # type: ignore[assignment]
+    milex_trend: FloatArray = field(default=None)  # type: ignore[assignment,arg-type]
+    milex_trend_sd: FloatArray = field(default=None)  # type: ignore[assignment,arg-type]
+    gdp_growth: FloatArray = field(default=None)  # type: ignore[assignment,arg-type]
+    gdp_growth_sd: FloatArray = field(default=None)  # type: ignore[assignment,arg-type]
     #: Announced spending plans in force in ``year`` (none by default).
-    pledges: PledgeArrays = field(default=None)  # type: ignore[assignment]
+    pledges: PledgeArrays = field(default=None)  # type: ignore[assignment,arg-type]
 
     def __post_init__(self) -> None:
         # Worlds built without a scope (e.g. tiny_world): every obligation covers its target.

@@ -179,8 +179,11 @@ def _trends_of(year: int, codes: Sequence[str]) -> tuple[Trend, ...]:
     est = trends(year)
     src = (f"flashpoint.world.trends: empirical-Bayes estimate from the {min(year, DATA_LAST)} "
            "world tables (SIPRI, World Bank/IMF), last decade, pooled by theatre")
-    return tuple(Trend(c, *(float(est.at[c, k]) for k in _TREND_KEYS), source=src)
-                 for c in codes if c in est.index)
+    vals = est[list(_TREND_KEYS)].to_numpy(dtype=float)
+    pos = {c: i for i, c in enumerate(est.index)}
+    return tuple(Trend(c, float(vals[pos[c], 0]), float(vals[pos[c], 1]), float(vals[pos[c], 2]),
+                       float(vals[pos[c], 3]), source=src)
+                 for c in codes if c in pos)
 
 
 def institutions() -> tuple[Institution, ...]:
@@ -482,7 +485,8 @@ def load_world_file(path: str | Path) -> World:
     for c in order:
         if c not in trends:  # a new actor: its theatre's predictive distribution
             est = trend_arrays([c], [actors[c].theatre], year)
-            trends[c] = Trend(c, *(float(est[k][0]) for k in _TREND_KEYS),
+            m, msd, g, gsd = (float(est[k][0]) for k in _TREND_KEYS)
+            trends[c] = Trend(c, m, msd, g, gsd,
                               source="flashpoint.world.trends: theatre prior (no record)")
         if c in trend_over:
             t = trends[c]

@@ -197,10 +197,12 @@ def trend_arrays(iso3: Sequence[str], theatre: Sequence[str], world_year: int) -
     est = trends(world_year)
     pri = region_priors(world_year)
     out = {c: np.empty(len(iso3)) for c in COLUMNS}
+    vals = est[list(COLUMNS)].to_numpy(dtype=float)
+    pos = {c: i for i, c in enumerate(est.index)}
     for k, (code, th) in enumerate(zip(iso3, theatre, strict=True)):  # setup: once per world
-        if code in est.index:
-            for c in COLUMNS:
-                out[c][k] = float(est.at[code, c])
+        if code in pos:
+            for j, c in enumerate(COLUMNS):
+                out[c][k] = vals[pos[code], j]
             continue
         for key, m, s in (("milex", "milex_trend", "milex_trend_sd"),
                           ("gdp", "gdp_growth", "gdp_growth_sd")):
