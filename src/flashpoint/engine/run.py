@@ -462,6 +462,26 @@ _DIMS = {
 }
 
 
+#: Units of every result variable (``units`` attribute; attribution__<m> has its metric's).
+_UNITS = {
+    "milex": "US$ bn/yr, constant 2022 prices", "gdp": "US$ bn/yr, constant 2022 prices",
+    "gdp_loss": "fraction of GDP, cumulative", "milex_growth": "fraction (spending / t=0 - 1)",
+    "alignment": "index in [-1, 1]", "intent": "probability in [0, 1]",
+    "tension": "index in [0, 1]", "us_asia_share": "share of US forces in [0, 1]",
+    "crisis": "intensity in [0, 1]", "blockade": "indicator in [0, 1]",
+    "war": "indicator in {0, 1}", "arms_race_index": "fraction (regional spending / t=0 - 1)",
+    "cohesion_chn_rus": "alignment in [-1, 1]", "cohesion_chn_prk": "alignment in [-1, 1]",
+    "cohesion_rus_prk": "alignment in [-1, 1]", "axis_cohesion": "alignment in [-1, 1]",
+    "nato_cohesion": "alignment in [-1, 1]", "hedger_tilt": "alignment difference in [-1, 1]",
+    "hedger_alignment": "alignment difference in [-1, 1]", "credibility": "index in [0, 1]",
+    "crisis_hazard": "probability per year", "war_hazard": "probability per year",
+    "war_risk": "probability, cumulative", "frustration": "share of unbalanced triads in [0, 1]",
+    "tension_china_west": "index in [0, 1]", "tension_indo_pacific": "index in [0, 1]",
+    "european_security": "ratio (forces in Europe / Russian spending)",
+    "gdp_loss_world": "fraction of world GDP", "gdp_loss_expected": "fraction of world GDP",
+}
+
+
 def _dataset(world: WorldArrays, fps: FlashpointArrays, plan: Plan, cfg: RunConfig,
              params: tuple[Parameter, ...], values: dict[str, FloatArray],
              levers: dict[str, FloatArray], data: dict[str, Any],
@@ -502,6 +522,10 @@ def _dataset(world: WorldArrays, fps: FlashpointArrays, plan: Plan, cfg: RunConf
             variables[f"attribution__{k}"] = (("run", "time", *extra, "mechanism"),
                                               np.concatenate([zero, cum], axis=1))
     ds = xr.Dataset(variables, coords=coords)
+    for name in ds.data_vars:
+        unit = _UNITS.get(str(name).removeprefix("attribution__"))
+        if unit is not None:
+            ds[name].attrs["units"] = unit
     ds.attrs.update(
         seed=cfg.seed,
         code_version=__version__,
