@@ -14,6 +14,7 @@ from flashpoint.cli import assess as assess_cli
 from flashpoint.cli import claims as claims_cli
 from flashpoint.cli import data as data_cli
 from flashpoint.cli import explore as explore_cli
+from flashpoint.cli import forecast as forecast_cli
 from flashpoint.cli import run as run_cli
 from flashpoint.cli import scenario as scenario_cli
 from flashpoint.cli import serve as serve_cli
@@ -42,6 +43,7 @@ app.command(name="backtest")(validate_cli.backtest)
 app.command(name="sensitivity")(explore_cli.sensitivity)
 app.command(name="discover")(explore_cli.discover)
 app.command(name="sweep")(explore_cli.sweep)
+app.command(name="forecast")(forecast_cli.forecast)
 
 
 def main(argv: list[str] | None = None) -> None:
