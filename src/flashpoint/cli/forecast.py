@@ -67,16 +67,17 @@ def forecast_table(year: int, years: int = 1, *, runs: int = 1000, seed: int = 0
 def _table(df: pd.DataFrame) -> Table:
     from rich.table import Table
 
-    y0, y1 = int(df.from_year.iat[0]), int(df.forecast_year.iat[0])
+    y0, y1 = int(df.from_year.to_numpy()[0]), int(df.forecast_year.to_numpy()[0])
     t = Table(title=f"Forecast for {y1} from the {y0} world (status quo; median [5 %, 95 %]); "
                     "US$ bn, constant 2022 prices")
     for col in ("actor", "spending", "GDP", "share of GDP"):
         t.add_column(col, justify="left" if col == "actor" else "right")
-    for r in df.itertuples():
-        t.add_row(f"{r.iso3} {r.name}",
-                  f"{r.milex_median:,.1f} [{r.milex_p05:,.1f}, {r.milex_p95:,.1f}]",
-                  f"{r.gdp_median:,.0f} [{r.gdp_p05:,.0f}, {r.gdp_p95:,.0f}]",
-                  f"{100 * r.share_median:.2f} % [{100 * r.share_p05:.2f}, {100 * r.share_p95:.2f}]")
+    for r in df.to_dict("records"):
+        t.add_row(f"{r['iso3']} {r['name']}",
+                  f"{r['milex_median']:,.1f} [{r['milex_p05']:,.1f}, {r['milex_p95']:,.1f}]",
+                  f"{r['gdp_median']:,.0f} [{r['gdp_p05']:,.0f}, {r['gdp_p95']:,.0f}]",
+                  f"{100 * r['share_median']:.2f} % [{100 * r['share_p05']:.2f}, "
+                  f"{100 * r['share_p95']:.2f}]")
     return t
 
 
