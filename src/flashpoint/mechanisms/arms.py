@@ -29,8 +29,14 @@ threat weights ``W_ij = T_ij / sum_j T_ij`` and total perceived threat
     dm_i/dt = m_i (r + dx_i/dt)  (damped by damp_i / damp_i(0) when positive)
               + phi * (f_i gdp_i - m_i) * [s_i < f_i] + sigma * m_i * dW_i / dt
 
-At t = 0 (x = 0, threat as observed) every actor grows at the trend ``r``;
-the model explains departures from it. Since ``W`` is row-stochastic, the
+Here ``r = r_i`` is actor i's own real trend in the run (``trend_rate``:
+the posterior of :mod:`flashpoint.world.trends`, drawn at the run's
+quantile ``arms.trend_quantile``), and the growth term is integrated
+exactly over a step, ``m_i (exp(rate dt) - 1)``, like GDP in
+:mod:`~flashpoint.mechanisms.economy`, so spending on its trend follows
+``m_i(0) exp(r_i t)`` and ``x`` stays 0. At t = 0 (x = 0, threat as
+observed) every actor grows at its trend ``r_i``; the model explains
+departures from it. Since ``W`` is row-stochastic, the
 Richardson stability condition (Richardson 1960: a_1 a_2 > k_1 k_2) becomes
 ``k < a``: rivals' arming is absorbed when fatigue outweighs reaction.
 Small states react to a large neighbour's *growth*, not to its size, so the
@@ -53,15 +59,30 @@ not the trend itself. ``T_ij(0)`` is the threat in the initial state with
 no scenario deployments, so a scenario's deployments change the threat
 relative to the calibration. ``s_bar`` is the defence-burden ceiling
 (share of GDP); states already near it (at war) get 1.5 times their
-initial burden. ``f_i`` is a scenario spending floor (share of GDP, e.g. a
-NATO pledge) pulled towards at rate ``phi``. ``dW`` is a Wiener increment
+initial burden. ``f_i`` is the floor on the burden (share of GDP): the
+higher of a scenario's spending floor and the world's pledges in force
+(``pledge_floor``: NATO Wales 2014 and Vilnius 2023, Japan 2022, Poland and
+the Baltic states; each a dated fact in ``facts.toml`` with a linear
+adoption path to its target year and a per-run compliance
+``arms.pledge_compliance``), pulled towards at rate ``phi``. ``dW`` is a Wiener increment
 (``sqrt(dt)`` times ``draws.spending``). The step never takes spending
 above the ceiling nor below half its current value.
+
+Units
+-----
+``milex`` and ``gdp`` in US$ bn/yr at constant 2022 prices (one price
+basis, so a floor or ceiling as a share of GDP is the same in every year);
+``r_i``, ``k``, ``k_T``, ``a``, ``phi`` in 1/yr; ``sigma`` in 1/sqrt(yr);
+``s``, ``s_bar``, ``f`` shares of GDP; ``T`` in [0, 1]. Another mechanism
+(e.g. wartime mobilisation) may add its own ``milex`` delta: the trend,
+floor and ceiling act on the state, not on this mechanism's own past.
 
 Assumptions
 -----------
 * The reaction is linear in rival spending (Richardson), weighted by
   threat; there is no submissiveness term.
+* Each actor keeps its last-decade real trend over the horizon; trend
+  uncertainty is drawn at one quantile per run for every actor (comonotone).
 * Budget shocks are proportional to spending and independent across
   actors and steps.
 * The economic bound is a soft ceiling on the burden, not a hard budget
@@ -84,6 +105,9 @@ Tian, N., Lopes da Silva, D., Liang, X., Scarazzato, L., Béraud-Sudreau, L.
     & Assis, A. (2023). *Trends in World Military Expenditure, 2022*.
     SIPRI Fact Sheet, April 2023.
 NATO (2014). Wales Summit Declaration, paragraph 14.
+NATO (2023). Vilnius Summit Communique, paragraph 27.
+Morris, C. N. (1983). Parametric empirical Bayes inference: theory and
+    applications. *JASA* 78(381), 47-55. doi:10.1080/01621459.1983.10477920
 """
 
 from __future__ import annotations
@@ -99,8 +123,18 @@ from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism
 from flashpoint.mechanisms.threat import baseline_threat, current_threat
 from flashpoint.params import Parameter
 
-__all__ = ["MECHANISM", "PARAMETERS", "VARIANTS", "burden_ceiling", "grievance", "pledge_floor",
+__all__ = ["MECHANISM", "PARAMETERS", "UNITS", "VARIANTS", "burden_ceiling", "grievance", "pledge_floor",
            "step", "trend_rate"]
+
+#: Units of the quantities this mechanism reads and writes (see the module docstring).
+UNITS = {
+    "milex": "US$ bn/yr, constant 2022 prices", "gdp": "US$ bn/yr, constant 2022 prices",
+    "trend_rate": "1/yr (real)", "burden": "share of GDP", "pledge_floor": "share of GDP",
+    "spending_floor": "share of GDP", "arms.reaction": "1/yr", "arms.threat_response": "1/yr",
+    "arms.fatigue": "1/yr", "arms.max_share": "share of GDP", "arms.noise": "1/sqrt(yr)",
+    "arms.floor_rate": "1/yr", "arms.trend_quantile": "quantile",
+    "arms.pledge_compliance": "quantile",
+}
 
 #: Rival formulations: log-deviation (relative) and money (absolute) Richardson.
 VARIANTS = ("relative", "absolute")
@@ -357,6 +391,9 @@ MECHANISM = Mechanism(
         "Defence and Peace Economics 11(1), 31-43.",
         "Tian, N. et al. (2023). Trends in World Military Expenditure, 2022. SIPRI Fact Sheet.",
         "NATO (2014). Wales Summit Declaration, para. 14.",
+        "NATO (2023). Vilnius Summit Communique, para. 27.",
+        "Morris, C. N. (1983). Parametric empirical Bayes inference: theory and applications. "
+        "JASA 78(381), 47-55. doi:10.1080/01621459.1983.10477920",
     ),
     parameters=PARAMETERS,
     writes=("milex",),
@@ -366,7 +403,9 @@ MECHANISM = Mechanism(
     variants=VARIANTS,
     equations=(
         "relative: dx_i/dt = k sum_j W_ij x_j + k_T (Theta_i - Theta_i0)/max(Theta_i0, 0.1) - a x_i, "
-        "x_i = ln(m_i/m_i0) - r t, W_ij = T_ij/Theta_i, dm_i/dt = m_i (r + dx_i/dt)",
+        "x_i = ln(m_i/m_i0) - r_i t, W_ij = T_ij/Theta_i, dm_i/dt = m_i (r_i + dx_i/dt), "
+        "r_i = mu_i + sd_i Phi^-1(q)",
+        "pledge floor: f_i(t) = max_p [s_i0 + c_p min(1, t/Y_p)(s_p - s_i0) if s_i0 < s_p else s_p]",
         "absolute: dm_i/dt = damp(s_i)[k sum_j T_ij m_j - a m_i + g_i]^+ + [.]^- "
         "+ phi (f_i gdp_i - m_i)[s_i<f_i] + sigma m_i dW_i/dt",
         "g_i = r m_i(0)/damp_i(0) + a m_i(0) - k sum_j T_ij(0) m_j(0);  damp = max(0, 1 - (s_i/s_max_i)^2)",
