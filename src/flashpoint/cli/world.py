@@ -85,7 +85,7 @@ def show(
         typer.echo(w.table().to_csv())
         return
     t = Table(title=f"flashpoint world {w.year}: {len(w.actors)} actors" + (f" ({w.notes[0]})" if w.notes else ""))
-    for c in ("iso3", "name", "theatre", "milex US$bn", "milex %GDP", "GDP US$bn", "pop m",
+    for c in ("iso3", "name", "theatre", "milex US$bn 2022", "milex %GDP", "GDP US$bn 2022", "pop m",
               "warheads", "ideal pt", "estimated/carried"):
         t.add_column(c, justify="right" if c not in ("iso3", "name", "theatre", "estimated/carried") else "left")
     for a in w.actors:

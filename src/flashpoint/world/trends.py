@@ -60,7 +60,6 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.meta_analysis import combine_effects
 
 from flashpoint.errors import DataError
 from flashpoint.world.provenance import data_path
@@ -115,6 +114,8 @@ def _changes(t: pd.DataFrame, var: str, sources: tuple[str, ...], last: int) -> 
 def _pool(own: pd.DataFrame, fallback: tuple[float, float, float]
           ) -> tuple[pd.DataFrame, dict[str, tuple[float, float, float]]]:
     """Shrink each state's mean change towards its region (see module docstring)."""
+    from statsmodels.stats.meta_analysis import combine_effects
+
     out = [own.assign(mean=np.nan, sd=np.nan).iloc[:0]]
     priors: dict[str, tuple[float, float, float]] = {}
     for region, g in own.groupby("theatre", sort=True):
