@@ -46,6 +46,14 @@ def test_forecast_from_2023_through_the_installed_command(tmp_path: Path) -> Non
     assert usa.milex_start == pytest.approx(world.actor("USA").milex.value)
     assert 0.8 < usa.milex_median / usa.milex_start < 1.2
     assert 0.9 < usa.gdp_median / usa.gdp_start < 1.1
+    # Rebased to constant 2023 US$ with each state's own 2023 conversion: the start
+    # is the current-US$ figure of 2023, and the burden is unchanged by rebasing.
+    assert (df.rebased_to == "constant 2023 US$").all()
+    assert usa.gdp_rebased_start == pytest.approx(world.actor("USA").gdp_current.value, rel=1e-6)
+    jpn = df.set_index("iso3").loc["JPN"]
+    assert jpn.milex_rebased_median / jpn.gdp_rebased_median == pytest.approx(
+        jpn.milex_median / jpn.gdp_median, rel=1e-9)
+    assert "pledges in force in 2023: nato_wales_2014" in res.stderr
 
 
 def test_forecast_rejects_bad_options(tmp_path: Path) -> None:

@@ -33,6 +33,9 @@ def forecast_table(year: int, years: int = 1, *, runs: int = 1000, seed: int = 0
     Columns ``milex_*`` and ``gdp_*`` are in constant 2022 US$ bn, ``share_*``
     a fraction of GDP; ``*_start`` is the world's own figure, ``*_median``,
     ``*_p05`` and ``*_p95`` the ensemble quantiles at ``year + years``.
+    ``milex_rebased_*`` and ``gdp_rebased_*`` are the same in constant US$ of
+    the data year (``rebased_to``), converted with each state's own ratio of
+    current to constant-2022 US$ in that year.
     """
     import numpy as np
     import pandas as pd
@@ -60,6 +63,15 @@ def forecast_table(year: int, years: int = 1, *, runs: int = 1000, seed: int = 0
         q = np.quantile(values, QUANTILES, axis=0)
         out[f"{key}_start"] = starts[key]
         out[f"{key}_median"], out[f"{key}_p05"], out[f"{key}_p95"] = q[0], q[1], q[2]
+    # The same figures in constant US$ of the data year (its prices and exchange
+    # rates), the basis of the next SIPRI release: each state's own ratio of
+    # current-US$ to constant-2022 GDP in the data year (known then).
+    rebase = np.array([a.gdp_current.value / a.gdp.value if a.gdp.value > 0 else np.nan
+                       for a in world.actors])
+    out["rebased_to"] = f"constant {min(year, DATA_LAST)} US$"
+    for key in ("milex", "gdp"):
+        for col in ("start", "median", "p05", "p95"):
+            out[f"{key}_rebased_{col}"] = out[f"{key}_{col}"] * rebase
     out.attrs["runs"], out.attrs["seed"] = runs, seed
     return out
 
@@ -96,7 +108,12 @@ def forecast(
         raise FlashpointError(f"--out {out}: expected a file name ending in .csv.")
     from rich.console import Console
 
+    import flashpoint as fp
+
     df = forecast_table(from_year, years, runs=runs, seed=seed)
     Console().print(_table(df))
-    df.to_csv(out, index=False, float_format="%.6g")
+    pledges = [p.id for p in fp.load_world(from_year).pledges]
+    Console(stderr=True).print(f"pledges in force in {from_year}: {', '.join(pledges) or 'none'}; "
+                               f"{runs} runs, seed {seed}")
+    df.to_csv(out, index=False, float_format="%.10g")
     Console(stderr=True).print(f"wrote {out}")
