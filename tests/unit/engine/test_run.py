@@ -99,7 +99,9 @@ def test_common_random_numbers_across_scenarios(world, base) -> None:
 
 
 def test_war_shock_raises_gdp_loss_and_war(world, base) -> None:
-    plan = Plan(name="war", shocks=(Shock("war", at=0.0, flashpoint="taiwan_strait"),))
+    # Without mobilisation's termination hazard a war, once started, goes on.
+    plan = Plan(name="war", shocks=(Shock("war", at=0.0, flashpoint="taiwan_strait"),),
+                disabled=("mobilisation",))
     ds = fp.simulate(world, plan, runs=24, years=3, seed=3)
     k = list(ds.flashpoint.values).index("taiwan_strait")
     assert np.all(ds.war.values[:, 1:, k] == 1)

@@ -128,7 +128,7 @@ def test_parameters_declared() -> None:
     names = {p.name for p in bs.PARAMETERS}
     assert names == {
         "burden_shifting.rate", "burden_shifting.europe_offset",
-        "burden_shifting.war_pull", "burden_shifting.crisis_weight", "burden_shifting.baseline",
+        "burden_shifting.war_pull", "burden_shifting.crisis_weight",
     }
     for p in bs.PARAMETERS:
         assert p.low < p.high and p.source
