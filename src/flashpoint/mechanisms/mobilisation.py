@@ -14,7 +14,7 @@ belligerent, and fighting beside it, mobilises like the United States in
 Korea (5.1 % of GDP in 1950, 13.9 % in 1952) or, in a smaller war, Vietnam
 (7.6 % in 1965, 9.3 % in 1968); a partner that supplies a belligerent without
 fighting raises its burden by a few tenths of a point (European NATO members
-from 1.65 % of GDP in 2021 to 1.87 % in 2023, SIPRI). A war also changes
+from 1.66 % of their GDP in 2021 to 1.85 % in 2023, SIPRI). A war also changes
 how the states of its region read the attacker: after 24 February 2022 NATO
 named Russia "the most significant and direct threat to Allies' security"
 (Madrid Strategic Concept, 2022), and the threat European states perceive
@@ -148,10 +148,10 @@ PARAMETERS: tuple[Parameter, ...] = (
         "mobilisation.supporter_rise",
         "rise of the burden of a partner supporting a target without fighting",
         "share of GDP", 0.002, 0.0, 0.005,
-        "SIPRI Military Expenditure Database: European NATO members (28 with data) 1.65 % of "
-        "their combined GDP in 2021, 1.87 % in 2023 (+0.22 points; median member +0.19, "
-        "quartiles +0.10 and +0.37); the United States, also a supporter, fell from 3.42 % "
-        "to 3.36 %, so the range starts at 0.",
+        "SIPRI Military Expenditure Database: the 29 European NATO members with armed forces "
+        "spent 1.66 % of their combined GDP in 2021 and 1.85 % in 2023 (+0.19 points; median "
+        "member +0.18, quartiles +0.08 and +0.33); the United States, also a supporter, fell "
+        "from 3.42 % to 3.36 %, so the range starts at 0.",
     ),
     Parameter(
         "mobilisation.rate", "rate at which spending closes the gap to the wartime burden",
