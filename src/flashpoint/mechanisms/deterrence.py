@@ -69,7 +69,9 @@ mean lifetime :math:`1/\delta` (hazard held at its starting value).
 Assumptions
 -----------
 * Flashpoints are independent given the state; their coupling runs through
-  tension, forces and burden shifting.
+  tension, forces, burden shifting and opportunism.
+* The local balance is clipped to [1/10, 10] (:data:`BALANCE_CAP`) before
+  its logarithm enters the hazards.
 * Blockades are set by scenario shocks only; a blockade of tightness
   :math:`b` escalates like a crisis of intensity :math:`b` (a quarantine less
   than a full blockade).
@@ -107,10 +109,18 @@ from flashpoint.mechanisms.mobilisation import engagement
 from flashpoint.mechanisms.credibility import assess
 from flashpoint.params import Parameter
 
-__all__ = ["CRISIS_END", "MECHANISM", "PARAMETERS", "hazards", "opportunity", "step"]
+__all__ = ["BALANCE_CAP", "CRISIS_END", "MECHANISM", "PARAMETERS", "hazards", "opportunity", "step"]
 
 #: A crisis whose intensity decays below this is over (a convention, not a datum).
 CRISIS_END = 0.05
+#: The local balance enters the hazards as ln B with B clipped to [1/cap, cap].
+#: Rationale: Huth (1988) measures the short-term balance as a ratio of the forces
+#: in the area; beyond 10:1 one side's superiority is decisive and a larger ratio
+#: tells a challenger nothing more. Unclipped, the ratio of US Indo-Pacific plus
+#: South Korean spending to North Korea's (about 170:1 in the 2024 world, in US$
+#: at market rates, which understate a command economy's forces) drove the Korean
+#: Peninsula's crisis and war hazards to about 1e-7 over ten years.
+BALANCE_CAP = 10.0
 
 PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
@@ -251,7 +261,7 @@ def hazards(
     spiral = variant == "spiral"
     sign = -1.0 if spiral else 1.0
     gain = ctx.p("deterrence.spiral_provocation", 2) if spiral else 1.0
-    log_b = np.log(np.maximum(balance, 1e-9))
+    log_b = np.log(np.clip(balance, 1.0 / BALANCE_CAP, BALANCE_CAP))
     lam = ctx.p("deterrence.base_rate", 2) * np.exp(
         ctx.p("deterrence.tension_onset", 2) * tau
         - sign * ctx.p("deterrence.credibility_onset", 2) * cred

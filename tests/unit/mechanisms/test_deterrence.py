@@ -219,3 +219,11 @@ def test_opportunism_at_zero_is_no_effect() -> None:
     hot = de.step(state._replace(war=war), derived, ctx, _draws(draws, 1.0, 1.0))
     bal = _fp(ctx, "baltic")
     np.testing.assert_allclose(hot.derived["crisis_hazard"][:, bal], quiet[:, bal])
+
+
+def test_local_balance_beyond_ten_to_one_adds_nothing() -> None:
+    state, ctx, draws = make_context(runs=R)
+    eff = {b: de.step(state, _derived(ctx, 0.3, b), ctx, _draws(draws, 1.0, 1.0)).derived
+           for b in (de.BALANCE_CAP, 170.0, 5.0)}
+    np.testing.assert_allclose(eff[170.0]["crisis_hazard"], eff[de.BALANCE_CAP]["crisis_hazard"])
+    assert np.all(eff[5.0]["crisis_hazard"] > eff[de.BALANCE_CAP]["crisis_hazard"])
