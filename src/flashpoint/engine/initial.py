@@ -59,9 +59,9 @@ RIVAL_PENALTY = 0.4
 #: Minimum perceived hostile intent towards a strategic rival.
 RIVAL_INTENT = 0.7
 #: Head-room h of the initial intent map ``h + (1 - 2h) q``: every dyad starts at
-#: least h inside each bound. Rationale: a belief that is certain (0 or 1) cannot
-#: be revised by evidence (Kydd 2005, ch. 1: beliefs about type are probabilities);
-#: 0.1 leaves room to move by the largest yearly changes the mechanisms produce.
+#: least h inside each bound. Rationale: beliefs about an adversary's type are
+#: probabilities updated by Bayes' rule (Kydd 2005), and a prior of 0 or 1 is never
+#: revised; 0.1 leaves room to move both ways (a judgement, not a measurement).
 INTENT_HEADROOM = 0.1
 #: Tension of a strategic rivalry at t = 0.
 RIVAL_TENSION = 0.5

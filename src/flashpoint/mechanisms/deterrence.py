@@ -105,8 +105,8 @@ from flashpoint._types import FloatArray
 from flashpoint.engine.state import State
 from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism
 from flashpoint.mechanisms.burden_shifting import theatre_forces, us_pull
-from flashpoint.mechanisms.mobilisation import engagement
 from flashpoint.mechanisms.credibility import assess
+from flashpoint.mechanisms.mobilisation import engagement
 from flashpoint.params import Parameter
 
 __all__ = ["BALANCE_CAP", "CRISIS_END", "MECHANISM", "PARAMETERS", "hazards", "opportunity", "step"]

@@ -76,8 +76,8 @@ class FlashpointArrays:
     challenger: IntArray
     targets: BoolArray
     theatre: IntArray
-    parties: BoolArray = field(default=None)  # type: ignore[assignment]
-    at_war: BoolArray = field(default=None)  # type: ignore[assignment]
+    parties: BoolArray = field(default=None)  # type: ignore[assignment,arg-type]
+    at_war: BoolArray = field(default=None)  # type: ignore[assignment,arg-type]
 
     def __post_init__(self) -> None:
         if self.parties is None:
