@@ -219,10 +219,11 @@ PARAMETERS: tuple[Parameter, ...] = (
         "deterrence.opportunism",
         "log-hazard increase per unit opportunity (US forces drawn to the other theatre, b_o)",
         "1/opportunity", 1.0, 0.0, 2.0,
-        "rationale: Lebow 1981 (crises initiated when the adversary seems distracted) and "
-        "Colby 2021 (the simultaneity problem) argue for the effect, the seeds' sceptics "
-        "against (seed 002: the theatres' 'local concerns'); no estimate exists. 0 (none) "
-        "to a 7-fold onset hazard while a war the US fights runs in the other theatre.",
+        "rationale: Lebow 1981 (crises initiated when the adversary seems unable to respond) "
+        "and Colby 2021 (sequential and simultaneous wars) argue for the effect; the seeds' "
+        "sceptics treat the theatres as separate (seed 000: China 'does not pose a direct "
+        "threat to Europe'); no estimate exists. 0 (none) to a 7-fold onset hazard while a "
+        "war the US fights runs in the other theatre.",
     ),
 )
 

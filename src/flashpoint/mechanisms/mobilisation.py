@@ -4,8 +4,8 @@ Theory
 ------
 A state at war moves its economy towards a wartime burden: it spends a
 multiple of its peacetime share of GDP on defence until the war ends
-(Milward 1977; Harrison 1998, who documents the burdens of the great powers
-in the world wars). The belligerents of a limited war mobilise far less than
+(Milward 1977; Harrison 1998 on the six great powers in the Second World
+War). The belligerents of a limited war mobilise far less than
 those of a total war, and a state fighting for its survival far more than the
 state that attacked it: in SIPRI's figures Russia's burden rose from 3.6 % of
 GDP in 2021 to 4.7 % in 2022 and 5.9 % in 2023 (+29 % and +24 % real a
@@ -20,8 +20,8 @@ named Russia "the most significant and direct threat to Allies' security"
 (Madrid Strategic Concept, 2022), and the threat European states perceive
 rose with it. Wars end: in the Correlates of War inter-state wars
 1823-2003 the chance that a war still being fought ends within the year is
-about 0.46, and durations are close to geometric (Bennett & Stam 1996 find
-the hazard changes little with duration once the war's features are known).
+about 0.46 (Bennett & Stam 1996 model war durations with hazard models; here
+the hazard is taken as constant).
 
 Equations
 ---------
