@@ -233,12 +233,13 @@ class PlanApplier:
                 d = np.zeros_like(state.war)
                 d[:, k] = 1.0 - state.war[:, k]
                 add("war", d)
-            elif shock.kind == "blockade":
+            elif shock.kind == "blockade":  # magnitude: the blockade's tightness
                 d = np.zeros_like(state.blockade)
                 if falls(shock.at):
-                    d[:, k] = 1.0 - state.blockade[:, k]
-                    c = np.zeros_like(state.crisis)
-                    c[:, k] = 1.0 - state.crisis[:, k]
+                    tight = self.draw(label, shock.magnitude)
+                    d[:, k] = tight - state.blockade[:, k]
+                    c = np.zeros_like(state.crisis)  # a blockade is a crisis at least as intense
+                    c[:, k] = np.maximum(state.crisis[:, k], tight) - state.crisis[:, k]
                     add("crisis", c)
                 elif falls(shock.at + shock.duration):
                     d[:, k] = -state.blockade[:, k]

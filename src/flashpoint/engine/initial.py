@@ -6,9 +6,19 @@ ideal points give 1, a distance of ``d0 ln 2`` gives 0, and large distances
 tend to -1. Formal defence ties raise it (an ally is at least aligned
 ``ALLY_FLOOR``) and strategic rivalries lower it.
 
-Initial perceived hostile intent is ``(1 - a_ij) / 2``, raised to at least
-``RIVAL_INTENT`` for rivals; initial tension is ``rivalry * RIVAL_TENSION``
-plus ``TENSION_SCALE * max(0, -a_ij)``.
+Initial perceived hostile intent starts from ``q_ij = (1 - a_ij) / 2``,
+raised to at least ``RIVAL_INTENT`` for rivals, and is then mapped affinely
+into the interior of its bounds [0, 1] with head-room ``INTENT_HEADROOM`` =
+h on both sides: ``intent_ij = h + (1 - 2h) q_ij``, so every dyad starts in
+[h, 1 - h] (here [0.1, 0.9]) and its perceived hostility can rise as well as
+fall (without it, US-China and US-Russia started pinned at 1 and could only
+fall). The map keeps the order of the dyads and the ratios of their
+distances. Initial tension is ``rivalry * RIVAL_TENSION`` plus
+``TENSION_SCALE * max(0, -a_ij)``.
+
+Wars being fought at the world's date (``WorldArrays.at_war``, from
+``facts.toml`` ``[[war]]``) start at war, with their crisis at 1, as a war
+that breaks out in a run does.
 
 These mapping constants are calibration choices, not measured quantities;
 they are documented here and in docs/model.md, and the uncertain dynamic
@@ -27,6 +37,7 @@ from flashpoint.world.flashpoints import FlashpointArrays
 __all__ = [
     "ALIGNMENT_SCALE",
     "ALLY_FLOOR",
+    "INTENT_HEADROOM",
     "RIVAL_INTENT",
     "RIVAL_TENSION",
     "TENSION_SCALE",
@@ -47,6 +58,11 @@ ALLY_FLOOR = 0.5
 RIVAL_PENALTY = 0.4
 #: Minimum perceived hostile intent towards a strategic rival.
 RIVAL_INTENT = 0.7
+#: Head-room h of the initial intent map ``h + (1 - 2h) q``: every dyad starts at
+#: least h inside each bound. Rationale: beliefs about an adversary's type are
+#: probabilities updated by Bayes' rule (Kydd 2005), and a prior of 0 or 1 is never
+#: revised; 0.1 leaves room to move both ways (a judgement, not a measurement).
+INTENT_HEADROOM = 0.1
 #: Tension of a strategic rivalry at t = 0.
 RIVAL_TENSION = 0.5
 #: Tension added per unit of negative alignment.
@@ -77,6 +93,7 @@ def initial_state(world: WorldArrays, fps: FlashpointArrays, runs: int) -> State
     a = initial_alignment(world)
     intent = np.clip((1.0 - a) / 2.0, 0.0, 1.0)
     intent = np.where(world.rivalry > 0, np.maximum(intent, RIVAL_INTENT), intent)
+    intent = INTENT_HEADROOM + (1.0 - 2.0 * INTENT_HEADROOM) * intent
     np.fill_diagonal(intent, 0.0)
     tension = np.clip(RIVAL_TENSION * world.rivalry + TENSION_SCALE * np.maximum(0.0, -a), 0, 1)
     tension = np.maximum(tension, tension.T)
@@ -86,6 +103,7 @@ def initial_state(world: WorldArrays, fps: FlashpointArrays, runs: int) -> State
         return np.broadcast_to(x, (runs, *x.shape)).astype(np.float64, copy=True)
 
     has_us = world.has("USA")
+    at_war = np.broadcast_to(fps.at_war.astype(np.float64), (runs, f)).copy()
     return State(
         milex=rep(np.maximum(world.milex, 1e-3)),
         gdp=rep(np.maximum(world.gdp, 1e-3)),
@@ -93,9 +111,9 @@ def initial_state(world: WorldArrays, fps: FlashpointArrays, runs: int) -> State
         intent=rep(intent),
         tension=rep(tension),
         us_asia_share=np.full(runs, US_ASIA_SHARE_2023 if has_us else 0.0),
-        crisis=np.zeros((runs, f)),
+        crisis=at_war.copy(),
         blockade=np.zeros((runs, f)),
-        war=np.zeros((runs, f)),
+        war=at_war,
         gdp_loss=np.zeros((runs, n)),
     )
 

@@ -119,7 +119,8 @@ class Shock:
     """A timed event at a flashpoint, or a US retrenchment from Europe.
 
     kind ``crisis`` sets the flashpoint's crisis intensity to ``magnitude``;
-    ``blockade`` starts a blockade lasting ``duration`` years; ``war`` starts
+    ``blockade`` starts a blockade of tightness ``magnitude`` (1 = complete)
+    lasting ``duration`` years, a crisis at least that intense; ``war`` starts
     a war; ``retrenchment`` withdraws a share ``magnitude`` of US forces from
     Europe from ``at`` on.
     """

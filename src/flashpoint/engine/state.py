@@ -12,9 +12,10 @@ alignment       (R, N, N)      political alignment, [-1, 1], symmetric, diag 1
 intent          (R, N, N)      i's belief that j is hostile (Kydd 2005), [0, 1]
 tension         (R, N, N)      dyadic tension, [0, 1], symmetric, diag 0
 us_asia_share   (R,)           share of US forces allocated to the Indo-Pacific, [0, 1]
-crisis          (R, F)         crisis intensity at each flashpoint, [0, 1]
-blockade        (R, F)         1 while a blockade is in force, else 0
-war             (R, F)         1 once war has broken out (absorbing), else 0
+crisis          (R, F)         crisis intensity at each flashpoint, [0, 1] (1 while at war)
+blockade        (R, F)         tightness of a blockade in force (1 = complete), else 0
+war             (R, F)         1 while a war is being fought (from a world's ``at_war``, an
+                               escalation or a shock, until it ends), else 0
 gdp_loss        (R, N)         cumulative GDP lost to war and blockade, fraction, [0, 1)
 =============== ============== ===================================================
 """

@@ -22,21 +22,34 @@ allocated to the Indo-Pacific. It relaxes towards a target :math:`u^*`:
     \Delta u = \min(1, \kappa\,\Delta t)\,(u^* - u),
 
     u^* = \operatorname{clip}\!\Big(u_0 + \theta_{eu}\big(E_t / E_0 - 1\big)
-          + \theta_{war}\,(w_{IP} - w_{EA}),\; 0.2,\; 0.95\Big),
+          + \theta_{war}\,\big[(w_{IP} - w_{EA}) - (w_{IP} - w_{EA})_0\big],\; 0.2,\; 0.95\Big),
 
-where :math:`E_t` is the total military spending of European NATO members
+where :math:`u_0` is the observed allocation at t = 0 (``us_asia_share`` of
+the initial state), so the allocation starts at its own steady state;
+:math:`E_t` is the total military spending of European NATO members
 (NATO members homed in the Euro-Atlantic theatre, other than the USA and
 Canada) relative to US spending — Europe's share of the alliance burden
 (Olson & Zeckhauser 1966) — and :math:`E_0` its value at t = 0, so spending
 that grows everywhere at the same rate shifts nothing; :math:`w_{IP}` (:math:`w_{EA}`)
-is the conflict intensity of the Indo-Pacific (Euro-Atlantic) theatre: the
-maximum over its flashpoints of :math:`\max(war, blockade, \gamma\,crisis)`,
-so a war or blockade counts fully and a crisis short of war in proportion
-:math:`\gamma` (carriers were sent in the 1995-96 Taiwan Strait crisis). The
-Euro-Atlantic term is the mirror image of the Indo-Pacific one (a war or
-crisis in Europe pulls US forces back to Europe): this is the model's
-channel by which "Europe's security affects Asia, and Asia's security
-affects Europe" (seed 001, quoting Stoltenberg).
+is the pull of the Indo-Pacific (Euro-Atlantic) theatre on US forces: the
+maximum over its flashpoints of
+
+.. math::
+
+    h_f = \max\big(W_f\,E_{US,f},\; b_f,\; \gamma\,c_f (1 - W_f)\big),
+
+with war :math:`W_f`, blockade tightness :math:`b_f`, crisis intensity
+:math:`c_f` and the US engagement :math:`E_{US,f}` in a war there (1 where the
+US fights: a treaty ally's war or a war party; a small share where it
+supports a partner without fighting, as in Ukraine; see
+:mod:`~flashpoint.mechanisms.mobilisation`), and :math:`(\cdot)_0` the same at
+t = 0 (a war being fought at the start is part of the observed allocation).
+A war or a full blockade the US is drawn into counts fully and a crisis
+short of war in proportion :math:`\gamma` (carriers were sent in the
+1995-96 Taiwan Strait crisis). The Euro-Atlantic term is the mirror image of
+the Indo-Pacific one (a war or crisis in Europe pulls US forces back to
+Europe): this is the model's channel by which "Europe's security affects
+Asia, and Asia's security affects Europe" (seed 001, quoting Stoltenberg).
 
 The provided quantity ``forces`` :math:`(R, N, 2)` is each actor's military
 spending (US$ bn/yr, the model's measure of forces) available in the
@@ -84,7 +97,8 @@ from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism
 from flashpoint.params import Parameter
 from flashpoint.world.arrays import EURO_ATLANTIC, INDO_PACIFIC, WorldArrays
 
-__all__ = ["MECHANISM", "PARAMETERS", "europe_mask", "step", "target_share", "theatre_forces"]
+__all__ = ["MECHANISM", "PARAMETERS", "europe_mask", "step", "target_share", "theatre_forces",
+           "us_pull"]
 
 #: Bounds of the target share: the US never abandons either theatre entirely.
 U_MIN, U_MAX = 0.2, 0.95
@@ -105,7 +119,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     Parameter(
         "burden_shifting.war_pull",
-        "shift of the US target share towards a theatre with a war or blockade",
+        "shift of the US target share towards a theatre with a war (the US fights) or blockade",
         "share", 0.25, 0.05, 0.4,
         "rationale: seed 003 (a war in Asia would shift US assets from Europe to the Pacific); "
         "the range keeps the target inside [0.2, 0.95] from the baseline.",
@@ -117,13 +131,6 @@ PARAMETERS: tuple[Parameter, ...] = (
         "rationale: in the 1995-96 Taiwan Strait crisis the US sent two carrier groups without "
         "fighting; a crisis moves some assets, a war most of them.",
     ),
-    Parameter(
-        "burden_shifting.baseline", "US Indo-Pacific share absent European or war changes",
-        "share", 0.55, 0.45, 0.65,
-        "rationale: INDOPACOM about 375,000 and EUCOM about 100,000 assigned personnel "
-        "(2023 posture statements), plus CONUS forces earmarked per theatre; see "
-        "flashpoint.engine.initial.US_ASIA_SHARE_2023.",
-    ),
 )
 
 
@@ -134,14 +141,30 @@ def europe_mask(world: WorldArrays) -> FloatArray:
     return np.asarray(nato & (world.theatre == EURO_ATLANTIC) & ~na).astype(world.milex.dtype)
 
 
+def us_pull(state: State, ctx: Context) -> FloatArray:
+    """``(R, F)`` pull :math:`h_f` of each flashpoint on US forces (see module docstring)."""
+    from flashpoint.mechanisms.mobilisation import engagement
+
+    war = np.clip(state.war, 0.0, 1.0)
+    if ctx.world.has("USA"):
+        e_us = engagement(ctx)[:, :, ctx.world.index("USA")]  # (R, F)
+    else:
+        e_us = np.zeros_like(war)
+    hot = np.maximum(war * e_us, np.clip(state.blockade, 0.0, 1.0))
+    crisis = ctx.p("burden_shifting.crisis_weight", 2) * np.clip(state.crisis, 0.0, 1.0)
+    return np.asarray(np.maximum(hot, crisis * (1.0 - war)))
+
+
 def _theatre_active(state: State, ctx: Context, theatre: int) -> FloatArray:
-    """``(R,)`` conflict intensity of ``theatre``: max of war, blockade and weighted crisis."""
+    """``(R,)`` pull of ``theatre`` on US forces: the maximum of :func:`us_pull` over it."""
     sel = ctx.flashpoints.theatre == theatre
     if not np.any(sel):
         return np.zeros(state.runs, dtype=state.milex.dtype)
-    hot = np.maximum(state.war[:, sel], state.blockade[:, sel])
-    hot = np.maximum(hot, ctx.p("burden_shifting.crisis_weight", 2) * state.crisis[:, sel])
-    return np.asarray(np.max(hot, axis=1))
+    return np.asarray(np.max(us_pull(state, ctx)[:, sel], axis=1))
+
+
+def _net_pull(state: State, ctx: Context) -> FloatArray:
+    return _theatre_active(state, ctx, INDO_PACIFIC) - _theatre_active(state, ctx, EURO_ATLANTIC)
 
 
 def target_share(state: State, ctx: Context) -> FloatArray:
@@ -154,9 +177,9 @@ def target_share(state: State, ctx: Context) -> FloatArray:
         e_t = e_t / np.maximum(state.milex[:, us], 1e-9)
         e_0 = e_0 / np.maximum(ctx.initial.milex[:, us], 1e-9)
     ratio = np.where(e_0 > 0, e_t / np.where(e_0 > 0, e_0, 1.0), 1.0)
-    pull = _theatre_active(state, ctx, INDO_PACIFIC) - _theatre_active(state, ctx, EURO_ATLANTIC)
+    pull = _net_pull(state, ctx) - _net_pull(ctx.initial, ctx)
     u_star = (
-        ctx.p("burden_shifting.baseline")
+        ctx.initial.us_asia_share
         + ctx.p("burden_shifting.europe_offset") * (ratio - 1.0)
         + ctx.p("burden_shifting.war_pull") * pull
     )
@@ -216,7 +239,8 @@ MECHANISM = Mechanism(
     variants=("default",),
     equations=(
         "du = min(1, kappa dt) (u* - u)",
-        "u* = clip(u0 + theta_eu (E_t/E_0 - 1) + theta_war (w_IP - w_EA), 0.2, 0.95), E = European NATO milex / US milex, w = max_f max(war, blockade, gamma crisis)",
+        "u* = clip(u0 + theta_eu (E_t/E_0 - 1) + theta_war [(w_IP - w_EA) - (w_IP - w_EA)_0], 0.2, 0.95), "
+        "E = European NATO milex / US milex, w = max_f max(W_f E_US,f, b_f, gamma c_f (1 - W_f))",
         "F_it = m_i [H_it (1 - sum_s d_is (1 - H_is)) + d_it (1 - H_it)]; "
         "US: F_IP = m u, F_EA = m (1 - u)(1 - r)",
     ),

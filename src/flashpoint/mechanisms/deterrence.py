@@ -13,6 +13,16 @@ stochastic outcome of crises. The rival view is the spiral model (Jervis
 provoke the crises they were meant to prevent: the seeds' "worst of all
 worlds", symbolic presence that provokes without committing (seed 002).
 
+Cross-theatre opportunism: a challenger probes when it believes its
+adversary cannot respond, often because the adversary is constrained
+elsewhere (Lebow 1981 on brinkmanship crises); a defender with commitments
+in two theatres risks a second challenge while a war in one draws its forces
+(Colby 2021 on sequential and simultaneous wars; seed 002, quoting
+Stoltenberg: "Today it's Ukraine, tomorrow it could be Taiwan"). The effect
+enters the onset hazard with a coefficient whose prior runs from 0 (no
+opportunism: the sceptics' view that the theatres are separate) to a
+several-fold rise (the proponents' "Europe's security affects Asia").
+
 Equations
 ---------
 For flashpoint :math:`f`, with mean challenger-target tension :math:`\tau_f`,
@@ -23,22 +33,29 @@ credibility :math:`\kappa_f` and local balance :math:`B_f` (from
 .. math::
 
     \lambda_f = \lambda_0 \exp\big(b_\tau\tau_f - s\,b_\kappa\kappa_f
-                - b_B \ln B_f + g\,b_v v_f\big),
+                - b_B \ln B_f + g\,b_v v_f + b_o o_f\big),
 
 with :math:`s = 1, g = 1` under ``deterrence`` and :math:`s = -1`,
-:math:`g = \gamma` (``deterrence.spiral_provocation``) under ``spiral``.
+:math:`g = \gamma` (``deterrence.spiral_provocation``) under ``spiral``. The opportunity
+:math:`o_f = E_{US,f}\max_{g} h_g` is the largest pull on US forces
+(:func:`~flashpoint.mechanisms.burden_shifting.us_pull` :math:`h_g`: a war
+the US fights, a blockade, a crisis) at the flashpoints :math:`g` of the
+other theatre with another challenger, times the US engagement at
+:math:`f` itself (the US is the defender the two challengers share), and
+:math:`b_o` is ``deterrence.opportunism``.
 A crisis starts in a step when none is running and
 :math:`u^{on}_f < 1 - e^{-\lambda_f\Delta t}`; its intensity jumps to
 :math:`c_0` and then decays, :math:`\Delta c = -\delta c\,\Delta t`, ending
 below :data:`CRISIS_END`. While a crisis or blockade runs (intensity
-:math:`k = \max(c, b)`), war breaks out when
+:math:`k = \max(c, b)`, with :math:`b` the blockade's tightness), war breaks out when
 :math:`u^{esc}_f < 1 - e^{-\mu_f\Delta t}` with
 
 .. math::
 
     \mu_f = \mu_0 \exp\big(e_c k + e_\tau\tau_f - s\,e_\kappa\kappa_f - e_B\ln B_f\big).
 
-War is absorbing and holds the crisis at 1. A running crisis raises the
+A war holds the crisis at 1 until it ends (war termination is in
+:mod:`~flashpoint.mechanisms.mobilisation`); the crisis then decays. A running crisis raises the
 challenger-target tension, :math:`\Delta\tau = \Delta t\,\rho\,c\,(1-\tau)`,
 and under ``spiral`` credibility does too, at rate :math:`\rho_s \kappa_f`.
 
@@ -52,9 +69,12 @@ mean lifetime :math:`1/\delta` (hazard held at its starting value).
 Assumptions
 -----------
 * Flashpoints are independent given the state; their coupling runs through
-  tension, forces and burden shifting.
-* Blockades are set by scenario shocks only; a blockade escalates like a
-  crisis at intensity 1.
+  tension, forces, burden shifting and opportunism.
+* The local balance is clipped to [1/10, 10] (:data:`BALANCE_CAP`) before
+  its logarithm enters the hazards.
+* Blockades are set by scenario shocks only; a blockade of tightness
+  :math:`b` escalates like a crisis of intensity :math:`b` (a quarantine less
+  than a full blockade).
 
 References
 ----------
@@ -69,6 +89,10 @@ Jervis, R. (1976). *Perception and Misperception in International Politics*.
 Princeton University Press.
 Brecher, M. & Wilkenfeld, J. (2000). *A Study of Crisis*. University of
 Michigan Press (International Crisis Behavior project).
+Lebow, R. N. (1981). *Between Peace and War: The Nature of International
+Crisis*. Johns Hopkins University Press.
+Colby, E. A. (2021). *The Strategy of Denial: American Defense in an Age of
+Great Power Conflict*. Yale University Press.
 """
 
 from __future__ import annotations
@@ -80,14 +104,23 @@ import numpy as np
 from flashpoint._types import FloatArray
 from flashpoint.engine.state import State
 from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism
-from flashpoint.mechanisms.burden_shifting import theatre_forces
+from flashpoint.mechanisms.burden_shifting import theatre_forces, us_pull
 from flashpoint.mechanisms.credibility import assess
+from flashpoint.mechanisms.mobilisation import engagement
 from flashpoint.params import Parameter
 
-__all__ = ["CRISIS_END", "MECHANISM", "PARAMETERS", "hazards", "step"]
+__all__ = ["BALANCE_CAP", "CRISIS_END", "MECHANISM", "PARAMETERS", "hazards", "opportunity", "step"]
 
 #: A crisis whose intensity decays below this is over (a convention, not a datum).
 CRISIS_END = 0.05
+#: The local balance enters the hazards as ln B with B clipped to [1/cap, cap].
+#: Rationale: Huth (1988) measures the short-term balance as a ratio of the forces
+#: in the area; beyond 10:1 one side's superiority is decisive and a larger ratio
+#: tells a challenger nothing more. Unclipped, the ratio of US Indo-Pacific plus
+#: South Korean spending to North Korea's (about 170:1 in the 2024 world, in US$
+#: at market rates, which understate a command economy's forces) drove the Korean
+#: Peninsula's crisis and war hazards to about 1e-7 over ten years.
+BALANCE_CAP = 10.0
 
 PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
@@ -182,7 +215,30 @@ PARAMETERS: tuple[Parameter, ...] = (
         "rationale: Jervis 1976: commitments read as encirclement; 0 to 0.4 per year at full "
         "credibility.",
     ),
+    Parameter(
+        "deterrence.opportunism",
+        "log-hazard increase per unit opportunity (US forces drawn to the other theatre, b_o)",
+        "1/opportunity", 1.0, 0.0, 2.0,
+        "rationale: Lebow 1981 (crises initiated when the adversary seems unable to respond) "
+        "and Colby 2021 (sequential and simultaneous wars) argue for the effect; the seeds' "
+        "sceptics treat the theatres as separate (seed 000: China 'does not pose a direct "
+        "threat to Europe'); no estimate exists. 0 (none) to a 7-fold onset hazard while a "
+        "war the US fights runs in the other theatre.",
+    ),
 )
+
+
+def opportunity(state: State, ctx: Context) -> FloatArray:
+    """Cross-theatre opportunity :math:`o_f` ``(R, F)`` (see module docstring)."""
+    fps = ctx.flashpoints
+    if not ctx.world.has("USA") or fps.f == 0:
+        return np.zeros_like(np.asarray(state.crisis))
+    pull = us_pull(state, ctx)  # (R, F)
+    other = ((fps.theatre[:, None] != fps.theatre[None, :])
+             & (fps.challenger[:, None] != fps.challenger[None, :]))  # (F, G)
+    drawn = np.max(np.where(other[None], pull[:, None, :], 0.0), axis=2)  # (R, F)
+    e_us = engagement(ctx)[:, :, ctx.world.index("USA")]  # (R, F)
+    return np.asarray(np.clip(e_us, 0.0, 1.0) * drawn)
 
 
 def _fp_tension(tension: FloatArray, ctx: Context) -> FloatArray:
@@ -195,22 +251,24 @@ def _fp_tension(tension: FloatArray, ctx: Context) -> FloatArray:
 
 def hazards(
     tau: FloatArray, cred: FloatArray, balance: FloatArray, provocation: FloatArray,
-    intensity: FloatArray, ctx: Context,
+    intensity: FloatArray, ctx: Context, opportunity: FloatArray | float = 0.0,
 ) -> tuple[FloatArray, FloatArray]:
     """Onset hazard :math:`\\lambda` and escalation hazard :math:`\\mu` per year, ``(R, F)``.
 
-    ``intensity`` is the crisis (or blockade) intensity at which escalation is evaluated.
+    ``intensity`` is the crisis (or blockade) intensity at which escalation is evaluated;
+    ``opportunity`` the cross-theatre opportunity :math:`o_f` (:func:`opportunity`).
     """
     variant = ctx.variant("deterrence", MECHANISM.variants)
     spiral = variant == "spiral"
     sign = -1.0 if spiral else 1.0
     gain = ctx.p("deterrence.spiral_provocation", 2) if spiral else 1.0
-    log_b = np.log(np.maximum(balance, 1e-9))
+    log_b = np.log(np.clip(balance, 1.0 / BALANCE_CAP, BALANCE_CAP))
     lam = ctx.p("deterrence.base_rate", 2) * np.exp(
         ctx.p("deterrence.tension_onset", 2) * tau
         - sign * ctx.p("deterrence.credibility_onset", 2) * cred
         - ctx.p("deterrence.balance_onset", 2) * log_b
         + gain * ctx.p("deterrence.provocation_onset", 2) * provocation
+        + ctx.p("deterrence.opportunism", 2) * opportunity
     )
     mu = ctx.p("deterrence.escalation_rate", 2) * np.exp(
         ctx.p("deterrence.crisis_escalation", 2) * intensity
@@ -236,10 +294,12 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
     crisis = np.clip(state.crisis, 0.0, 1.0)
     war = state.war > 0.5
     blockade = np.clip(state.blockade, 0.0, 1.0)
-    intensity = np.where(blockade > 0.5, 1.0, crisis)
+    intensity = np.maximum(blockade, crisis)
     c0 = ctx.p("deterrence.crisis_start", 2)
-    lam, mu = hazards(tau, cred, balance, ctx.provocation, intensity, ctx)
-    _, mu_start = hazards(tau, cred, balance, ctx.provocation, np.broadcast_to(c0, tau.shape), ctx)
+    opp = opportunity(state, ctx)
+    lam, mu = hazards(tau, cred, balance, ctx.provocation, intensity, ctx, opp)
+    _, mu_start = hazards(tau, cred, balance, ctx.provocation, np.broadcast_to(c0, tau.shape), ctx,
+                          opp)
     decay = ctx.p("deterrence.decay", 2)
 
     # Escalation from the start-of-step intensity.
@@ -249,7 +309,7 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
     at_war = war | new_war
 
     # Onset where nothing runs.
-    idle = (crisis < CRISIS_END) & (blockade <= 0.5) & ~war
+    idle = (crisis < CRISIS_END) & (blockade <= 0.0) & ~war
     p_on = 1.0 - np.exp(-lam * ctx.dt)
     onset = idle & (draws.onset < p_on)
 
@@ -290,6 +350,8 @@ MECHANISM = Mechanism(
         "Schelling 1966, Arms and Influence, Yale University Press",
         "Jervis 1976, Perception and Misperception in International Politics, Princeton UP",
         "Brecher & Wilkenfeld 2000, A Study of Crisis, University of Michigan Press",
+        "Lebow 1981, Between Peace and War, Johns Hopkins University Press",
+        "Colby 2021, The Strategy of Denial, Yale University Press",
     ),
     parameters=PARAMETERS,
     writes=("crisis", "war", "tension"),
@@ -298,7 +360,8 @@ MECHANISM = Mechanism(
     step=step,
     variants=("deterrence", "spiral"),
     equations=(
-        "lambda_f = lambda0 exp(b_tau tau_f - s b_cred cred_f - b_bal ln B_f + g b_prov v_f)",
+        "lambda_f = lambda0 exp(b_tau tau_f - s b_cred cred_f - b_bal ln B_f + g b_prov v_f "
+        "+ b_o o_f), o_f = E_US,f max_{g other theatre, other challenger} h_g",
         "onset if idle and u_on < 1 - exp(-lambda dt): c = c0; dc = -delta c dt",
         "mu_f = mu0 exp(e_c k + e_tau tau_f - s e_cred cred_f - e_bal ln B_f); "
         "war if u_esc < 1 - exp(-mu dt)",

@@ -45,6 +45,14 @@ Other flashpoints
     ``interdependence.war_cost_scale`` that multiplies every entry. In a world
     without China or Taiwan the size ratio is taken as 1.
 
+Wars being fought at the world's date
+    A war that is a state of the starting world (``FlashpointArrays.at_war``,
+    e.g. Russia-Ukraine in the 2022-2024 worlds) costs nothing more: its
+    losses are already in the observed GDP the world starts from (Ukraine's
+    GDP fell by about 29 % in 2022, World Bank), so its rows are zero rather
+    than charged a second time. The recovery after such a war ends is not
+    modelled.
+
 References
 ----------
 Welch, J., Leonard, J., Cousin, M., et al. (2024). War over Taiwan would cost
@@ -110,7 +118,8 @@ def war_cost_table(world: WorldArrays, flashpoints: FlashpointArrays) -> WarCost
     -------
     WarCostTable
         ``war`` and ``blockade``, each ``(F, N)`` in [0, 1). The Taiwan Strait
-        row reproduces the Bloomberg Economics figures for TWN, CHN and USA.
+        row reproduces the Bloomberg Economics figures for TWN, CHN and USA; rows
+        of flashpoints at war at the world's date are zero (see module docstring).
     """
     n, f = world.n, flashpoints.f
     inputs = WarCostInputs(gdp=np.asarray(world.gdp, dtype=np.float64),
@@ -143,6 +152,6 @@ def war_cost_table(world: WorldArrays, flashpoints: FlashpointArrays) -> WarCost
                 row = _spread(inputs, exposure, w_world * ratio, named, l_twn)
             row = np.where(flashpoints.targets[k], l_twn, row)
             row[c] = l_chn
-            out[k] = row
+            out[k] = 0.0 if flashpoints.at_war[k] else row
         tables.append(out)
     return WarCostTable(war=tables[0], blockade=tables[1])

@@ -76,6 +76,8 @@ class WorldArrays:
     floats: ``defense[i, j] = 1`` when i is obliged to defend j.
     ``commitment_scope[i, j]`` is 1 when i's obligation to j covers j's
     territory (NATO Article 6 leaves Indo-Pacific partners outside it).
+    ``at_war`` names the flashpoints at which a war is being fought at the
+    world's date (``facts.toml`` ``[[war]]``); the engine starts them at war.
     """
 
     year: int
@@ -111,6 +113,7 @@ class WorldArrays:
     gdp_growth_sd: FloatArray = field(default=None)  # type: ignore[assignment,arg-type]
     #: Announced spending plans in force in ``year`` (none by default).
     pledges: PledgeArrays = field(default=None)  # type: ignore[assignment,arg-type]
+    at_war: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # Worlds built without a scope (e.g. tiny_world): every obligation covers its target.
@@ -173,6 +176,7 @@ class WorldArrays:
             "ideal_point",
         ):
             h.update(np.ascontiguousarray(getattr(self, name), dtype=np.float64).tobytes())
+        h.update("|".join(self.at_war).encode())
         for k in sorted(self.membership):
             h.update(k.encode())
             h.update(np.ascontiguousarray(self.membership[k]).tobytes())

@@ -2,14 +2,23 @@
 
 A flashpoint is where a crisis can start and escalate (DESIGN.md §2):
 the Taiwan Strait, the Korean Peninsula, the South China Sea, the East China
-Sea (Senkaku/Diaoyu) and the Baltic. Defenders are not listed here: they are
-derived from the world's obligation matrices (who is obliged to defend a
-target), so a scenario that edits the alliances changes them.
+Sea (Senkaku/Diaoyu), the Baltic, and Ukraine, where Russia's war is being
+fought (a state of the 2022-2024 worlds: ``facts.toml`` ``[[war]]``).
+Defenders are not listed here: they are derived from the world's obligation
+matrices (who is obliged to defend a target), so a scenario that edits the
+alliances changes them.
+
+``war_parties`` names the states that, beyond the challenger, the targets and
+the states obliged to defend a target, fight in a war at the flashpoint, by
+the definition of the war the model's costs describe: a war over Taiwan is
+Bloomberg Economics' war scenario (Welch et al., January 2024, see
+:mod:`flashpoint.mechanisms.war_costs`), in which the United States fights,
+though its Taiwan Relations Act is no treaty obligation.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -29,11 +38,13 @@ class Flashpoint:
     targets: tuple[str, ...]
     theatre: int
     note: str
+    war_parties: tuple[str, ...] = ()
 
 
 FLASHPOINTS: tuple[Flashpoint, ...] = (
     Flashpoint("taiwan_strait", "Taiwan Strait", "CHN", ("TWN",), INDO_PACIFIC,
-               "Seed 003: 'Concerns that China will use force against Taiwan'."),
+               "Seed 003: 'Concerns that China will use force against Taiwan'.",
+               war_parties=("USA",)),
     Flashpoint("korean_peninsula", "Korean Peninsula", "PRK", ("KOR",), INDO_PACIFIC,
                "Seed 002: South Korea 'lives under the constant threat of conflict with North Korea'."),
     Flashpoint("south_china_sea", "South China Sea", "CHN", ("PHL", "VNM", "MYS"), INDO_PACIFIC,
@@ -42,6 +53,9 @@ FLASHPOINTS: tuple[Flashpoint, ...] = (
                "Seed 002: 'their active territorial dispute over the Senkaku/Diaoyu islands'."),
     Flashpoint("baltic", "Baltic", "RUS", ("LTU", "LVA", "EST"), EURO_ATLANTIC,
                "DESIGN.md §2; seed 003: 'deterring Russia from attacking alliance members'."),
+    Flashpoint("ukraine", "Ukraine", "RUS", ("UKR",), EURO_ATLANTIC,
+               "Seed 003: 'with war raging in Europe, NATO's only concerns should be supporting "
+               "Ukraine'; UCDP conflict 13243 (facts.toml [[war]])."),
 )
 
 
@@ -50,8 +64,11 @@ class FlashpointArrays:
     """Flashpoints resolved against a world: ids, challenger index, target masks.
 
     ``challenger`` is ``(F,)`` actor indices; ``targets`` is ``(F, N)`` boolean;
-    ``theatre`` is ``(F,)``. Flashpoints whose challenger or every target is
-    missing from the world are dropped (an all-states world keeps all five).
+    ``theatre`` is ``(F,)``; ``parties`` is ``(F, N)`` boolean, the
+    flashpoint's :attr:`Flashpoint.war_parties` in the world; ``at_war`` is
+    ``(F,)`` boolean, a war being fought there at the world's date. Flashpoints
+    whose challenger or every target is missing from the world are dropped
+    (an all-states world keeps all six).
     """
 
     ids: tuple[str, ...]
@@ -59,6 +76,14 @@ class FlashpointArrays:
     challenger: IntArray
     targets: BoolArray
     theatre: IntArray
+    parties: BoolArray = field(default=None)  # type: ignore[assignment,arg-type]
+    at_war: BoolArray = field(default=None)  # type: ignore[assignment,arg-type]
+
+    def __post_init__(self) -> None:
+        if self.parties is None:
+            object.__setattr__(self, "parties", np.zeros_like(self.targets))
+        if self.at_war is None:
+            object.__setattr__(self, "at_war", np.zeros(len(self.ids), dtype=bool))
 
     @property
     def f(self) -> int:
@@ -73,12 +98,16 @@ def flashpoint_arrays(world: WorldArrays) -> FlashpointArrays:
         if world.has(fp.challenger) and any(world.has(t) for t in fp.targets)
     ]
     targets = np.zeros((len(kept), world.n), dtype=bool)
+    parties = np.zeros((len(kept), world.n), dtype=bool)
     for k, fp in enumerate(kept):
         targets[k] = world.mask(list(fp.targets))
+        parties[k] = world.mask(list(fp.war_parties)) & ~targets[k]
     return FlashpointArrays(
         ids=tuple(fp.id for fp in kept),
         labels=tuple(fp.label for fp in kept),
         challenger=np.array([world.index(fp.challenger) for fp in kept], dtype=np.int64),
         targets=targets,
         theatre=np.array([fp.theatre for fp in kept], dtype=np.int64),
+        parties=parties,
+        at_war=np.array([fp.id in world.at_war for fp in kept], dtype=bool),
     )

@@ -38,6 +38,7 @@ from flashpoint.world.model import (
     Relation,
     TradeTie,
     Trend,
+    War,
     World,
 )
 from flashpoint.world.provenance import SourcedValue, data_path, sourced
@@ -184,6 +185,58 @@ def _trends_of(year: int, codes: Sequence[str]) -> tuple[Trend, ...]:
     return tuple(Trend(c, float(vals[pos[c], 0]), float(vals[pos[c], 1]), float(vals[pos[c], 2]),
                        float(vals[pos[c], 3]), source=src)
                  for c in codes if c in pos)
+_WAR_KEYS = {"id", "flashpoint", "challenger", "targets", "started", "ended", "citation", "note",
+             "ucdp_conflict_id"}
+
+
+def _war(d: Any, where: str, actors: Sequence[str] | None = None) -> War:
+    """A :class:`War` from a ``[[war]]`` table; errors name ``where`` and the field."""
+    from flashpoint.world.flashpoints import FLASHPOINTS
+
+    if not isinstance(d, dict):
+        raise DataError(where, "expected a table of fields")
+    bad = set(d) - _WAR_KEYS
+    if bad:
+        raise DataError(f"{where}.{sorted(bad)[0]}", f"unknown field; expected one of {sorted(_WAR_KEYS)}")
+    for key in ("id", "flashpoint", "challenger", "targets", "started", "citation"):
+        if key not in d:
+            raise DataError(f"{where}.{key}", "required field missing")
+    fps = {fp.id: fp for fp in FLASHPOINTS}
+    fp = fps.get(d["flashpoint"])
+    if fp is None:
+        raise DataError(f"{where}.flashpoint",
+                        f"expected one of {sorted(fps)}, found {d['flashpoint']!r}")
+    targets = d["targets"]
+    if not (isinstance(targets, list) and targets and all(isinstance(t, str) for t in targets)):
+        raise DataError(f"{where}.targets", f"expected a non-empty list of ISO3 codes, found {targets!r}")
+    chal = d["challenger"]
+    belligerents = [("challenger", chal), *(("targets", t) for t in targets)]
+    for key, code in belligerents:
+        if not isinstance(code, str):
+            raise DataError(f"{where}.{key}", f"expected an ISO3 code, found {code!r}")
+        if actors is not None and code.upper() not in actors:
+            raise UnknownActorError(code, actors, where=f"{where}.{key}")
+    if chal.upper() != fp.challenger:
+        raise DataError(f"{where}.challenger",
+                        f"the challenger at {fp.id} is {fp.challenger}, found {chal!r}")
+    if not {t.upper() for t in targets} <= set(fp.targets):
+        raise DataError(f"{where}.targets",
+                        f"expected targets of {fp.id} among {list(fp.targets)}, found {targets!r}")
+    started = _date(d["started"], f"{where}.started")
+    ended = _date(d["ended"], f"{where}.ended") if "ended" in d else None
+    if ended is not None and ended <= started:
+        raise DataError(f"{where}.ended", f"expected a date after started ({started}), found {ended}")
+    return War(id=str(d["id"]), flashpoint=fp.id, challenger=chal.upper(),
+               targets=tuple(t.upper() for t in targets), started=started,
+               citation=str(d["citation"]), ended=ended, note=str(d.get("note", "")))
+
+
+@cache
+def wars() -> tuple[War, ...]:
+    """Every war in ``facts.toml`` (``[[war]]``), ongoing or not."""
+    path = data_path("facts.toml")
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    return tuple(_war(d, f"{path.name}: war[{k}]") for k, d in enumerate(raw.get("war", [])))
 
 
 def institutions() -> tuple[Institution, ...]:
@@ -341,7 +394,7 @@ def load_world(year: int = 2024, actors: str | Sequence[str] | None = None,
     notes = (carried,) if carried else ()
     return World(year=year, actors=acts, institutions=insts, relations=tuple(rels),
                  trade=tuple(_trade_ties(year, codes)), notes=notes,
-                 trends=_trends_of(year, codes), pledges=_pledges_of(year))
+                 trends=_trends_of(year, codes), pledges=_pledges_of(year), wars=wars())
 
 
 # ---------------------------------------------------------------- user files
@@ -378,10 +431,10 @@ def load_world_file(path: str | Path) -> World:
     """
     p = Path(path)
     d = _read(p)
-    unknown = set(d) - {"base_year", "actors", "actor", "relation", "pledge"}
+    unknown = set(d) - {"base_year", "actors", "actor", "relation", "pledge", "war"}
     if unknown:
         raise DataError(f"{p}: {sorted(unknown)[0]}",
-                        "unknown key; expected base_year, actors, actor, relation, pledge")
+                        "unknown key; expected base_year, actors, actor, relation, pledge, war")
     year = _check_year(d.get("base_year", 2024), f"{p}: base_year")
     sel = d.get("actors", "default")
     if not (sel in ("default", "all") or (isinstance(sel, list) and all(isinstance(c, str) for c in sel))):
@@ -505,8 +558,14 @@ def load_world_file(path: str | Path) -> World:
             raise DataError(f"{where}.institution",
                             f"expected one of {sorted(i.id for i in insts)}, found {pl.institution!r}")
         user_pledges.append(pl)
+    user_wars = d.get("war", [])
+    if not isinstance(user_wars, list):
+        raise DataError(f"{p}: war", "expected an array of tables ([[war]])")
+    added = tuple(_war(entry, f"{p}: war[{k}]", order) for k, entry in enumerate(user_wars))
+    ids = {w.id for w in added}
+    all_wars = (*(w for w in base.wars if w.id not in ids), *added)
     return World(year=year, actors=tuple(actors[c] for c in order), institutions=insts,
                  relations=tuple(rels), trade=tuple(_trade_ties(year, order)),
                  notes=(*base.notes, f"user world file {p}"),
                  trends=tuple(trends[c] for c in order),
-                 pledges=(*base.pledges, *user_pledges))
+                 pledges=(*base.pledges, *user_pledges), wars=all_wars)

@@ -43,6 +43,7 @@ __all__ = [
     "Relation",
     "TradeTie",
     "Trend",
+    "War",
     "World",
 ]
 
@@ -152,6 +153,29 @@ class Institution:
 
 
 @dataclass(frozen=True, slots=True)
+class War:
+    """An interstate war at a flashpoint: its belligerents, dates and source.
+
+    ``challenger`` and ``targets`` are the flashpoint's (see
+    :mod:`flashpoint.world.flashpoints`); the war is ongoing in a world of
+    year Y when it began on or before 31 December of Y and had not ended then.
+    """
+
+    id: str
+    flashpoint: str
+    challenger: str
+    targets: tuple[str, ...]
+    started: date
+    citation: str
+    ended: date | None = None
+    note: str = ""
+
+    def ongoing(self, on: date) -> bool:
+        """Whether the war is being fought on ``on``."""
+        return self.started <= on and (self.ended is None or self.ended > on)
+
+
+@dataclass(frozen=True, slots=True)
 class Relation:
     """A directed tie: ``a`` towards ``b`` of a given kind, with its source.
 
@@ -226,6 +250,7 @@ class World:
     notes: tuple[str, ...] = field(default=())
     trends: tuple[Trend, ...] = ()
     pledges: tuple[Pledge, ...] = ()
+    wars: tuple[War, ...] = ()
 
     # ------------------------------------------------------------------ lookups
     @property
@@ -259,6 +284,12 @@ class World:
             have = set(self.iso3)
             ms = tuple(m for m in ms if m in have)
         return ms
+
+    def wars_ongoing(self) -> tuple[War, ...]:
+        """The wars being fought at the end of the year whose belligerents are all in the world."""
+        have = set(self.iso3)
+        return tuple(w for w in self.wars if w.ongoing(self.as_of)
+                     and w.challenger in have and all(t in have for t in w.targets))
 
     def ideal_point_distance(self, a: str, b: str) -> float:
         """Absolute difference of UNGA ideal points (Bailey, Strezhnev & Voeten 2017)."""
@@ -328,6 +359,7 @@ class World:
             commitment_scope=(defense > 0).astype(np.float64),
             **trend,
             pledges=self._pledge_arrays(membership),
+            at_war=tuple(w.flashpoint for w in self.wars_ongoing()),
         )
 
     def _trend_arrays(self) -> dict[str, np.ndarray]:
@@ -395,6 +427,8 @@ class World:
             h.update(repr(tuple(getattr(tr, f.name) for f in fields(tr))).encode())
         for p in self.pledges:
             h.update(repr(tuple(getattr(p, f.name) for f in fields(p))).encode())
+        for w in self.wars:
+            h.update(f"{w.id}|{w.flashpoint}|{w.challenger}|{w.targets}|{w.started}|{w.ended}".encode())
         return h.hexdigest()
 
 

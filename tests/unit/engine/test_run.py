@@ -99,7 +99,9 @@ def test_common_random_numbers_across_scenarios(world, base) -> None:
 
 
 def test_war_shock_raises_gdp_loss_and_war(world, base) -> None:
-    plan = Plan(name="war", shocks=(Shock("war", at=0.0, flashpoint="taiwan_strait"),))
+    # Without mobilisation's termination hazard a war, once started, goes on.
+    plan = Plan(name="war", shocks=(Shock("war", at=0.0, flashpoint="taiwan_strait"),),
+                disabled=("mobilisation",))
     ds = fp.simulate(world, plan, runs=24, years=3, seed=3)
     k = list(ds.flashpoint.values).index("taiwan_strait")
     assert np.all(ds.war.values[:, 1:, k] == 1)
@@ -181,3 +183,12 @@ def test_float32_is_deterministic_chunk_invariant_and_close_to_float64(world, ba
 def test_bad_precision_is_rejected(world) -> None:
     with pytest.raises(ParameterError, match="precision must be"):
         fp.simulate(world, runs=2, years=1, precision="float16")
+
+
+def test_blockade_magnitude_is_its_tightness(world) -> None:
+    tight = Range.fixed(0.4)
+    plan = Plan(name="q", shocks=(Shock("blockade", at=0.0, magnitude=tight,
+                                        flashpoint="taiwan_strait", duration=2.0),))
+    ds = fp.simulate(world, plan, runs=4, years=1, seed=0, attribution=False, dt=1.0)
+    k = list(ds.flashpoint.values).index("taiwan_strait")
+    np.testing.assert_allclose(ds.blockade.values[:, 1, k], 0.4)

@@ -128,7 +128,7 @@ def test_parameters_declared() -> None:
     names = {p.name for p in bs.PARAMETERS}
     assert names == {
         "burden_shifting.rate", "burden_shifting.europe_offset",
-        "burden_shifting.war_pull", "burden_shifting.crisis_weight", "burden_shifting.baseline",
+        "burden_shifting.war_pull", "burden_shifting.crisis_weight",
     }
     for p in bs.PARAMETERS:
         assert p.low < p.high and p.source
@@ -152,3 +152,32 @@ def test_a_crisis_in_asia_pulls_us_forces_partly() -> None:
     hot = bs.target_share(state._replace(crisis=crisis), ctx)
     expected = ctx.params["burden_shifting.crisis_weight"] * ctx.params["burden_shifting.war_pull"]
     np.testing.assert_allclose(hot - calm, expected)
+
+
+def test_allocation_starts_at_its_steady_state_with_a_war_at_t0() -> None:
+    # A war being fought at t = 0 is part of the observed allocation: whatever the
+    # sampled parameters, the target share at t = 0 is the initial share.
+    state, ctx, _ = make_context(runs=R)
+    war = state.war.copy()
+    war[:, _fp(ctx, "baltic")] = 1.0
+    state = state._replace(war=war)
+    rng = np.random.default_rng(0)
+    params = {**ctx.params}
+    for p in bs.PARAMETERS:
+        params[p.name] = rng.uniform(p.low, p.high, R)
+    ctx = dataclasses.replace(ctx, params=params, initial=state)
+    np.testing.assert_allclose(bs.target_share(state, ctx), state.us_asia_share, atol=1e-15)
+
+
+def test_a_war_the_us_fights_pulls_fully_and_its_crisis_adds_nothing() -> None:
+    # A war the US fights (Taiwan: a war party) pulls fully; see test_mobilisation for
+    # the engagement of a supporter, which scales the pull of a war it does not fight.
+    state, ctx, _ = make_context(runs=R)
+    war = state.war.copy()
+    war[:, _fp(ctx, "taiwan_strait")] = 1.0
+    pull = bs.us_pull(state._replace(war=war), ctx)
+    np.testing.assert_allclose(pull[:, _fp(ctx, "taiwan_strait")], 1.0)
+    crisis = state.crisis.copy()
+    crisis[:, _fp(ctx, "taiwan_strait")] = 1.0
+    held = bs.us_pull(state._replace(war=war, crisis=crisis), ctx)
+    np.testing.assert_allclose(held, pull)  # the crisis a war holds at 1 adds nothing

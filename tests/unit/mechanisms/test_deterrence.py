@@ -170,3 +170,60 @@ def test_deterministic_and_inputs_not_mutated(variant: str) -> None:
         np.testing.assert_array_equal(a.deltas[k], b.deltas[k])
     for k in a.derived:
         np.testing.assert_array_equal(a.derived[k], b.derived[k])
+
+
+def test_blockade_tightness_sets_the_escalation_intensity() -> None:
+    # A quarantine (tightness 0.3) escalates less than a full blockade (1.0), and
+    # either blocks a new crisis onset while it lasts.
+    state, ctx, draws = make_context(runs=R)
+    k = _fp(ctx, "taiwan_strait")
+    hazards = []
+    for tight in (0.3, 0.6, 1.0):
+        blk = state.blockade.copy()
+        blk[:, k] = tight
+        eff = de.step(state._replace(blockade=blk), _derived(ctx, 0.3, 0.5), ctx,
+                      _draws(draws, onset=0.0, escalation=1.0))
+        assert np.all(eff.deltas["crisis"][:, k] == 0)  # no onset during a blockade
+        hazards.append(eff.derived["war_hazard"][:, k])
+    assert np.all(hazards[0] < hazards[1]) and np.all(hazards[1] < hazards[2])
+
+
+def test_opportunity_is_a_war_the_us_fights_in_the_other_theatre() -> None:
+    state, ctx, draws = make_context(runs=R)
+    tw, kor, bal = _fp(ctx, "taiwan_strait"), _fp(ctx, "korean_peninsula"), _fp(ctx, "baltic")
+    assert not np.any(de.opportunity(state, ctx))
+    war = state.war.copy()
+    war[:, tw] = 1.0
+    at_war = state._replace(war=war)
+    opp = de.opportunity(at_war, ctx)
+    np.testing.assert_allclose(opp[:, bal], 1.0)  # the US fights at Taiwan and defends LTU
+    assert np.all(opp[:, kor] == 0)  # same theatre: the balance, not opportunism, changes
+    # The Baltic onset hazard rises by exp(b_o) at full opportunity, nowhere else.
+    derived = _derived(ctx, 0.3, 1.0)
+    quiet = de.step(state, derived, ctx, _draws(draws, 1.0, 1.0)).derived["crisis_hazard"]
+    hot = de.step(at_war, derived, ctx, _draws(draws, 1.0, 1.0)).derived["crisis_hazard"]
+    b_o = ctx.params["deterrence.opportunism"]
+    np.testing.assert_allclose(-np.log1p(-hot[:, bal]), -np.log1p(-quiet[:, bal]) * np.exp(b_o),
+                               rtol=1e-9)
+    np.testing.assert_allclose(hot[:, kor], quiet[:, kor])
+
+
+def test_opportunism_at_zero_is_no_effect() -> None:
+    state, ctx, draws = make_context(runs=R)
+    ctx = dataclasses.replace(ctx, params={**ctx.params,
+                                           "deterrence.opportunism": np.zeros(R)})
+    war = state.war.copy()
+    war[:, _fp(ctx, "taiwan_strait")] = 1.0
+    derived = _derived(ctx, 0.3, 1.0)
+    quiet = de.step(state, derived, ctx, _draws(draws, 1.0, 1.0)).derived["crisis_hazard"]
+    hot = de.step(state._replace(war=war), derived, ctx, _draws(draws, 1.0, 1.0))
+    bal = _fp(ctx, "baltic")
+    np.testing.assert_allclose(hot.derived["crisis_hazard"][:, bal], quiet[:, bal])
+
+
+def test_local_balance_beyond_ten_to_one_adds_nothing() -> None:
+    state, ctx, draws = make_context(runs=R)
+    eff = {b: de.step(state, _derived(ctx, 0.3, b), ctx, _draws(draws, 1.0, 1.0)).derived
+           for b in (de.BALANCE_CAP, 170.0, 5.0)}
+    np.testing.assert_allclose(eff[170.0]["crisis_hazard"], eff[de.BALANCE_CAP]["crisis_hazard"])
+    assert np.all(eff[5.0]["crisis_hazard"] > eff[de.BALANCE_CAP]["crisis_hazard"])
