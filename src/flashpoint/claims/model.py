@@ -66,6 +66,7 @@ METRICS: dict[str, tuple[str, ...]] = {
     "war": ("flashpoint",),
     "blockade": ("flashpoint",),
     "gdp_loss": ("actor",),
+    "warheads": ("actor",),
     # derived metrics
     "arms_race_index": ("region",),
     "milex_growth": ("actor",),

@@ -97,6 +97,7 @@ def initial_state(world: WorldArrays, fps: FlashpointArrays, runs: int) -> State
         blockade=np.zeros((runs, f)),
         war=np.zeros((runs, f)),
         gdp_loss=np.zeros((runs, n)),
+        warheads=rep(np.maximum(world.warheads, 0.0)),
     )
 
 

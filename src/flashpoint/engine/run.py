@@ -126,6 +126,7 @@ def _project(state: State) -> State:
         blockade=np.clip(state.blockade, 0.0, 1.0),
         war=np.clip(state.war, 0.0, 1.0),
         gdp_loss=np.clip(state.gdp_loss, 0.0, 0.99),
+        warheads=np.maximum(state.warheads, 0.0),
     )
 
 
@@ -459,6 +460,7 @@ _DIMS = {
     "us_asia_share": (), "crisis": ("flashpoint",), "blockade": ("flashpoint",),
     "war": ("flashpoint",), "credibility": ("flashpoint",), "crisis_hazard": ("flashpoint",),
     "war_hazard": ("flashpoint",), "war_risk": ("flashpoint",), "arms_race_index": ("region",),
+    "warheads": ("actor",),
 }
 
 

@@ -16,6 +16,7 @@ crisis          (R, F)         crisis intensity at each flashpoint, [0, 1]
 blockade        (R, F)         1 while a blockade is in force, else 0
 war             (R, F)         1 once war has broken out (absorbing), else 0
 gdp_loss        (R, N)         cumulative GDP lost to war and blockade, fraction, [0, 1)
+warheads        (R, N)         nuclear warhead stockpile, number, >= 0 (FAS at t = 0)
 =============== ============== ===================================================
 """
 
@@ -43,6 +44,7 @@ class State(NamedTuple):
     blockade: FloatArray
     war: FloatArray
     gdp_loss: FloatArray
+    warheads: FloatArray
 
     @property
     def runs(self) -> int:
