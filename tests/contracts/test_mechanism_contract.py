@@ -8,7 +8,7 @@ from flashpoint.testing.checks import check_mechanism
 EXPECTED = {
     "threat", "burden_shifting", "credibility", "arms", "security_dilemma", "alignment",
     "interdependence", "reassurance", "deterrence", "economy", "bargaining",
-    "nuclear",
+    "nuclear", "axis_support",
 }
 
 

@@ -88,6 +88,7 @@ METRICS: dict[str, tuple[str, ...]] = {
     "gdp_loss_world": (),
     "gdp_loss_expected": (),
     "frustration": (),
+    "axis_support": (),
 }
 
 REGIONS: tuple[str, ...] = ("euro_atlantic", "indo_pacific")

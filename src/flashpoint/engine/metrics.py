@@ -110,7 +110,7 @@ def compute_metrics(
     out["hedger_tilt"] = np.where(index.hedgers[None, :], tilt, np.nan)
     out["hedger_alignment"] = (np.nanmean(out["hedger_tilt"], axis=1) if index.hedgers.any()
                                else np.full(state.runs, np.nan))
-    for name in ("credibility", "crisis_hazard", "war_hazard"):
+    for name in ("credibility", "crisis_hazard", "war_hazard", "axis_support"):
         if name in derived:
             out[name] = np.asarray(derived[name])
     out["frustration"] = frustration(a)

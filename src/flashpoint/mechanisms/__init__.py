@@ -46,7 +46,7 @@ def _load() -> None:
     for module in (
         "threat", "burden_shifting", "credibility", "arms", "security_dilemma",
         "alignment", "interdependence", "reassurance", "deterrence", "economy",
-        "bargaining", "nuclear",
+        "bargaining", "nuclear", "axis_support",
     ):
         try:
             mod = importlib.import_module(f"flashpoint.mechanisms.{module}")
