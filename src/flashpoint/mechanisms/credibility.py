@@ -288,7 +288,8 @@ def alliance_commitment(ctx: Context) -> FloatArray:
     A NATO member's commitment to j splits into the alliance's collective one,
     ``coll_j = min_{m in NATO, m != j} C_mj`` (a commitment the alliance makes
     binds every member alike), and the member's own, bilateral one where it
-    exceeds the collective (the US-Japan treaty). The collective part counts
+    exceeds the collective, or is a treaty with a non-member in the world data
+    (the US-Japan treaty). The collective part counts
     with the probability ``G`` that the Council decides to act in the
     flashpoint's theatre, and in full only within Article 6's treaty area (a
     Euro-Atlantic flashpoint and a member target); elsewhere, for partners and
@@ -306,7 +307,12 @@ def alliance_commitment(ctx: Context) -> FloatArray:
     others = nato[:, None] & ~np.eye(n, dtype=bool)  # (N, N): member m, target j, m != j
     coll = np.min(np.where(others[None], c, np.inf), axis=1)  # (R, N)
     coll = np.where(np.isfinite(coll), coll, 0.0)
-    own = np.where(nato[None, :, None] & (c <= coll[:, None, :]), 0.0, c)  # (R, N, N)
+    # Own commitments: what exceeds the collective one, and at least the world's
+    # bilateral treaties with non-members (the US-Japan treaty stays the US's own
+    # even when the alliance makes the same pledge); Article 5 among members is
+    # the alliance's.
+    bilateral = world.defense * ~nato[None, :]  # (N, N)
+    own = np.maximum(bilateral[None], np.where(c <= coll[:, None, :], 0.0, c))  # (R, N, N)
     in_area = nato[tidx] & (fps.theatre == EURO_ATLANTIC)[:, None]  # (F, M)
     reach = np.where(in_area[None], 1.0, ctx.p("credibility.out_of_area", 3))  # (R, F, M)
     gate = nato_decision(ctx)[:, fps.theatre]  # (R, F)
