@@ -77,3 +77,59 @@ def test_credibility_pacifies_and_cheap_presence_inflames() -> None:
     high = settlement(np.full((4, 1), 0.8), bal, zero, ctx).war_probability
     noisy = settlement(zero, bal, np.ones((4, 1)), ctx).war_probability
     assert np.all(high < low) and np.all(noisy > low)
+
+
+def _bargaining_ctx(runs: int = 5):
+    from flashpoint.testing import make_context
+
+    state, ctx, draws = make_context(runs=runs)
+    return state, replace(ctx, variants={"deterrence": "bargaining"}), draws
+
+
+def test_hedgers_hold_their_positions_in_the_status_quo() -> None:
+    from flashpoint.mechanisms import bargaining
+
+    state, ctx, draws = _bargaining_ctx()
+    eff = bargaining.step(state, {}, ctx, draws)
+    np.testing.assert_allclose(eff.deltas["alignment"], 0.0, atol=1e-12)
+    plain = bargaining.step(state, {}, replace(ctx, variants={}), draws)
+    assert "alignment" not in plain.deltas
+
+
+def test_hedgers_tilt_towards_the_side_the_bargain_favours() -> None:
+    from flashpoint.mechanisms import bargaining
+
+    state, ctx, draws = _bargaining_ctx()
+    w = ctx.world
+    c = ctx.commitment.copy()
+    c[:, w.index("DEU"), w.index("JPN")] = 1.0  # a new defender of Japan
+    eff = bargaining.step(state, {}, replace(ctx, commitment=c), draws)
+    d = eff.deltas["alignment"]
+    ind, us, cn = w.index("IND"), w.index("USA"), w.index("CHN")
+    assert np.all(d[:, ind, us] > 0) and np.all(d[:, ind, cn] < 0)
+    np.testing.assert_allclose(d, np.swapaxes(d, 1, 2))
+    touched = np.zeros((w.n, w.n), dtype=bool)
+    touched[ind, [us, cn]] = touched[[us, cn], ind] = True
+    np.testing.assert_array_equal(d[:, ~touched], 0.0)
+
+
+def test_hedger_positions_are_chunk_invariant() -> None:
+    from flashpoint.engine.state import State
+    from flashpoint.mechanisms import bargaining
+
+    state, ctx, draws = _bargaining_ctx(6)
+    w = ctx.world
+    c = ctx.commitment.copy()
+    c[:, w.index("DEU"), w.index("JPN")] = np.linspace(0, 1, 6)
+    ctx = replace(ctx, commitment=c)
+    whole = bargaining.step(state, {}, ctx, draws).deltas["alignment"]
+    part = slice(2, 5)
+    sub = replace(ctx, commitment=c[part], params={k: v[part] for k, v in ctx.params.items()},
+                  presence=ctx.presence[part], provocation=ctx.provocation[part],
+                  us_europe_retrenchment=ctx.us_europe_retrenchment[part],
+                  trade_share=ctx.trade_share[part], signal=ctx.signal[part],
+                  spending_floor=ctx.spending_floor[part],
+                  initial=State(*(x[part] for x in ctx.initial)), memo={})
+    got = bargaining.step(State(*(x[part] for x in state)), {}, sub,
+                          type(draws)(*(x[part] for x in draws))).deltas["alignment"]
+    np.testing.assert_array_equal(got, whole[part])

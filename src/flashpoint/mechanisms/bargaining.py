@@ -61,6 +61,20 @@ held at its starting value); :math:`\lambda_0, b_\tau, \delta, c_0, e_c` are
 the deterrence mechanism's parameters (same calibration anchors: ICB crisis
 frequencies and durations).
 
+Hedgers' positions (the rival theory's third part, active with the
+``bargaining`` variant): third parties side with the party whose expected
+utility for them is higher (Bueno de Mesquita 1981). The defenders' expected
+share of the Indo-Pacific disputes is :math:`V = \overline{1 - U^*_f}` over the
+Indo-Pacific flashpoints, :math:`V_0` its value in the initial state with the
+world's commitments; each Indo-Pacific hedger :math:`h` moves its alignment
+
+.. math::
+
+    \Delta a_{h,USA} = -\Delta a_{h,CHN} = \Delta t\,\zeta\,(V - V_0)
+
+(symmetric), towards the United States as the bargaining outcome moves the
+defenders' way and towards China as it moves the challengers' way.
+
 Assumptions
 -----------
 * One-shot bargaining in each crisis, risk-neutral states, A's own cost
@@ -79,11 +93,15 @@ Powell, R. (1999). *In the Shadow of Power*. Princeton University Press.
 Hirshleifer, J. (1989). Conflict and rent-seeking success functions: ratio vs.
 difference models of relative success. *Public Choice* 63(2), 101-112.
 Schelling, T. C. (1966). *Arms and Influence*. Yale University Press.
+Bueno de Mesquita, B. (1981). *The War Trap*. Yale University Press.
+Schweller, R. L. (1994). Bandwagoning for profit: bringing the revisionist
+state back in. *International Security* 19(1), 72-107.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import NamedTuple
 
 import numpy as np
@@ -92,6 +110,7 @@ from flashpoint._types import FloatArray
 from flashpoint.engine.state import State
 from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism
 from flashpoint.params import Parameter
+from flashpoint.world.arrays import INDO_PACIFIC
 
 __all__ = ["MECHANISM", "PARAMETERS", "Settlement", "hazards", "settlement", "step"]
 
@@ -151,6 +170,15 @@ PARAMETERS: tuple[Parameter, ...] = (
         "0.4-0.6 for China at Taiwan); 0.1-0.5.",
     ),
     Parameter(
+        "bargaining.bandwagon",
+        "rate zeta at which hedgers' positions follow the defenders' expected bargaining outcome",
+        "1/year per share of stake", 0.5, 0.0, 2.0,
+        "Bueno de Mesquita 1981 (The War Trap): third parties side with the party whose "
+        "expected utility for them is higher; Schweller 1994 on bandwagoning for profit; "
+        "rationale: 0 switches it off, 2 moves a hedger's tilt by 0.2 a year when the defenders' "
+        "expected share rises by 0.1.",
+    ),
+    Parameter(
         "bargaining.gain_onset", "log-hazard increase of crisis onset per unit expected gain (eta)",
         "1/share of stake", 3.0, 0.5, 6.0,
         "rationale: a challenger that expects to gain a fifth of the stake over the status quo "
@@ -208,14 +236,63 @@ def hazards(tau: FloatArray, cred: FloatArray, balance: FloatArray, provocation:
     return np.asarray(lam, dtype=tau.dtype), np.asarray(mu, dtype=tau.dtype)
 
 
-def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: Draws) -> Effect:
-    """Provide the bargaining outcome: ``war_given_crisis`` and ``settlement_demand`` ``(R, F)``.
+def _defenders_value(s: Settlement, ctx: Context) -> FloatArray:
+    """``(R,)`` the defenders' expected share ``1 - U*`` averaged over Indo-Pacific flashpoints."""
+    ip = (ctx.flashpoints.theatre == INDO_PACIFIC).astype(s.utility.dtype)
+    if not np.any(ip):
+        return np.zeros(s.utility.shape[0], dtype=s.utility.dtype)
+    return np.asarray(np.sum((1.0 - s.utility) * ip[None], axis=1) / ip.sum())
 
-    Diagnostics only; the deterrence mechanism's ``bargaining`` variant uses the
-    same quantities for its hazards.
+
+def _status_quo_value(ctx: Context) -> FloatArray:
+    """The defenders' expected share in the initial state with the world's commitments."""
+    from flashpoint.mechanisms.burden_shifting import theatre_forces
+    from flashpoint.mechanisms.credibility import assess
+
+    runs, n = ctx.initial.milex.shape
+    world = replace(
+        ctx,
+        commitment=np.broadcast_to(ctx.world.defense, (runs, n, n)).astype(ctx.initial.milex.dtype),
+        presence=np.zeros_like(ctx.presence), provocation=np.zeros_like(ctx.provocation),
+        us_europe_retrenchment=np.zeros_like(ctx.us_europe_retrenchment),
+    )
+    forces = theatre_forces(ctx.initial.milex, ctx.initial.us_asia_share, world)
+    cred, balance = assess(forces, world)
+    return _defenders_value(settlement(cred, balance, world.provocation, world), world)
+
+
+def hedger_positions(s: Settlement, ctx: Context, alignment: FloatArray) -> FloatArray:
+    """Change of alignment per year ``(R, N, N)``: hedgers tilt towards the side the
+    bargaining outcome favours (towards the US as the defenders' expected share
+    ``1 - U*`` rises above the status quo, towards China as it falls)."""
+    from flashpoint.mechanisms.alignment import hedger_mask
+
+    world = ctx.world
+    out = np.zeros_like(alignment)
+    if not (world.has("USA") and world.has("CHN")):
+        return out
+    hedgers = hedger_mask(world) & (world.theatre == INDO_PACIFIC)
+    v0 = ctx.cached("bargaining.status_quo_value", lambda: _status_quo_value(ctx))
+    push = ctx.params["bargaining.bandwagon"] * (_defenders_value(s, ctx) - v0)  # (R,)
+    us, cn = world.index("USA"), world.index("CHN")
+    rows = np.flatnonzero(hedgers)
+    out[:, rows, us] = push[:, None]
+    out[:, rows, cn] = -push[:, None]
+    out = out + np.swapaxes(out, 1, 2)
+    return np.asarray(out)
+
+
+def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: Draws) -> Effect:
+    """Provide the bargaining outcome ``war_given_crisis`` and ``settlement_demand``
+    ``(R, F)``; under the rival theory (deterrence variant ``bargaining``) move the
+    hedgers' positions with it.
+
+    The deterrence mechanism's ``bargaining`` variant uses the same quantities for
+    its hazards.
     """
     from flashpoint.mechanisms.burden_shifting import theatre_forces
     from flashpoint.mechanisms.credibility import assess
+    from flashpoint.mechanisms.deterrence import MECHANISM as DETERRENCE
 
     if "credibility" in derived and "local_balance" in derived:
         cred, balance = derived["credibility"], derived["local_balance"]
@@ -225,7 +302,10 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
             forces = theatre_forces(state.milex, state.us_asia_share, ctx)
         cred, balance = assess(forces, ctx)
     s = settlement(cred, balance, ctx.provocation, ctx)
-    return Effect(derived={"war_given_crisis": s.war_probability, "settlement_demand": s.demand})
+    out = Effect(derived={"war_given_crisis": s.war_probability, "settlement_demand": s.demand})
+    if ctx.variant("deterrence", DETERRENCE.variants) == "bargaining":
+        out.deltas["alignment"] = ctx.dt * hedger_positions(s, ctx, state.alignment)
+    return out
 
 
 MECHANISM = Mechanism(
@@ -236,9 +316,11 @@ MECHANISM = Mechanism(
         "Fearon 1997, J. Conflict Resolut. 41(1):68-90, doi:10.1177/0022002797041001004",
         "Powell 1999, In the Shadow of Power, Princeton University Press",
         "Hirshleifer 1989, Public Choice 63(2):101-112",
+        "Bueno de Mesquita 1981, The War Trap, Yale University Press",
+        "Schweller 1994, Int. Security 19(1):72-107",
     ),
     parameters=PARAMETERS,
-    writes=(),
+    writes=("alignment",),
     provides=("war_given_crisis", "settlement_demand"),
     reads=("credibility", "local_balance"),
     step=step,
@@ -247,5 +329,7 @@ MECHANISM = Mechanism(
         "x* = min(1, p + max(0, cbar - c_A)/2); pi = (x* - p)/cbar; U* = (1-pi) x* + pi (p - c_A)",
         "[deterrence variant 'bargaining'] lambda_f = lambda0 exp(b_tau tau_f + eta (U* - q))",
         "[deterrence variant 'bargaining'] mu_f = delta (-ln(1 - pi_f)) exp(e_c (k - c0))",
+        "[deterrence variant 'bargaining'] da_h,USA = -da_h,CHN = dt zeta (V - V0), "
+        "V = mean_{f in Indo-Pacific} (1 - U*_f), h Indo-Pacific hedgers",
     ),
 )
