@@ -7,7 +7,8 @@ from flashpoint.testing.checks import check_mechanism
 
 EXPECTED = {
     "threat", "burden_shifting", "credibility", "arms", "security_dilemma", "alignment",
-    "interdependence", "reassurance", "deterrence", "economy", "mobilisation",
+    "interdependence", "reassurance", "deterrence", "economy", "bargaining",
+    "nuclear", "axis_support", "mobilisation",
 }
 
 

@@ -65,9 +65,15 @@ def test_burden_shifting_keeps_share_in_bounds(seed: int, share: float) -> None:
 @SETTINGS
 @given(seed=seeds)
 def test_credibility_bounded_and_monotone_in_commitment(seed: int) -> None:
+    # With NATO's gate open (independent decisions, full out-of-area weight): with
+    # consensus and Article 6, raising every member's commitment can turn a
+    # member's own commitment into the alliance's, which vetoes and the treaty
+    # area discount (see test_consensus_never_adds_credibility).
     rng = np.random.default_rng(seed)
+    params = _sampled_params(rng, cr.MECHANISM)
+    params["credibility.out_of_area"] = np.ones(R)
     ctx = dataclasses.replace(
-        CTX, params=_sampled_params(rng, cr.MECHANISM),
+        CTX, params=params, variants={"credibility": "independent"},
         commitment=rng.random((R, N, N)) * (rng.random((R, N, N)) < 0.4),
         presence=rng.uniform(0, 0.4, (R, N, 2)),
     )
@@ -77,6 +83,23 @@ def test_credibility_bounded_and_monotone_in_commitment(seed: int) -> None:
     more = dataclasses.replace(ctx, commitment=np.minimum(1.0, ctx.commitment + 0.3))
     cred2, bal2 = cr.assess(forces, more)
     assert np.all(cred2 >= cred - 1e-12) and np.all(bal2 >= bal - 1e-12)
+
+
+@SETTINGS
+@given(seed=seeds)
+def test_consensus_never_adds_credibility(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    ctx = dataclasses.replace(
+        CTX, params=_sampled_params(rng, cr.MECHANISM),
+        commitment=rng.random((R, N, N)) * (rng.random((R, N, N)) < 0.4),
+    )
+    forces = bs.theatre_forces(STATE.milex, STATE.us_asia_share, ctx)
+    gated, _ = cr.assess(forces, ctx)
+    params = dict(ctx.params)
+    params["credibility.out_of_area"] = np.ones(R)
+    open_gate = dataclasses.replace(ctx, params=params, variants={"credibility": "independent"})
+    free, _ = cr.assess(forces, open_gate)
+    assert np.all(gated <= free + 1e-12)
 
 
 @SETTINGS

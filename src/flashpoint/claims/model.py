@@ -66,6 +66,7 @@ METRICS: dict[str, tuple[str, ...]] = {
     "war": ("flashpoint",),
     "blockade": ("flashpoint",),
     "gdp_loss": ("actor",),
+    "warheads": ("actor",),
     # derived metrics
     "arms_race_index": ("region",),
     "milex_growth": ("actor",),
@@ -87,6 +88,7 @@ METRICS: dict[str, tuple[str, ...]] = {
     "gdp_loss_world": (),
     "gdp_loss_expected": (),
     "frustration": (),
+    "axis_support": (),
 }
 
 REGIONS: tuple[str, ...] = ("euro_atlantic", "indo_pacific")

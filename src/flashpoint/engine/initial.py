@@ -115,6 +115,7 @@ def initial_state(world: WorldArrays, fps: FlashpointArrays, runs: int) -> State
         blockade=np.zeros((runs, f)),
         war=at_war,
         gdp_loss=np.zeros((runs, n)),
+        warheads=rep(np.maximum(world.warheads, 0.0)),
     )
 
 

@@ -110,7 +110,7 @@ def compute_metrics(
     out["hedger_tilt"] = np.where(index.hedgers[None, :], tilt, np.nan)
     out["hedger_alignment"] = (np.nanmean(out["hedger_tilt"], axis=1) if index.hedgers.any()
                                else np.full(state.runs, np.nan))
-    for name in ("credibility", "crisis_hazard", "war_hazard"):
+    for name in ("credibility", "crisis_hazard", "war_hazard", "axis_support"):
         if name in derived:
             out[name] = np.asarray(derived[name])
     out["frustration"] = frustration(a)
@@ -122,7 +122,9 @@ def compute_metrics(
     forces = derived.get("forces")
     if index.rus >= 0 and forces is not None:
         europe = forces[:, :, EURO_ATLANTIC]
-        capacity = np.einsum("rn,n->r", europe, index.europe_nato.astype(np.float64))
+        # A masked row sum, not einsum: einsum over a one-run chunk takes a BLAS dot
+        # whose rounding differs (chunk invariance).
+        capacity = np.where(index.europe_nato[None, :], europe, 0.0).sum(axis=1)
         if index.usa >= 0:
             capacity = capacity + europe[:, index.usa]
         out["european_security"] = capacity / np.maximum(state.milex[:, index.rus], 1e-9)

@@ -126,6 +126,7 @@ def _project(state: State) -> State:
         blockade=np.clip(state.blockade, 0.0, 1.0),
         war=np.clip(state.war, 0.0, 1.0),
         gdp_loss=np.clip(state.gdp_loss, 0.0, 0.99),
+        warheads=np.maximum(state.warheads, 0.0),
     )
 
 
@@ -300,7 +301,12 @@ class _Chunk:
             total = met1[k] - base
             contrib = [np.nan_to_num(parts[nm][k] - base) if nm in parts else np.zeros_like(base)
                        for nm in all_names[:-1]]
-            residual = np.nan_to_num(total) - np.sum(contrib, axis=0)
+            # Summed part by part in a fixed order: np.sum over a stacked axis takes
+            # pairwise summation when a chunk holds one run (chunk invariance).
+            summed = np.zeros_like(base)
+            for c in contrib:
+                summed = summed + c
+            residual = np.nan_to_num(total) - summed
             attr[k].append(np.stack([*contrib, residual], axis=-1))
 
 
@@ -459,6 +465,7 @@ _DIMS = {
     "us_asia_share": (), "crisis": ("flashpoint",), "blockade": ("flashpoint",),
     "war": ("flashpoint",), "credibility": ("flashpoint",), "crisis_hazard": ("flashpoint",),
     "war_hazard": ("flashpoint",), "war_risk": ("flashpoint",), "arms_race_index": ("region",),
+    "warheads": ("actor",),
 }
 
 

@@ -17,6 +17,7 @@ blockade        (R, F)         tightness of a blockade in force (1 = complete), 
 war             (R, F)         1 while a war is being fought (from a world's ``at_war``, an
                                escalation or a shock, until it ends), else 0
 gdp_loss        (R, N)         cumulative GDP lost to war and blockade, fraction, [0, 1)
+warheads        (R, N)         nuclear warhead stockpile, number, >= 0 (FAS at t = 0)
 =============== ============== ===================================================
 """
 
@@ -44,6 +45,7 @@ class State(NamedTuple):
     blockade: FloatArray
     war: FloatArray
     gdp_loss: FloatArray
+    warheads: FloatArray
 
     @property
     def runs(self) -> int:

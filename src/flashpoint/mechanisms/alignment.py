@@ -22,6 +22,7 @@ For each run and pair i != j (alignment ``a`` in [-1, 1], symmetric)::
     d a_ij / dt = beta * (S_ij - S_ij(0)) - beta * (R_ij - R_ij(0))
                 + sigma * (Q_ij - Q_ij(0))
                 - h * (H_ij max(a_ij, 0) - H_ij(0) max(a_ij(0), 0))
+                - phi * F_ij                             (bloc aversion)
                 - rho * (a_ij - a_ij(0))
 
     Q_ij = sum_{k != i, j} a_ik a_kj / N                 (structural balance)
@@ -39,6 +40,13 @@ threat from a weaker one repels::
 
 ``T`` is threat and ``P`` power share (from :mod:`~flashpoint.mechanisms.threat`),
 ``w_ik`` the share of i's trade that is with k (scenario ``trade_share``),
+``F_ij`` the bloc formation by j that hedger i perceives (:func:`bloc_formation`:
+commitments added beyond the world's that touch i's theatre, each actor
+implicated by its positive alignment with the parties, 0 for non-hedgers and
+in the status quo), ``phi`` the bloc-aversion rate (1/yr): hedgers and ASEAN
+states read a bloc forming in their region as a threat, like the mutual-threat
+term, and distance themselves from it rather than join it (seeds 001 and 004;
+Kuik 2008); against the relaxation the steady shift is ``-phi F / rho``,
 ``sym(X) = (X + X^T)/2``, ``beta`` the balancing rate (1/yr), ``sigma`` the
 structural-balance rate (1/yr), ``h`` the hedging rate (1/yr) and ``rho``
 the relaxation rate to the initial alignment (1/yr). The ``(0)`` terms are
@@ -82,13 +90,18 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from flashpoint._types import FloatArray
+from flashpoint._types import BoolArray, FloatArray
 from flashpoint.engine.state import State
 from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism, symmetric
 from flashpoint.mechanisms.threat import baseline_threat, current_threat, power_share
 from flashpoint.params import Parameter
+from flashpoint.world.arrays import EURO_ATLANTIC, INDO_PACIFIC, WorldArrays
+from flashpoint.world.groups import HEDGERS
 
-__all__ = ["MECHANISM", "PARAMETERS", "frustration", "hedging_exposure", "step"]
+__all__ = [
+    "MECHANISM", "PARAMETERS", "bloc_formation", "frustration", "hedger_mask", "hedging_exposure",
+    "step",
+]
 
 PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
@@ -129,6 +142,22 @@ PARAMETERS: tuple[Parameter, ...] = (
         source=(
             "rationale: Kuik (2008) documents hedging driven by economic "
             "pragmatism without quantifying it; 0 switches it off."
+        ),
+    ),
+    Parameter(
+        name="alignment.bloc_aversion",
+        meaning="rate phi at which bloc formation in a hedger's region lowers its alignment with the bloc",
+        unit="1/year",
+        default=0.05,
+        low=0.0,
+        high=0.2,
+        source=(
+            "seed 001: regional leaders fear NATO's involvement would 'force them to pick sides' "
+            "and 'divide Asia into rival blocs'; seed 004: Southeast Asian states 'largely oppose "
+            "an expanded NATO presence in Asia'; Kuik (2008) on hedgers' aversion to "
+            "entrapment. Rationale: 0 switches it off; with bloc formation F of order 0.1-1 "
+            "(a NATO+IP4 partnership) and a relaxation of 0.2/yr the steady shift -phi F / rho "
+            "is at most about -0.1 to -1 in alignment."
         ),
     ),
     Parameter(
@@ -197,6 +226,42 @@ def _baseline(variant: str, ctx: Context) -> tuple[FloatArray, FloatArray, Float
     return s0, r0, q0, h0
 
 
+def hedger_mask(world: WorldArrays) -> BoolArray:
+    """``(N,)`` hedging states: the analysts' hedger group and ASEAN members."""
+    asean = world.membership.get("ASEAN", np.zeros(world.n, dtype=bool))
+    return np.asarray(world.mask(list(HEDGERS)) | asean)
+
+
+def bloc_formation(ctx: Context, alignment: FloatArray) -> FloatArray:
+    """``F_ij`` (R, N, N): bloc formation by j as hedger i perceives it (0 for non-hedgers).
+
+    New commitments beyond the world's (``D = max(0, C - C_world)``) that
+    touch hedger i's theatre (either party in it) implicate each actor j by
+    its positive alignment with the parties:
+    ``I_j = sum_kl D_kl (a+_jk + a+_jl) / (2 N)``, so the parties count fully
+    (``a_jj = 1``) and their close aligners partly.
+    """
+    world = ctx.world
+    n = world.n
+    extra = np.maximum(0.0, ctx.commitment - world.defense[None])  # (R, N, N)
+    hedgers = hedger_mask(world)
+    out = np.zeros_like(alignment)
+    if not np.any(extra) or not np.any(hedgers):
+        return out
+    pos = np.maximum(alignment, 0.0)
+    for theatre in (EURO_ATLANTIC, INDO_PACIFIC):  # two theatres, not actors or runs
+        rows = hedgers & (world.theatre == theatre)
+        if not np.any(rows):
+            continue
+        local = world.theatre == theatre
+        touch = (local[:, None] | local[None, :]).astype(alignment.dtype)
+        d = extra * touch[None]
+        ends = d.sum(axis=2) + d.sum(axis=1)  # (R, N): ties made + ties received
+        involved = np.einsum("rjk,rk->rj", pos, ends) / (2.0 * n)  # (R, N)
+        out = np.where(rows[None, :, None], involved[:, None, :], out)
+    return np.asarray(out)
+
+
 def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: Draws) -> Effect:
     """Change ``alignment`` (see module docstring)."""
     variant = ctx.variant("alignment", VARIANTS)
@@ -214,6 +279,7 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
         - beta * (r - r0)
         + ctx.p("alignment.structural", 3) * (q - q0)
         - ctx.p("alignment.hedging", 3) * (h - h0)
+        - ctx.p("alignment.bloc_aversion", 3) * bloc_formation(ctx, a)
         - ctx.p("alignment.relaxation", 3) * (a - a0)
     )
     delta = _offdiag(symmetric(ctx.dt * rate))
@@ -244,7 +310,8 @@ MECHANISM = Mechanism(
     step=step,
     variants=VARIANTS,
     equations=(
-        "da_ij/dt = beta(S-S0) - beta(R-R0) + sigma(Q-Q0) - h(H a+ - H0 a0+) - rho(a - a0)",
+        "da_ij/dt = beta(S-S0) - beta(R-R0) + sigma(Q-Q0) - h(H a+ - H0 a0+) - phi F - rho(a - a0)",
+        "F_ij = [i hedger] sum_kl D_kl (a+_jk + a+_jl) / (2N), D = max(0, C - C_world) touching i's theatre",
         "balancing: S_ij = sum_k T_ik T_jk / N, R_ij = (T_ij+T_ji)/2; "
         "bandwagoning: S = sym(T P_j/(P_i+P_j)), R = sym(T P_i/(P_i+P_j))",
         "Q_ij = sum_k a_ik a_kj / N;  H_ij = sym(sum_k w_ik max(0,-a_jk))",

@@ -170,8 +170,11 @@ def _net_pull(state: State, ctx: Context) -> FloatArray:
 def target_share(state: State, ctx: Context) -> FloatArray:
     """The target US Indo-Pacific share :math:`u^*`, shape ``(R,)``."""
     eu = europe_mask(ctx.world)
-    e_t = np.einsum("rn,n->r", state.milex, eu)
-    e_0 = np.einsum("rn,n->r", ctx.initial.milex, eu)
+    # Masked row sums, not einsum: einsum over a one-run chunk takes a BLAS dot
+    # whose rounding differs (chunk invariance, mechanisms/_protocol.py).
+    keep = np.asarray(eu, dtype=bool)[None, :]
+    e_t = np.where(keep, state.milex, 0.0).sum(axis=1)
+    e_0 = np.where(keep, ctx.initial.milex, 0.0).sum(axis=1)
     if ctx.world.has("USA"):  # Europe's burden relative to the US's (Olson & Zeckhauser)
         us = ctx.world.index("USA")
         e_t = e_t / np.maximum(state.milex[:, us], 1e-9)

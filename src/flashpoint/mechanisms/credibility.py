@@ -37,9 +37,29 @@ those in the other theatre that can be surged there in a crisis, so that a
 commitment by a state with no forces in theatre still counts a little; theatre fit :math:`\phi`
 (:math:`\phi_{IP}` for non-US Euro-Atlantic forces in the Indo-Pacific, else 1),
 sufficiency ratio :math:`q`, and will :math:`W` (public support: US, European,
-other). Under the ``consensus`` variant a NATO member defending a flashpoint
-with a NATO target acts with the minimum will over NATO members (unanimity in
-the North Atlantic Council); under ``independent`` with its own. Then
+other).
+
+NATO's decision process (:func:`alliance_commitment`): a NATO member's
+commitment :math:`C_{kj}` splits into the alliance's collective commitment
+:math:`C^{N}_j = \min_{m \in NATO, m \ne j} C_{mj}` (what the alliance
+pledges binds all members alike: Article 5, or a NATO+IP4 partnership) and
+its own bilateral commitment where larger (the US-Japan treaty). The
+collective part counts as
+
+.. math::
+
+    C^{N}_j\, G_{\theta_f}\, A_{jf}, \qquad
+    G_\theta = \prod_{m \in NATO} (1 - v_{m\theta}),
+
+where :math:`G_\theta` is the probability that no member vetoes a collective
+decision in theatre :math:`\theta` (``consensus`` variant; 1 under
+``independent``): veto propensities :math:`v` of France for the Indo-Pacific
+(the Tokyo office), Hungary for both theatres, a small one for the others;
+and :math:`A_{jf} = 1` inside Article 6's treaty area (a Euro-Atlantic
+flashpoint and a member target), else ``credibility.out_of_area`` (no
+collective obligation to partners or out of area). ``nato_decision``
+:math:`(R, 2)` provides :math:`G` for other mechanisms (offices and other
+NATO-institution moves happen only if the Council agrees). Then
 
 .. math::
 
@@ -53,7 +73,8 @@ defender intervenes effectively, defenders independent); ``local_balance``
 
 Assumptions
 -----------
-* Defenders decide independently (except through the consensus rule).
+* Defenders decide independently, except that NATO's collective commitments
+  need the Council's consensus; members' vetoes are independent events.
 * Presence without commitment (``ctx.presence`` with :math:`c_{kf} = 0`)
   adds capacity but neither credibility nor local balance: the "provoke
   without committing" case.
@@ -147,6 +168,37 @@ PARAMETERS: tuple[Parameter, ...] = (
         "rationale: no comparable cross-national poll; centred on the US/European values with a "
         "wide range.",
     ),
+    Parameter(
+        "credibility.out_of_area",
+        "weight of a collective NATO commitment outside Article 6's treaty area or to a non-member",
+        "dimensionless", 0.1, 0.0, 0.5,
+        "seed 001: Article 5 'applies only to full-fledged members, and is geographically "
+        "limited via Article 6'; rationale: legally 0, a political pledge of the alliance is "
+        "weighted like a partnership (0.1) and at most half an Article 5 obligation.",
+    ),
+    Parameter(
+        "credibility.veto_france_asia",
+        "probability that France blocks a collective NATO decision on the Indo-Pacific",
+        "probability", 0.6, 0.3, 0.9,
+        "seed 003: France 'strongly opposed the opening of a NATO liaison office in Tokyo'; seed "
+        "000: Macron warned it would be a 'big mistake'; the office planned in 2023 was not "
+        "opened (seed 000: 'NATO was planning to open a liaison office in Tokyo').",
+    ),
+    Parameter(
+        "credibility.veto_hungary",
+        "probability that Hungary blocks a collective NATO decision against Russia or China",
+        "probability", 0.15, 0.0, 0.4,
+        "rationale: Hungary blocked NATO-Ukraine Commission meetings from 2017 and was the last "
+        "member to ratify Sweden's accession (February 2024); seed 003: Hungary 'continues to "
+        "pursue closer relations with China'. It has never blocked an Article 5 decision.",
+    ),
+    Parameter(
+        "credibility.veto_other",
+        "probability that any other member blocks a collective NATO decision",
+        "probability", 0.005, 0.0, 0.02,
+        "rationale: consensus in the North Atlantic Council seldom fails on other members; "
+        "Turkey's delay of the Nordic accessions (2022-24) is the other recent case.",
+    ),
 )
 
 
@@ -177,14 +229,11 @@ def _will(world: WorldArrays, ctx: Context) -> FloatArray:
 def assess(forces: FloatArray, ctx: Context) -> tuple[FloatArray, FloatArray]:
     """Credibility and local balance ``(R, F)`` given forces by theatre ``(R, N, 2)``."""
     world, fps = ctx.world, ctx.flashpoints
-    runs, n = forces.shape[0], world.n
+    runs = forces.shape[0]
     if fps.f == 0:
         return np.zeros((runs, 0), dtype=forces.dtype), np.ones((runs, 0), dtype=forces.dtype)
     th = fps.theatre  # (F,)
-    tidx = target_index(fps)  # (F, M)
-    w_p = ctx.p("credibility.partner_weight", 3)
-    k_mat = np.maximum(ctx.commitment, w_p * world.partnership[None])  # (R, N, N)
-    commit = np.max(k_mat[:, :, tidx], axis=3)  # (R, N, F)
+    commit = alliance_commitment(ctx)  # (R, N, F)
     eligible = ~fps.targets.T.copy()  # (N, F)
     eligible[fps.challenger, np.arange(fps.f)] = False
     commit = commit * eligible[None]
@@ -198,16 +247,7 @@ def assess(forces: FloatArray, ctx: Context) -> tuple[FloatArray, FloatArray]:
     eff_cap = cap * phi
     chal = np.maximum(forces[:, fps.challenger, th], _EPS)  # (R, F)
 
-    will = _will(world, ctx)  # (R, N)
-    will_kf = np.broadcast_to(will[:, :, None], (runs, n, fps.f))
-    variant = ctx.variant("credibility", MECHANISM.variants)
-    nato = world.membership.get("NATO", np.zeros(n, dtype=bool))
-    if variant == "consensus" and np.any(nato):
-        nato_will = np.min(np.where(nato[None], will, np.inf), axis=1)  # (R,)
-        nato_target = np.any(fps.targets & nato[None], axis=1)  # (F,)
-        bound = nato[:, None] & nato_target[None, :]  # (N, F)
-        will_kf = np.where(bound[None], nato_will[:, None, None], will_kf)
-
+    will_kf = _will(world, ctx)[:, :, None]  # (R, N, 1)
     q = ctx.p("credibility.sufficiency", 3)
     effective = commit * will_kf * np.minimum(1.0, eff_cap / (q * chal[:, None, :]))
     cred = 1.0 - np.prod(1.0 - np.clip(effective, 0.0, 1.0), axis=1)
@@ -217,13 +257,80 @@ def assess(forces: FloatArray, ctx: Context) -> tuple[FloatArray, FloatArray]:
     return np.clip(cred, 0.0, 1.0), np.maximum(balance, _EPS)
 
 
+def veto_propensity(ctx: Context) -> FloatArray:
+    """``(R, N, 2)`` probability that each NATO member blocks a collective decision
+    concerning each theatre (Euro-Atlantic, Indo-Pacific); 0 for non-members."""
+    world = ctx.world
+    nato = world.membership.get("NATO", np.zeros(world.n, dtype=bool))
+    dtype = world.milex.dtype
+    other = ctx.p("credibility.veto_other", 3) * np.ones((1, world.n, 2), dtype=dtype)
+    v = np.broadcast_to(other, (ctx.commitment.shape[0], world.n, 2)).copy()
+    if world.has("FRA"):
+        v[:, world.index("FRA"), INDO_PACIFIC] = ctx.params["credibility.veto_france_asia"]
+    if world.has("HUN"):
+        v[:, world.index("HUN"), :] = ctx.params["credibility.veto_hungary"][:, None]
+    return np.asarray(v * nato[None, :, None])
+
+
+def nato_decision(ctx: Context) -> FloatArray:
+    """``(R, 2)`` probability that the North Atlantic Council decides to act collectively
+    in each theatre: no member vetoes (``consensus``), or 1 (``independent``)."""
+    runs = ctx.commitment.shape[0]
+    if ctx.variant("credibility", MECHANISM.variants) != "consensus":
+        return np.ones((runs, 2), dtype=ctx.commitment.dtype)
+    return np.asarray(np.prod(1.0 - veto_propensity(ctx), axis=1))
+
+
+def alliance_commitment(ctx: Context) -> FloatArray:
+    """``(R, N, F)`` each potential defender's commitment at each flashpoint, with
+    NATO's collective part gated by the consensus rule and Article 6.
+
+    A NATO member's commitment to j splits into the alliance's collective one,
+    ``coll_j = min_{m in NATO, m != j} C_mj`` (a commitment the alliance makes
+    binds every member alike), and the member's own, bilateral one where it
+    exceeds the collective, or is a treaty with a non-member in the world data
+    (the US-Japan treaty). The collective part counts
+    with the probability ``G`` that the Council decides to act in the
+    flashpoint's theatre, and in full only within Article 6's treaty area (a
+    Euro-Atlantic flashpoint and a member target); elsewhere, for partners and
+    out of area, with the weight ``credibility.out_of_area``.
+    """
+    world, fps = ctx.world, ctx.flashpoints
+    n = world.n
+    tidx = target_index(fps)  # (F, M)
+    c = ctx.commitment
+    w_p = ctx.p("credibility.partner_weight", 3)
+    partner = w_p * world.partnership[None]  # (R or 1, N, N)
+    nato = world.membership.get("NATO", np.zeros(n, dtype=bool))
+    if not np.any(nato):
+        return np.asarray(np.max(np.maximum(c, partner)[:, :, tidx], axis=3))
+    others = nato[:, None] & ~np.eye(n, dtype=bool)  # (N, N): member m, target j, m != j
+    coll = np.min(np.where(others[None], c, np.inf), axis=1)  # (R, N)
+    coll = np.where(np.isfinite(coll), coll, 0.0)
+    # Own commitments: what exceeds the collective one, and at least the world's
+    # bilateral treaties with non-members (the US-Japan treaty stays the US's own
+    # even when the alliance makes the same pledge); Article 5 among members is
+    # the alliance's.
+    bilateral = world.defense * ~nato[None, :]  # (N, N)
+    own = np.maximum(bilateral[None], np.where(c <= coll[:, None, :], 0.0, c))  # (R, N, N)
+    in_area = nato[tidx] & (fps.theatre == EURO_ATLANTIC)[:, None]  # (F, M)
+    reach = np.where(in_area[None], 1.0, ctx.p("credibility.out_of_area", 3))  # (R, F, M)
+    gate = nato_decision(ctx)[:, fps.theatre]  # (R, F)
+    coll_eff = coll[:, tidx] * gate[:, :, None] * reach  # (R, F, M)
+    member = np.maximum(own[:, :, tidx], coll_eff[:, None])  # (R, N, F, M)
+    k = np.where(nato[None, :, None, None], member, c[:, :, tidx])
+    return np.asarray(np.max(np.maximum(k, partner[:, :, tidx]), axis=3))
+
+
 def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: Draws) -> Effect:
-    """Provide ``credibility`` and ``local_balance`` for every flashpoint."""
+    """Provide ``credibility`` and ``local_balance`` for every flashpoint, and
+    ``nato_decision`` (R, 2), the chance of a collective NATO decision by theatre."""
     forces = derived.get("forces")
     if forces is None:  # burden_shifting switched off: forces at the current allocation
         forces = theatre_forces(state.milex, state.us_asia_share, ctx)
     cred, balance = assess(forces, ctx)
-    return Effect(derived={"credibility": cred, "local_balance": balance})
+    return Effect(derived={"credibility": cred, "local_balance": balance,
+                           "nato_decision": nato_decision(ctx)})
 
 
 MECHANISM = Mechanism(
@@ -240,12 +347,14 @@ MECHANISM = Mechanism(
     ),
     parameters=PARAMETERS,
     writes=(),
-    provides=("credibility", "local_balance"),
+    provides=("credibility", "local_balance", "nato_decision"),
     reads=("forces",),
     step=step,
     variants=("consensus", "independent"),
     equations=(
-        "c_kf = max_{j in T_f} max(C_kj, w_p P_kj)",
+        "c_kf = max_{j in T_f} max(C_kj, w_p P_kj); NATO k: C_kj -> max(own_kj, C^N_j G_theta A_jf)",
+        "C^N_j = min_{m in NATO, m != j} C_mj; G_theta = prod_m (1 - v_m,theta); "
+        "A = 1 in Article 6's area (member target, Euro-Atlantic), else out_of_area",
         "F_kf = forces_k[theatre_f] + s forces_k[other theatre]",
         "cred_f = 1 - prod_k (1 - c_kf W_kf min(1, phi_kf F_kf / (q F_c)))",
         "bal_f = (sum_{j in T_f} F_j + sum_k c_kf phi_kf F_k) / F_c",

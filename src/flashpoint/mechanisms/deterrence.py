@@ -66,6 +66,11 @@ at war; :math:`1 - e^{-\mu_f}` during a crisis; otherwise
 times the chance that a crisis starting at :math:`c_0` escalates during its
 mean lifetime :math:`1/\delta` (hazard held at its starting value).
 
+Variant ``bargaining`` replaces both hazards with those of the rival,
+rationalist theory in :mod:`~flashpoint.mechanisms.bargaining` (Fearon 1995:
+crisis onset from the challenger's expected gain over the status quo, war
+from the risk-return tradeoff under private information).
+
 Assumptions
 -----------
 * Flashpoints are independent given the state; their coupling runs through
@@ -259,6 +264,10 @@ def hazards(
     ``opportunity`` the cross-theatre opportunity :math:`o_f` (:func:`opportunity`).
     """
     variant = ctx.variant("deterrence", MECHANISM.variants)
+    if variant == "bargaining":  # the rival theory: Fearon's risk-return tradeoff
+        from flashpoint.mechanisms.bargaining import hazards as bargaining_hazards
+
+        return bargaining_hazards(tau, cred, balance, provocation, intensity, ctx)
     spiral = variant == "spiral"
     sign = -1.0 if spiral else 1.0
     gain = ctx.p("deterrence.spiral_provocation", 2) if spiral else 1.0
@@ -358,7 +367,7 @@ MECHANISM = Mechanism(
     provides=("crisis_hazard", "war_hazard"),
     reads=("credibility", "local_balance"),
     step=step,
-    variants=("deterrence", "spiral"),
+    variants=("deterrence", "spiral", "bargaining"),
     equations=(
         "lambda_f = lambda0 exp(b_tau tau_f - s b_cred cred_f - b_bal ln B_f + g b_prov v_f "
         "+ b_o o_f), o_f = E_US,f max_{g other theatre, other challenger} h_g",

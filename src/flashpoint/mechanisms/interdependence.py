@@ -34,6 +34,26 @@ the status quo is a steady state and tension stays in [0, 1]. Grievance uses the
 *relative* loss of trade: coercion's political weight (Lithuania) does not
 scale with the trade's share of the coercer's total.
 
+Coercion's effect on the target's policy (Drezner 1999, conflict-expectations
+model): when trade is cut, the more dependent side i is the target; its
+relative loss :math:`l_{ij} = \max(0, 1 - s_{ij}/s^0_{ij})`, weighted by its
+asymmetric dependence :math:`u_{ij} = \max(0, s^0_{ij} - s^0_{ji})/s^0_{ij}`,
+puts a pressure :math:`P_{ij} = l_{ij} s^0_{ij} / s_{ref}` on it (the share of
+its trade lost, against the share that would weigh as much as open
+hostility). It concedes (moves its alignment towards the coercer) when the
+pressure exceeds the conflict it expects (tension :math:`\tau_{ij}`), and
+defies (moves away) when it does not:
+
+.. math::
+
+    r_{ij} = \psi\, u_{ij} l_{ij} (P_{ij} - \tau_{ij})\,
+             \tfrac12\big(1 \mp a_{ij}\big), \qquad
+    \Delta a = \Delta t\,(r + r^\top),
+
+with the minus sign for concession. China's coercion of Lithuania in 2021
+(1.8 % of Lithuania's trade, high tension) is the seeds' case of defiance:
+Lithuania "has called for a tougher approach toward Beijing" (seed 003).
+
 War costs: with loss tables :math:`L^{war}, L^{block}` :math:`(F, N)` times
 the scale :math:`\sigma` (capped at 0.95), the loss the current events imply is
 
@@ -53,6 +73,8 @@ it is larger; GDP falls in step so that :math:`Y = Y^{trend}(1 - \ell)`:
 Assumptions
 -----------
 * Trade shares change only through scenario levers (``ctx.trade_share``).
+* The target's policy is its alignment with the coercer; tension is its
+  expectation of future conflict (Drezner's conflict expectations).
 * GDP lost to war is not recovered within the simulation (no rebound).
 
 References
@@ -102,6 +124,24 @@ PARAMETERS: tuple[Parameter, ...] = (
         "1/year per relative trade loss", 0.2, 0.0, 0.6,
         "rationale: coercion breeds resentment rather than compliance (Drezner 1999; "
         "China-Lithuania 2021, seed 003); an 80% cut adds at most about 0.5 tension per year.",
+    ),
+    Parameter(
+        "interdependence.compliance",
+        "rate psi at which a coerced state's alignment with its coercer responds to lost trade",
+        "1/year per relative trade loss", 0.3, 0.0, 1.0,
+        "Drezner 1999 (conflict-expectations model): targets concede or defy within a year or "
+        "two of sanctions; rationale: 0 switches the policy response off, 1 closes the gap to "
+        "full (dis)alignment in about a year under total coercion.",
+    ),
+    Parameter(
+        "interdependence.dependence_scale",
+        "share of a target's trade whose loss weighs as much as full conflict expectation (s_ref)",
+        "trade share", 0.05, 0.01, 0.3,
+        "Drezner 1999: targets concede when the cost of coercion is high and conflict "
+        "expected to be low. Rationale from the world data (COW trade): China was 27 % of South "
+        "Korea's trade, which partly conceded over THAAD in 2017, and 1.8 % of Lithuania's, "
+        "which defied in 2021 (seed 003); 0.01 (small losses coerce) to 0.3 (only a main "
+        "partner's cut coerces).",
     ),
     Parameter(
         "interdependence.war_cost_scale",
@@ -156,8 +196,44 @@ def _trade_terms(ctx: Context) -> tuple[FloatArray, FloatArray, bool]:
     return gain, grievance, bool(np.any(gain) or np.any(grievance))
 
 
+def _coercion_terms(ctx: Context) -> tuple[FloatArray, FloatArray]:
+    """``(weighted_loss, pressure)`` (R, N, N) of coercion, directed target i -> coercer j.
+
+    ``weighted_loss = u_ij l_ij``: i's relative trade loss with j, weighted by
+    i's asymmetric dependence ``u_ij = max(0, s0_ij - s0_ji) / s0_ij`` (only the
+    more dependent side of a cut is its target); ``pressure = l_ij s0_ij / s_ref``.
+    """
+    s = ctx.trade_share
+    s0 = ctx.world.trade_share[None]
+    safe = np.where(s0 > 0, s0, 1.0)
+    lost = np.where(s0 > 0, np.maximum(0.0, 1.0 - s / safe), 0.0)
+    u = np.where(s0 > 0, np.maximum(0.0, s0 - np.swapaxes(s0, 1, 2)) / safe, 0.0)
+    pressure = lost * s0 / ctx.p("interdependence.dependence_scale", 3)
+    return np.asarray(u * lost), np.asarray(pressure)
+
+
+def coercion_response(alignment: FloatArray, tension: FloatArray, ctx: Context) -> FloatArray:
+    """Change of alignment per year ``(R, N, N)`` from coerced states' policy responses.
+
+    Target i concedes (moves towards coercer j) when the pressure exceeds its
+    conflict expectation (tension), else defies (moves away), each in
+    proportion to the room left: ``r_ij = psi u_ij l_ij (P_ij - tau_ij)
+    (1 - a_ij)/2`` if ``P_ij > tau_ij`` else ``... (1 + a_ij)/2``; the change of
+    the symmetric alignment is ``r + r^T`` (one of the two is zero).
+    """
+    loss, pressure = ctx.cached_for("interdependence.coercion", ctx.trade_share,
+                                    lambda: _coercion_terms(ctx))
+    gap = pressure - np.clip(tension, 0.0, 1.0)
+    room = np.where(gap > 0, 1.0 - alignment, 1.0 + alignment) / 2.0
+    r = ctx.p("interdependence.compliance", 3) * loss * gap * room
+    out = r + np.swapaxes(r, 1, 2)
+    n = alignment.shape[1]
+    out[:, np.arange(n), np.arange(n)] = 0.0
+    return np.asarray(out)
+
+
 def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: Draws) -> Effect:
-    """Trade pacifies, lost trade embitters, wars and blockades cost GDP."""
+    """Trade pacifies, lost trade embitters and coerces, wars and blockades cost GDP."""
     tau = state.tension
     # The trade terms change only when a lever changes the trade shares: cache
     # them per trade array (the engine reuses it between such changes).
@@ -165,8 +241,10 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
                                              lambda: _trade_terms(ctx))
     if active:
         d_tau = ctx.dt * (grievance * (1.0 - tau) - gain * tau)
-    else:  # today's trade: both anomaly terms vanish exactly
+        d_align = ctx.dt * coercion_response(state.alignment, tau, ctx)
+    else:  # today's trade: both anomaly terms and coercion vanish exactly
         d_tau = np.zeros_like(tau)
+        d_align = np.zeros_like(state.alignment)
 
     target = implied_loss(state.war, state.blockade,
                           ctx.cached("interdependence.table", lambda: _scaled_table(ctx)))
@@ -174,7 +252,8 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
     loss = np.clip(state.gdp_loss, 0.0, MAX_LOSS)
     d_loss = frac * np.maximum(0.0, target - loss)
     d_gdp = -state.gdp * d_loss / (1.0 - loss)
-    return Effect(deltas={"tension": d_tau, "gdp_loss": d_loss, "gdp": d_gdp})
+    return Effect(deltas={"tension": d_tau, "gdp_loss": d_loss, "gdp": d_gdp,
+                          "alignment": d_align})
 
 
 MECHANISM = Mechanism(
@@ -188,7 +267,7 @@ MECHANISM = Mechanism(
         "Welch, Leonard, Cousin et al. 2024, Bloomberg Economics, cost of a war over Taiwan",
     ),
     parameters=PARAMETERS,
-    writes=("tension", "gdp", "gdp_loss"),
+    writes=("tension", "gdp", "gdp_loss", "alignment"),
     provides=(),
     reads=(),
     step=step,
@@ -198,5 +277,7 @@ MECHANISM = Mechanism(
         "g_ij = max(0, 1 - s_ij/s0_ij)",
         "L_i = 1 - prod_f (1 - war_f sigma Lwar_fi - (1 - war_f) block_f sigma Lblock_fi)",
         "dloss = min(1, dt/T) max(0, L - loss); dY = -Y dloss / (1 - loss)",
+        "coercion: r_ij = psi u_ij l_ij (P_ij - tau_ij) room_ij, P_ij = l_ij s0_ij / s_ref, "
+        "u_ij = max(0, s0_ij - s0_ji)/s0_ij; da = dt (r + r^T)",
     ),
 )

@@ -30,7 +30,8 @@ deployed in theatre ``t`` (0 Euro-Atlantic, 1 Indo-Pacific; scenario input
 ``ctx.presence``, and for the United States its force allocation:
 ``us_asia_share`` in the Indo-Pacific and
 ``(1 - us_asia_share) * (1 - us_europe_retrenchment)`` in the Euro-Atlantic),
-``W_j`` the nuclear warhead stockpile, ``omega`` the weight of offensive
+``W_j`` the nuclear warhead stockpile (state ``warheads``, grown by
+:mod:`~flashpoint.mechanisms.nuclear`), ``omega`` the weight of offensive
 (nuclear) capability, and ``I_ij`` i's perceived hostile intent of j
 (state ``intent``, [0, 1]).
 
@@ -155,11 +156,14 @@ def threat_matrix(
     nuclear_weight: FloatArray,
     variant: str = "walt",
     gradient: FloatArray | None = None,
+    warheads: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Power shares ``(R, N)`` and threat ``(R, N, N)`` (to i from j) for one state.
 
     ``range_km`` and ``nuclear_weight`` are per-run ``(R,)`` vectors;
-    ``gradient`` is the precomputed ``exp(-d / range_km)`` ``(R, N, N)``, if any.
+    ``gradient`` is the precomputed ``exp(-d / range_km)`` ``(R, N, N)``, if any;
+    ``warheads`` the current stockpiles ``(R, N)`` (state ``warheads``; default
+    the world's). The log scale is normalised by the world's largest arsenal.
     """
     if variant not in VARIANTS:
         from flashpoint.errors import ParameterError
@@ -179,9 +183,10 @@ def threat_matrix(
     forward = np.where(in_ea, pres[:, None, :, EURO_ATLANTIC],
                        np.where(in_ip, pres[:, None, :, INDO_PACIFIC], 0.0))
     prox = np.maximum(gradient, forward)
-    w = world.warheads
-    wmax = np.log1p(np.max(w)) if w.size and np.max(w) > 0 else 1.0
-    off = 1.0 + col(nuclear_weight, 2) * (np.log1p(w)[None, :] / wmax)
+    w0 = world.warheads
+    wmax = np.log1p(np.max(w0)) if w0.size and np.max(w0) > 0 else 1.0
+    w = np.broadcast_to(w0, milex.shape) if warheads is None else np.maximum(warheads, 0.0)
+    off = 1.0 + col(nuclear_weight, 2) * (np.log1p(w) / wmax)
     hostile = intent if variant == "walt" else np.where(alignment < 0.0, 1.0, intent)
     t = np.clip(relative * prox * off[:, None, :] * hostile, 0.0, 1.0)
     idx = np.arange(world.n)
@@ -210,6 +215,7 @@ def _threat_of(state: State, ctx: Context, *, baseline: bool = False) -> tuple[F
         nuclear_weight=ctx.params["threat.nuclear_weight"],
         variant=ctx.variant("threat", VARIANTS),
         gradient=gradient,
+        warheads=state.warheads,
     )
 
 

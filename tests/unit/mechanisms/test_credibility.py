@@ -113,14 +113,14 @@ def test_retrenchment_lowers_baltic_credibility_and_balance() -> None:
     assert np.all(ret_b[:, f] < base_b[:, f])
 
 
-def test_consensus_binds_nato_to_least_willing_member() -> None:
+def test_consensus_gates_nato_collective_commitments() -> None:
     state, ctx, draws = make_context(runs=R)
     f = _fp(ctx, "baltic")
     cons, _ = _run(state, ctx, draws)
     indep, _ = _run(state, dataclasses.replace(ctx, variants={"credibility": "independent"}),
                     draws)
     assert np.all(cons[:, f] < indep[:, f])
-    # Outside NATO (Korea) the rule does not apply.
+    # Korea: only the US's own bilateral commitment, which no veto touches.
     k = _fp(ctx, "korean_peninsula")
     np.testing.assert_allclose(cons[:, k], indep[:, k])
 
@@ -154,3 +154,60 @@ def test_inputs_not_mutated_and_deterministic() -> None:
         np.testing.assert_array_equal(x, y)
     np.testing.assert_array_equal(a[0], b[0])
     np.testing.assert_array_equal(a[1], b[1])
+
+
+def _with(ctx, **values: float):
+    params = dict(ctx.params)
+    for k, v in values.items():
+        params[k] = np.full(ctx.commitment.shape[0], v)
+    return dataclasses.replace(ctx, params=params)
+
+
+def _nato_to(ctx, target: str, value: float):
+    nato = ctx.world.membership["NATO"]
+    c = ctx.commitment.copy()
+    c[:, nato, ctx.world.index(target)] = np.maximum(c[:, nato, ctx.world.index(target)], value)
+    return dataclasses.replace(ctx, commitment=c)
+
+
+def test_article6_no_collective_obligation_out_of_area() -> None:
+    # A NATO collective commitment to Japan (every member, 0.5): Germany's share
+    # of it counts at the East China Sea only through the out-of-area weight.
+    state, ctx, draws = make_context(runs=R)
+    f = _fp(ctx, "east_china_sea")
+    base, _ = _run(state, ctx, draws)
+    strict, _ = _run(state, _with(_nato_to(ctx, "JPN", 0.5), **{"credibility.out_of_area": 0.0}),
+                     draws)
+    loose, _ = _run(state, _with(_nato_to(ctx, "JPN", 0.5), **{"credibility.out_of_area": 0.5}),
+                    draws)
+    np.testing.assert_allclose(strict[:, f], base[:, f])
+    assert np.all(loose[:, f] > base[:, f])
+
+
+def test_collective_commitment_splits_from_bilateral() -> None:
+    _, ctx, _ = make_context(runs=R)
+    out = _with(_nato_to(ctx, "JPN", 0.5), **{"credibility.out_of_area": 0.2,
+                                              "credibility.veto_other": 0.0})
+    commit = cr.alliance_commitment(out)
+    f, us, de = _fp(ctx, "east_china_sea"), ctx.world.index("USA"), ctx.world.index("DEU")
+    np.testing.assert_allclose(commit[:, us, f], 1.0)  # the US-Japan treaty stands
+    np.testing.assert_allclose(commit[:, de, f], 0.5 * 0.2)  # collective, out of area
+
+
+def test_france_vetoes_the_indo_pacific_hungary_both_theatres() -> None:
+    from flashpoint.api import resolve_world
+    from flashpoint.engine.context import base_context
+
+    ctx = base_context(resolve_world(), 2)
+    zero = {"credibility.veto_other": 0.0, "credibility.veto_hungary": 0.0}
+    g0 = cr.nato_decision(_with(ctx, **zero, **{"credibility.veto_france_asia": 0.3}))
+    g1 = cr.nato_decision(_with(ctx, **zero, **{"credibility.veto_france_asia": 0.9}))
+    np.testing.assert_allclose(g0[:, 0], 1.0)
+    np.testing.assert_allclose(g0[:, 1], 0.7)
+    np.testing.assert_allclose(g1[:, 1], 0.1)
+    gh = cr.nato_decision(_with(ctx, **{"credibility.veto_other": 0.0,
+                                        "credibility.veto_france_asia": 0.5,
+                                        "credibility.veto_hungary": 0.4}))
+    np.testing.assert_allclose(gh, [[0.6, 0.3], [0.6, 0.3]])
+    indep = cr.nato_decision(dataclasses.replace(ctx, variants={"credibility": "independent"}))
+    np.testing.assert_array_equal(indep, 1.0)

@@ -16,7 +16,7 @@ from flashpoint.mechanisms import mobilisation as mo
 from flashpoint.testing import make_context
 
 R = 3
-RAW = Path(__file__).resolve().parents[4].parent / "shared" / "data"
+RAW = Path(__file__).resolve().parents[3].parent / "shared" / "data"
 needs_raw = pytest.mark.skipif(not (RAW / "SOURCES.md").exists(), reason="raw data not available")
 
 

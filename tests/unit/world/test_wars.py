@@ -19,7 +19,7 @@ from flashpoint.world import load_world, load_world_file
 from flashpoint.world.flashpoints import flashpoint_arrays
 from flashpoint.world.loader import wars
 
-RAW = Path(__file__).resolve().parents[4].parent / "shared" / "data"
+RAW = Path(__file__).resolve().parents[3].parent / "shared" / "data"
 needs_raw = pytest.mark.skipif(not (RAW / "SOURCES.md").exists(), reason="raw data not available")
 
 
