@@ -133,8 +133,13 @@ def backtest(
     train: Annotated[str | None, typer.Option(help="Baselines' training window; default the "
                                               "calibration's, else 1995 to start-1.")] = None,
     csv: Annotated[Path | None, typer.Option(help="Write every actor-year score to this CSV.")] = None,
+    hazards: Annotated[bool, typer.Option("--hazards", help="Instead: fit the crisis and war hazards "
+                                          "on 1946-1995 and score them out of sample.")] = False,
 ) -> None:
     """Score the model against history and naive baselines (persistence, linear trend, AR(1))."""
+    if hazards:
+        _hazard_backtest(seed, csv)
+        return
     from flashpoint.validation.backtest import backtest as run_backtest
     from flashpoint.validation.calibrate import load_calibration, parse_window
 
@@ -159,4 +164,56 @@ def backtest(
     if csv is not None:
         pd.concat([bt.milex.assign(target="milex"), bt.alignment.assign(target="alignment")],
                   ignore_index=True).to_csv(csv, index=False)
+        console.print(f"wrote {csv}")
+
+
+def hazard_tables(seed: int = 0) -> tuple[list[Table], pd.DataFrame]:
+    """Tables of the hazard fit (1946-1995), its out-of-sample scores and the flashpoints' records."""
+    from flashpoint.validation.hazards import (
+        calibration,
+        fit_hazard,
+        flashpoint_table,
+        load_dyads,
+        score_hazards,
+        with_outcomes,
+    )
+
+    sc = score_hazards(seed=seed)
+    onset = sc.fits["onset:hazard"]
+    d = with_outcomes(load_dyads())
+    war = fit_hazard(d[d.onset == 1], "war5", years=onset.years)
+    tabs = []
+    for f, title in ((onset, "MID onset hazard"), (war, "P(war | MID onset)")):
+        dg = f.diagnostics
+        tabs.append(_table(f.table(), f"{title}, cloglog, {f.years[0]}-{f.years[1]}: n {f.n}, events "
+                           f"{f.events}, McFadden R2 {dg['mcfadden_r2']:.3f}, Newton iterations "
+                           f"{dg['iterations']:.0f}, max |gradient| {dg['max_abs_gradient']:.1e}",
+                           "term", {"hazard ratio": ".3g"}))
+    cal = calibration(onset, d[(d.year >= onset.years[0]) & (d.year <= onset.years[1])])
+    tabs.append(_table(cal, "Calibration in sample (deciles of fitted probability)", "decile",
+                       {"n": ".0f", "mean p": ".4f", "expected": ".1f", "observed": ".0f"}))
+    t = sc.table.set_index("target").rename(columns={"dyad-years": "n", "log score": "log",
+                                                     "CRPS count": "CRPS", "cov90 count": "cov90"})
+    tabs.append(_table(t, "Out of sample (fit 1946-1995): Brier and log score per dyad-year, CRPS and "
+                       "90 % coverage of yearly onset counts", "target",
+                       {"n": ".0f", "events": ".0f", "expected": ".1f", "Brier": ".5f",
+                        "log": ".5f", "CRPS": ".3f", "cov90": ".0%"}))
+    full = fit_hazard(d, "onset", years=(1946, 2010))
+    fpt = flashpoint_table(full, d).drop(columns="dyads").rename(
+        columns={"dyad-years": "n", "pooled multiplier": "mult.", "annual hazard": "hazard/yr"})
+    tabs.append(_table(fpt, "Flashpoints: MID onsets 1946-2010, fitted expectation, pooled hazard",
+                       "flashpoint", {"n": ".0f", "onsets": ".0f", "expected": ".2f",
+                                      "mult.": ".2f", "hazard/yr": ".3f"}))
+    return tabs, sc.table
+
+
+def _hazard_backtest(seed: int, csv: Path | None) -> None:
+    console = Console(width=max(Console().width, 120))
+    tabs, scores = hazard_tables(seed)
+    for t in tabs:
+        console.print(t)
+    console.print("MID: Gibler-Miller-Little 2.2.1; UCDP/PRIO interstate onsets; politically relevant "
+                  "dyad-years (world/data/conflict_dyads.csv.gz). Method: flashpoint.validation.hazards.")
+    if csv is not None:
+        scores.to_csv(csv, index=False)
         console.print(f"wrote {csv}")
