@@ -591,12 +591,12 @@ def conflict_dyads(cr: ConflictRaw) -> pd.DataFrame:
     secondary). MIDs end 2010 and COW wars 2003 (later cells are NaN).
 
     Covariates: ``riv`` an ongoing Thompson-Dreyer strategic rivalry (those
-    ongoing in 2010 held ongoing to 2024); ``lcap`` ln(CINC stronger / CINC
-    weaker); ``bal`` ln((CINC weaker + CINC of its defence-pact major powers
-    other than the partner) / CINC stronger), clipped to [-8, 3]; ``def`` an
-    ATOP defence obligation between the two; ``ext`` the weaker state holds an
-    ATOP defence obligation from a major power other than the partner
-    (extended deterrence); ``nuc`` the number of the two holding nuclear
+    ongoing in 2010 held ongoing to 2024); ``def`` an ATOP defence obligation
+    between the two; ``ext_a`` state a holds an ATOP defence obligation from a
+    COW major power other than b (extended deterrence), ``ext_b`` the same for
+    b; ``bal_a`` ln((CINC a + CINC of those protectors) / CINC b), clipped to
+    [-8, 8], ``bal_b`` the same for b (the balance of a target, with its
+    protectors, against a challenger); ``nuc`` the number of the two holding nuclear
     warheads (FAS); ``ldist`` ln(capital distance, km); ``maj`` the number of
     COW major powers in the dyad. NMC ends 2022, ATOP 2018 and FAS 2023: their
     last year is carried forward.
@@ -638,27 +638,28 @@ def conflict_dyads(cr: ConflictRaw) -> pd.DataFrame:
     cb = cinc.reindex(pd.MultiIndex.from_arrays([d.b, d.year])).to_numpy()
     floor = 1e-6
     ca, cb = np.maximum(np.nan_to_num(ca, nan=floor), floor), np.maximum(np.nan_to_num(cb, nan=floor), floor)
-    strong, weak = np.maximum(ca, cb), np.minimum(ca, cb)
-    weak_is_a = ca <= cb
-    d["lcap"] = np.round(np.log(strong / weak), 2)
 
     # alliances (ATOP defence), carried forward from 2018
     at = cr.atop[cr.atop.atop_defense == 1][["ccode1", "ccode2", "year"]]
     at = _carry(at, ["ccode1", "ccode2"], int(cr.atop.year.max()), CONFLICT_LAST)
     pact = set(zip(at.ccode1, at.ccode2, at.year, strict=True))
     d["def"] = [int((a, b, y) in pact) for a, b, y in zip(d.a, d.b, d.year, strict=True)]
-    weak_c = np.where(weak_is_a, d.a, d.b)
-    strong_c = np.where(weak_is_a, d.b, d.a)
-    ext = np.zeros(len(d), dtype=int)
-    prot = np.zeros(len(d))
-    for m, (y0, y1) in MAJORS.items():
-        cm = cinc.reindex(pd.MultiIndex.from_arrays([np.full(len(d), m), d.year])).to_numpy()
-        has = np.array([(m, w, y) in pact for w, y in zip(weak_c, d.year, strict=True)])
-        has &= (strong_c != m) & d.year.between(y0, y1).to_numpy()
-        ext |= has.astype(int)
-        prot += np.where(has, np.nan_to_num(cm, nan=0.0), 0.0)
-    d["ext"] = ext
-    d["bal"] = np.round(np.clip(np.log((weak + prot) / strong), -8.0, 3.0), 2)
+    # each side's defence commitments from major powers other than the partner
+    prot = {}
+    for side, other in (("a", "b"), ("b", "a")):
+        ext_s = np.zeros(len(d), dtype=int)
+        prot_s = np.zeros(len(d))
+        for m, (y0, y1) in MAJORS.items():
+            cm = cinc.reindex(pd.MultiIndex.from_arrays([np.full(len(d), m), d.year])).to_numpy()
+            has = np.array([(m, w, y) in pact for w, y in zip(d[side], d.year, strict=True)])
+            has &= (d[other].to_numpy() != m) & d.year.between(y0, y1).to_numpy()
+            ext_s |= has.astype(int)
+            prot_s += np.where(has, np.nan_to_num(cm, nan=0.0), 0.0)
+        prot[side] = (ext_s, prot_s)
+    (ext_a, prot_a), (ext_b, prot_b) = prot["a"], prot["b"]
+    d["ext_a"], d["ext_b"] = ext_a, ext_b
+    d["bal_a"] = np.round(np.clip(np.log((ca + prot_a) / cb), -8.0, 8.0), 2)
+    d["bal_b"] = np.round(np.clip(np.log((cb + prot_b) / ca), -8.0, 8.0), 2)
 
     # nuclear status (FAS stockpiles > 0), carried forward from 2023
     fas = cr.fas[cr.fas.country_name.isin(FAS_CCODE) & (cr.fas.nuclear_weapons_stockpile > 0)]
@@ -670,9 +671,15 @@ def conflict_dyads(cr: ConflictRaw) -> pd.DataFrame:
     m = cr.mid[(cr.mid.gmlmidonset == 1) & (cr.mid.year >= CONFLICT_FIRST)].copy()
     m["a"], m["b"] = _pair(m.ccode1, m.ccode2)
     m["mid"] = m[["hostlev1", "hostlev2"]].max(axis=1)
-    mo = m.groupby(["a", "b", "year"]).mid.max()
-    d["mid"] = mo.reindex(pd.MultiIndex.from_frame(d[["a", "b", "year"]])).fillna(0).to_numpy()
+    # initiator: the state on side A of the most hostile onset (1 = a, 2 = b)
+    m = m[m.ccode1 == m.a].sort_values(["a", "b", "year", "mid"])
+    m["init"] = np.where(m.sidea1 == 1, 1, 2)
+    mo = m.groupby(["a", "b", "year"])[["mid", "init"]].last()
+    key = pd.MultiIndex.from_frame(d[["a", "b", "year"]])
+    d["mid"] = mo.mid.reindex(key).fillna(0).to_numpy()
+    d["init"] = mo.init.reindex(key).fillna(0).to_numpy().astype(int)
     d.loc[d.year > MID_LAST, "mid"] = np.nan
+    d.loc[d.year > MID_LAST, "init"] = -1
     w = cr.war[(cr.war.cowinteronset == 1) & (cr.war.year >= CONFLICT_FIRST)].copy()
     w["a"], w["b"] = _pair(w.ccode1, w.ccode2)
     wo = set(zip(w.a, w.b, w.year, strict=True))
@@ -690,8 +697,8 @@ def conflict_dyads(cr: ConflictRaw) -> pd.DataFrame:
                     p2, q2 = (GW_TO_COW.get(int(v), int(v)) for v in (p, q))
                     pairs.add((min(p2, q2), max(p2, q2), int(x.year)))
     d["ucdp"] = [int((a, b, y) in pairs) for a, b, y in zip(d.a, d.b, d.year, strict=True)]
-    cols = ["a", "b", "year", "mid", "war", "ucdp", "riv", "lcap", "bal", "def", "ext", "nuc",
-            "ldist", "maj"]
+    cols = ["a", "b", "year", "mid", "init", "war", "ucdp", "riv", "def", "nuc", "ldist", "maj",
+            "ext_a", "ext_b", "bal_a", "bal_b"]
     out = d[cols].sort_values(["a", "b", "year"]).reset_index(drop=True)
     out["mid"] = out.mid.astype("Int64")
     out["war"] = out.war.astype("Int64")

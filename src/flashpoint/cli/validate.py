@@ -171,19 +171,20 @@ def hazard_tables(seed: int = 0) -> tuple[list[Table], pd.DataFrame]:
     """Tables of the hazard fit (1946-1995), its out-of-sample scores and the flashpoints' records."""
     from flashpoint.validation.hazards import (
         calibration,
+        directed,
         fit_hazard,
         flashpoint_table,
         load_dyads,
         score_hazards,
-        with_outcomes,
     )
 
     sc = score_hazards(seed=seed)
     onset = sc.fits["onset:hazard"]
-    d = with_outcomes(load_dyads())
+    raw = load_dyads()
+    d = directed(raw)
     war = fit_hazard(d[d.onset == 1], "war5", years=onset.years)
     tabs = []
-    for f, title in ((onset, "MID onset hazard"), (war, "P(war | MID onset)")):
+    for f, title in ((onset, "MID onset hazard, challenger -> target"), (war, "P(war | MID onset)")):
         dg = f.diagnostics
         tabs.append(_table(f.table(), f"{title}, cloglog, {f.years[0]}-{f.years[1]}: n {f.n}, events "
                            f"{f.events}, McFadden R2 {dg['mcfadden_r2']:.3f}, Newton iterations "
@@ -199,9 +200,9 @@ def hazard_tables(seed: int = 0) -> tuple[list[Table], pd.DataFrame]:
                        {"n": ".0f", "events": ".0f", "expected": ".1f", "Brier": ".5f",
                         "log": ".5f", "CRPS": ".3f", "cov90": ".0%"}))
     full = fit_hazard(d, "onset", years=(1946, 2010))
-    fpt = flashpoint_table(full, d).drop(columns="dyads").rename(
+    fpt = flashpoint_table(full, raw).drop(columns="dyads").rename(
         columns={"dyad-years": "n", "pooled multiplier": "mult.", "annual hazard": "hazard/yr"})
-    tabs.append(_table(fpt, "Flashpoints: MID onsets 1946-2010, fitted expectation, pooled hazard",
+    tabs.append(_table(fpt, "Flashpoints: MID onsets by the challenger 1946-2010, fitted expectation, pooled hazard",
                        "flashpoint", {"n": ".0f", "onsets": ".0f", "expected": ".2f",
                                       "mult.": ".2f", "hazard/yr": ".3f"}))
     return tabs, sc.table

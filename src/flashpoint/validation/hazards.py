@@ -8,16 +8,24 @@ politically relevant non-directed dyad-years 1946-2024 (capitals within
 1993's definition with capital distance standing in for contiguity), with
 
 * outcomes: ``mid`` the hostility level of a Gibler-Miller-Little MID onset
-  (GML 2.2.1; 0 none, 2 threat, 3 display, 4 use of force, 5 war; to 2010),
-  ``ucdp`` a UCDP/PRIO interstate conflict episode onset (1946-2024);
+  (GML 2.2.1; 0 none, 2 threat, 3 display, 4 use of force, 5 war; to 2010)
+  and ``init``, the state on its initiating side A; ``ucdp`` a UCDP/PRIO
+  interstate conflict episode onset (1946-2024);
 * covariates the model has: ``riv`` strategic rivalry (the model's tension),
-  ``ext`` the weaker state holds a major power's defence commitment
-  (extended deterrence; the model's credibility), ``bal`` ln of the weaker
-  side's capabilities (with its protectors') over the stronger's (NMC CINC;
-  the model's local balance), ``def`` a defence pact between the two, ``nuc``
-  nuclear-armed states in the dyad, ``ldist`` ln capital distance, ``maj``
-  major powers in the dyad. Trade is not a covariate: the COW trade file
-  starts in 1990, after most of the training window.
+  ``ext_a``/``ext_b`` a COW major power's defence commitment to a/b (the
+  model's credibility), ``bal_a``/``bal_b`` ln of a's (b's) capabilities with
+  its protectors' over the other's (NMC CINC; the model's local balance),
+  ``def`` a defence pact between the two, ``nuc`` nuclear-armed states in the
+  dyad, ``ldist`` ln capital distance, ``maj`` major powers in the dyad.
+  Trade is not a covariate: the COW trade file starts in 1990, after most of
+  the training window.
+
+MID onsets are modelled per *directed* dyad-year (:func:`directed`:
+challenger = the state on side A, target = the other), the unit of the
+model's flashpoints (a challenger and its targets); ``ext`` and ``bal`` are
+then the target's. UCDP onsets have no initiator and are modelled per
+non-directed dyad-year (:func:`with_outcomes`: the weaker side's ``ext`` and
+``bal``).
 
 Model
 -----
@@ -57,6 +65,13 @@ Beck, N., Katz, J. N. & Tucker, R. (1998). Taking time seriously: time-series
     Journal of Political Science* 42(4), 1260-1288. doi:10.2307/2991857
 Huth, P. & Russett, B. (1984). What makes deterrence work? *World Politics*
     36(4), 496-526. doi:10.2307/2010184
+Fearon, J. D. (1994). Signaling versus the balance of power and interests:
+    an empirical test of a crisis bargaining model. *Journal of Conflict
+    Resolution* 38(2), 236-269. doi:10.1177/0022002794038002004
+Leeds, B. A. (2003). Do alliances deter aggression? The influence of military
+    alliances on the initiation of militarized interstate disputes.
+    *American Journal of Political Science* 47(3), 427-439.
+    doi:10.1111/1540-5907.00031
 Maoz, Z. & Russett, B. (1993). Normative and structural causes of democratic
     peace. *American Political Science Review* 87(3), 624-638.
     doi:10.2307/2938740
@@ -91,7 +106,9 @@ __all__ = [
     "FLASHPOINT_DYADS",
     "HazardFit",
     "derive_priors",
+    "directed",
     "fit_hazard",
+    "fitted_priors",
     "flashpoint_table",
     "load_dyads",
     "score_hazards",
@@ -103,7 +120,8 @@ __all__ = [
 COVARIATES: tuple[str, ...] = ("riv", "ext", "bal", "def", "nuc", "ldist", "maj")
 PRIOR_SD, INTERCEPT_SD = 2.5, 10.0
 
-#: Each flashpoint (flashpoint.world.flashpoints) and the COW dyads whose history informs it.
+#: Each flashpoint (flashpoint.world.flashpoints) and the directed COW dyads (challenger,
+#: target) whose history informs it.
 FLASHPOINT_DYADS: dict[str, tuple[tuple[int, int], ...]] = {
     "taiwan_strait": ((710, 713),),                      # China-Taiwan
     "korean_peninsula": ((731, 732),),                   # North-South Korea
@@ -281,10 +299,44 @@ def calibration(fit: HazardFit, df: pd.DataFrame, bins: int = 10) -> pd.DataFram
 
 # ---------------------------------------------------------------- scores
 def with_outcomes(df: pd.DataFrame) -> pd.DataFrame:
-    """``df`` with 0/1 columns onset (any MID), force (hostility >= 4), war5 (hostility 5); NaN after 2010."""
+    """Non-directed view: 0/1 ``onset`` (any MID), ``force`` (hostility >= 4), ``war5`` (5), NaN after 2010.
+
+    Adds the non-directed ``ext`` (the weaker side, the one with the lower
+    balance, holds a major power's commitment) and ``bal`` (that side's
+    balance, ``min(bal_a, bal_b)``).
+    """
+    weak_a = df.bal_a.to_numpy() <= df.bal_b.to_numpy()
     return df.assign(onset=np.where(df.mid.isna(), np.nan, (df.mid > 0).astype(float)),
                      force=np.where(df.mid.isna(), np.nan, (df.mid >= 4).astype(float)),
-                     war5=np.where(df.mid.isna(), np.nan, (df.mid >= 5).astype(float)))
+                     war5=np.where(df.mid.isna(), np.nan, (df.mid >= 5).astype(float)),
+                     ext=np.where(weak_a, df.ext_a, df.ext_b),
+                     bal=np.minimum(df.bal_a, df.bal_b))
+
+
+def directed(df: pd.DataFrame) -> pd.DataFrame:
+    """Directed dyad-years, challenger ``a`` -> target ``b`` (each non-directed row twice).
+
+    ``onset``/``force``/``war5``: a MID onset with the challenger on side A
+    (the initiating side; GML ``sidea``), at that hostility. ``ext`` and
+    ``bal`` are the target's: a major power's defence commitment to the target,
+    and ln((target + protectors) / challenger), the model's credibility and
+    local balance. NaN outcomes after 2010.
+    """
+    mid = df.mid.to_numpy(dtype=np.float64)
+    init = df.init.to_numpy()
+    sym = ["year", "riv", "def", "nuc", "ldist", "maj"]
+    parts = []
+    for who, chal, tgt, ext, bal in ((1, "a", "b", "ext_b", "bal_b"), (2, "b", "a", "ext_a", "bal_a")):
+        mine = np.where(np.isnan(mid), np.nan, ((mid > 0) & (init == who)).astype(float))
+        x = df[sym].copy()
+        x.insert(0, "b", df[tgt].to_numpy())
+        x.insert(0, "a", df[chal].to_numpy())
+        x["ext"], x["bal"] = df[ext].to_numpy(), df[bal].to_numpy()
+        x["onset"] = mine
+        x["force"] = np.where(np.isnan(mine), np.nan, mine * (mid >= 4))
+        x["war5"] = np.where(np.isnan(mine), np.nan, mine * (mid >= 5))
+        parts.append(x)
+    return pd.concat(parts, ignore_index=True)
 
 
 @dataclass(frozen=True, eq=False)
@@ -320,17 +372,23 @@ def score_hazards(train: tuple[int, int] = (1946, 1995), draws: int = 300, seed:
                   df: pd.DataFrame | None = None) -> HazardScores:
     """Fit on ``train`` and score MID onsets 1996-2010 and UCDP interstate onsets 2011-2024.
 
+    MID onsets are scored per directed dyad-year (challenger -> target, the
+    unit of the model's flashpoints); UCDP onsets, which have no initiator,
+    per non-directed dyad-year with the weaker side's commitment and balance.
+
     Methods: the full hazard (:data:`COVARIATES`), a rivalry-only hazard and
     a constant rate, each fitted on ``train``. Count intervals come from
     ``draws`` posterior draws (parameter and Bernoulli uncertainty).
     """
-    d = with_outcomes(load_dyads() if df is None else df)
+    raw = load_dyads() if df is None else df
+    views = {"onset": directed(raw), "ucdp": with_outcomes(raw)}
     specs = {"hazard": COVARIATES, "rivalry only": ("riv",), "constant": ()}
     targets = ((f"MID {train[1] + 1}-2010", "onset", (train[1] + 1, 2010)),
                (f"UCDP {train[1] + 1}-2010", "ucdp", (train[1] + 1, 2010)),
                ("UCDP 2011-2024", "ucdp", (2011, 2024)))
     rows, fits = [], {}
     for tname, outcome, (y0, y1) in targets:
+        d = views[outcome]
         test = d[(d.year >= y0) & (d.year <= y1) & d[outcome].notna()]
         y = (test[outcome].to_numpy() > 0).astype(float)
         for mname, cov in specs.items():
@@ -376,7 +434,7 @@ def flashpoint_table(fit: HazardFit, df: pd.DataFrame | None = None) -> pd.DataF
     the fitted hazard at the dyads' last observed covariates times the
     multiplier.
     """
-    d = with_outcomes(load_dyads() if df is None else df)
+    d = directed(load_dyads() if df is None else df)
     d = d[(d.year >= fit.years[0]) & (d.year <= fit.years[1])]
     a = pooling_shape(fit, d)
     rows = []
@@ -413,17 +471,21 @@ def _crisis_exposure() -> float:
 def derive_priors(onset: HazardFit, war: HazardFit, df: pd.DataFrame | None = None) -> dict[str, dict[str, float | str]]:
     """Deterrence priors (default, low, high, source) from the fitted hazards.
 
-    Mapping (deterrence's equations): tension ``tau`` = rivalry (0/1), so
-    ``b_tau = beta_riv``; credibility ``kappa`` = extended-deterrence
-    commitment, ``b_cred = -beta_ext``; ``ln B`` = ``bal``, ``b_bal =
-    -beta_bal``; the same for escalation from the war-given-onset fit. The
+    Mapping (deterrence's equations), on directed dyad-years (challenger ->
+    target): tension ``tau`` = rivalry (0/1), so ``b_tau = beta_riv``; ``ln
+    B`` = ``bal`` (the target's side against the challenger), ``b_bal =
+    -beta_bal``; for escalation, from the war-given-onset fit, also
+    credibility ``kappa`` = the target's major-power defence commitment,
+    ``e_cred = -beta_ext``. The onset coefficient of the commitment is not
+    mapped: it is positive (commitments go to threatened states, a selection
+    effect; Fearon 1994), so it cannot stand for the causal ``b_cred``. The
     base rates are the hazards at tau = kappa = 0, ln B = 0 and the
     flashpoint dyads' distance, nuclear and major-power covariates; the
     escalation base converts P(war | onset) through the crisis's exposure
     (:func:`_crisis_exposure`). Ranges: posterior 5-95 %; for the base rates
     the range over the flashpoints' dyads and the posterior.
     """
-    d = load_dyads() if df is None else df
+    d = directed(load_dyads() if df is None else df)
     z = 1.6448536269514722
     fp_dyads = {dy for v in FLASHPOINT_DYADS.values() for dy in v}
     last = d[[(x, y) in fp_dyads for x, y in zip(d.a, d.b, strict=True)]]
@@ -443,14 +505,14 @@ def derive_priors(onset: HazardFit, war: HazardFit, df: pd.DataFrame | None = No
 
     coef(onset, "riv", 1.0, "deterrence.tension_onset", "onsets",
          "b_tau = coefficient of a Thompson-Dreyer rivalry (tension 1 = rivalry)")
-    coef(onset, "ext", -1.0, "deterrence.credibility_onset", "onsets",
-         "b_cred = minus the coefficient of a major power's defence commitment to the weaker state")
     coef(onset, "bal", -1.0, "deterrence.balance_onset", "onsets",
-         "b_bal = minus the coefficient of ln(weaker side's CINC incl. protectors / stronger's)")
+         "b_bal = minus the coefficient of ln(target's CINC incl. its major-power protectors / "
+         "challenger's)")
     coef(war, "riv", 1.0, "deterrence.tension_escalation", "onsets reaching war (hostility 5)",
          "e_tau = coefficient of rivalry in P(war | onset)")
     coef(war, "ext", -1.0, "deterrence.credibility_escalation", "onsets reaching war (hostility 5)",
-         "e_cred = minus the coefficient of extended deterrence in P(war | onset)")
+         "e_cred = minus the coefficient of a major power's defence commitment to the target in "
+         "P(war | onset)")
     coef(war, "bal", -1.0, "deterrence.balance_escalation", "onsets reaching war (hostility 5)",
          "e_bal = minus the coefficient of the balance in P(war | onset)")
     xs = onset.design(ref)
@@ -486,14 +548,41 @@ def derive_priors(onset: HazardFit, war: HazardFit, df: pd.DataFrame | None = No
 PRIORS_FILE = "hazard_priors.json"
 
 
+#: Sub-periods whose fits bound the prior ranges (temporal stability of the estimates).
+PRIOR_PERIODS: tuple[tuple[int, int], ...] = ((1946, 2010), (1946, 1977), (1978, 2010))
+
+
+def fitted_priors(df: pd.DataFrame | None = None) -> dict[str, dict[str, float | str]]:
+    """Deterrence priors: the 1946-2010 fit's values, ranges enveloping the sub-period fits.
+
+    Dyad-year data are plentiful, so one fit's posterior is narrow; what is
+    uncertain is whether the relation holds across eras and how the dyad-year
+    covariates translate into the model's tension, credibility and balance.
+    The range is therefore the envelope of the posterior 5-95 % intervals of
+    fits on each period of :data:`PRIOR_PERIODS`.
+    """
+    raw = load_dyads() if df is None else df
+    d = directed(raw)
+    parts = []
+    for years in PRIOR_PERIODS:
+        onset = fit_hazard(d, "onset", years=years)
+        war = fit_hazard(d[d.onset == 1], "war5", years=years)
+        parts.append(derive_priors(onset, war, raw))
+    out = parts[0]
+    periods = ", ".join(f"{a}-{b}" for a, b in PRIOR_PERIODS[1:])
+    for name, v in out.items():
+        v["low"] = min(float(p[name]["low"]) for p in parts)
+        v["high"] = max(float(p[name]["high"]) for p in parts)
+        v["source"] = str(v["source"]) + f", enveloping the same intervals of fits on {periods}"
+    return out
+
+
 def write_priors(path: Path | None = None) -> Path:
-    """Fit on 1946-2010 (all MID years) and write the deterrence priors JSON (shipped in world/data)."""
+    """Write :func:`fitted_priors` as the JSON that deterrence's Parameter declarations read."""
     from flashpoint.world.provenance import data_path
 
-    d = with_outcomes(load_dyads())
-    onset = fit_hazard(d, "onset", years=(1946, 2010))
-    war = fit_hazard(d[d.onset == 1], "war5", years=(1946, 2010))
-    pri = derive_priors(onset, war, d)
     target = path or data_path(PRIORS_FILE)
-    target.write_text(json.dumps(pri, indent=1, sort_keys=True) + "\n")
+    rounded = {k: {f: (round(x, 6) if isinstance(x, float) else x) for f, x in v.items()}
+               for k, v in fitted_priors().items()}
+    target.write_text(json.dumps(rounded, indent=1, sort_keys=True) + "\n")
     return target

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from flashpoint.errors import DataError
 from flashpoint.validation import hazards as hz
+from flashpoint.world.provenance import data_path
 
 
 def _simulated(n: int = 40_000, seed: int = 3) -> pd.DataFrame:
@@ -43,14 +47,30 @@ def test_out_of_sample_table_beats_constant_rate_on_mid_onsets() -> None:
     mid = t.loc["MID 1996-2010"]
     assert mid.loc["hazard", "log score"] < mid.loc["constant", "log score"]
     assert mid.loc["hazard", "Brier"] < mid.loc["constant", "Brier"]
-    assert int(mid.loc["hazard", "events"]) == 448  # GML MID onsets in relevant dyads 1996-2010
+    assert int(mid.loc["hazard", "events"]) == 448  # GML MID onsets in relevant dyads 1996-2010, by initiator
     assert t["cov90 count"].between(0, 1).all()
 
 
 def test_flashpoints_mapped_and_russia_ukraine_is_thin() -> None:
-    d = hz.with_outcomes(hz.load_dyads())
-    f = hz.fit_hazard(d, "onset", years=(1946, 2010))
-    t = hz.flashpoint_table(f, d)
+    raw = hz.load_dyads()
+    f = hz.fit_hazard(hz.directed(raw), "onset", years=(1946, 2010))
+    t = hz.flashpoint_table(f, raw)
     assert set(t.index) == set(hz.FLASHPOINT_DYADS)
     assert t.loc["russia_ukraine", "record"].startswith("thin")
     assert (t["annual hazard"] > 0).all() and (t["pooled multiplier"] > 0).all()
+
+
+def test_shipped_deterrence_priors_match_a_refit(tmp_path: Path) -> None:
+    from flashpoint.mechanisms.deterrence import PARAMETERS
+
+    out = hz.write_priors(tmp_path / "p.json")
+    fresh = json.loads(out.read_text())
+    shipped = json.loads(data_path(hz.PRIORS_FILE).read_text())
+    assert fresh == shipped, "world/data/hazard_priors.json is stale: run hazards.write_priors()"
+    by = {p.name: p for p in PARAMETERS}
+    for name, v in shipped.items():
+        p = by[name]
+        assert (p.default, p.low, p.high) == (v["default"], v["low"], v["high"])
+        assert p.source.startswith("fitted:")
+    # rivalry multiplies the MID onset hazard about e^2.8 = 17-fold (GML MID 1946-2010)
+    assert 2.0 < by["deterrence.tension_onset"].default < 3.5
