@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from flashpoint.errors import DataError
-from flashpoint.validation.backtest import Backtest
+from flashpoint.validation.backtest import Backtest, EventBacktest
 from flashpoint.validation.calibrate import Calibration
 
 __all__ = ["backtest", "backtest_tables", "calibrate", "calibration_tables"]
@@ -135,10 +135,17 @@ def backtest(
     csv: Annotated[Path | None, typer.Option(help="Write every actor-year score to this CSV.")] = None,
     hazards: Annotated[bool, typer.Option("--hazards", help="Instead: fit the crisis and war hazards "
                                           "on 1946-1995 and score them out of sample.")] = False,
+    events: Annotated[bool, typer.Option("--events", help="Instead: the event-rich conditional "
+                                         "hindcast (world/data/events.toml as known inputs) from "
+                                         "each of --origins to --end, scored on changes.")] = False,
+    origins: Annotated[str, typer.Option(help="Origins of --events, comma-separated.")] = "2008,2014,2018",
 ) -> None:
     """Score the model against history and naive baselines (persistence, linear trend, AR(1))."""
     if hazards:
         _hazard_backtest(seed, csv)
+        return
+    if events:
+        _event_backtest(origins, end, runs, seed, csv)
         return
     from flashpoint.validation.backtest import backtest as run_backtest
     from flashpoint.validation.calibrate import load_calibration, parse_window
@@ -217,4 +224,47 @@ def _hazard_backtest(seed: int, csv: Path | None) -> None:
                   "dyad-years (world/data/conflict_dyads.csv.gz). Method: flashpoint.validation.hazards.")
     if csv is not None:
         scores.to_csv(csv, index=False)
+        console.print(f"wrote {csv}")
+
+
+def event_tables(bt: EventBacktest) -> list[Table]:
+    """Pooled and per-actor tables of an event-rich backtest."""
+    from flashpoint.validation.backtest import MOVERS
+
+    span = f"{bt.start + 1}-{bt.end}, origin {bt.start}"
+    pooled = pd.DataFrame({"share, all": bt.summary("share"), "share, movers": bt.summary("share", MOVERS),
+                           "log milex, all": bt.summary("log milex"),
+                           "log milex, movers": bt.summary("log milex", MOVERS)})
+    t1 = _table(pooled, f"Mean absolute error of changes since {bt.start}, {span}: share of GDP "
+                "(percentage points) and log real spending (x100); movers = " + ", ".join(MOVERS),
+                "method", {c: ".3f" for c in pooled.columns})
+    per = bt.per_actor("share").rename(columns={"model + events": "events", "model, events withheld":
+                                                 "withheld", "persistence": "persist.",
+                                                 "linear trend": "trend"})
+    per["best"] = per["best"].map({"model + events": "events", "model, events withheld": "withheld",
+                                   "persistence": "persist.", "linear trend": "trend", "AR(1)": "AR(1)"})
+    t2 = _table(per, f"Share of GDP: mean absolute error of the change (pp) per actor, {span}", "actor",
+                {"n": ".0f", **{c: ".3f" for c in per.columns if c not in ("n", "best")}})
+    return [t1, t2]
+
+
+def _event_backtest(origins: str, end: int, runs: int, seed: int, csv: Path | None) -> None:
+    from flashpoint.validation.backtest import event_backtest
+
+    try:
+        starts = [int(x) for x in origins.split(",") if x.strip()]
+    except ValueError:
+        raise DataError("--origins", f"expected comma-separated years. Got {origins!r} instead.") from None
+    console = Console(width=max(Console().width, 120))
+    frames = []
+    for st in starts:
+        bt = event_backtest(st, end, runs=runs, seed=seed)
+        for t in event_tables(bt):
+            console.print(t)
+        console.print(f"events as known inputs ({len(bt.events)}): {', '.join(bt.events)}")
+        frames.append(bt.changes.assign(origin=st))
+    console.print(f"{runs} runs, seed {seed}; baselines fitted on 1995 to origin-1. Events: "
+                  "world/data/events.toml; method: flashpoint.validation.backtest.event_backtest.")
+    if csv is not None:
+        pd.concat(frames, ignore_index=True).to_csv(csv, index=False)
         console.print(f"wrote {csv}")

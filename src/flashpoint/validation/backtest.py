@@ -41,7 +41,7 @@ from flashpoint.validation.calibrate import Calibration, Paths, simulate_paths
 from flashpoint.validation.history import load_history
 from flashpoint.validation.scoring import ape, coverage, crps_ensemble
 
-__all__ = ["Backtest", "backtest", "score_block"]
+__all__ = ["EVENT_ORIGINS", "MOVERS", "Backtest", "EventBacktest", "backtest", "event_backtest", "score_block", "simulate_plan"]
 
 MODEL_CAL = "model (calibrated)"
 MODEL_PRIOR = "model (prior)"
@@ -399,9 +399,11 @@ def event_backtest(start: int, end: int = 2023, runs: int = 200, seed: int = 0,
                     preds[name] = np.median(100.0 * np.log(m[:, 1:] / m[:, :1]), axis=0)
         train = series[:o]
         for name, fn in BASELINES.items():
-            ens = fn(train, y0, h, n=runs, log=True)                  # (H, N, R) levels
-            med = np.median(ens, axis=-1)
-            preds[name] = 100.0 * (med - y0) if target == "share" else 100.0 * np.log(med / y0)
+            with np.errstate(over="ignore", invalid="ignore"):        # an explosive AR(1) fit
+                ens = fn(train, y0, h, n=runs, log=True)              # (H, N, R) levels
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                med = np.median(ens, axis=-1)
+                preds[name] = 100.0 * (med - y0) if target == "share" else 100.0 * np.log(med / y0)
         for name, p in preds.items():
             df = pd.DataFrame({"actor": np.broadcast_to(np.array(actors), obs.shape).ravel(),
                                "year": np.broadcast_to(years[:, None], obs.shape).ravel(),

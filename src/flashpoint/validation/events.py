@@ -106,8 +106,8 @@ def load_events(path: str | Path | None = None) -> tuple[Event, ...]:
         raw = tomllib.loads(p.read_text())
     except FileNotFoundError:
         raise DataError(name, "file not found.") from None
-    except tomllib.TOMLDecodeError as e:
-        raise DataError(name, f"not valid TOML ({e}).") from None
+    except tomllib.TOMLDecodeError as bad:
+        raise DataError(name, f"not valid TOML ({bad}).") from None
     entries = raw.get("event", [])
     if not isinstance(entries, list) or not entries:
         raise DataError(name, "expected [[event]] entries.")
