@@ -87,7 +87,7 @@ def _known_tokens() -> set[str]:
 
 
 def load_events(path: str | Path | None = None) -> tuple[Event, ...]:
-    """Read and validate an event file (default: the shipped ``events.toml``).
+    """Read and validate an event file (default: the shipped ``events.toml``), in date order.
 
     Raises
     ------
@@ -182,7 +182,7 @@ def load_events(path: str | Path | None = None) -> tuple[Event, ...]:
         out.append(Event(id=eid, title=str(e["title"]), date=date, primitive=prim,
                          date_source=str(e["date_source"]), size_source=str(e["size_source"]),
                          kind=kind, spec=spec))
-    return tuple(out)
+    return tuple(sorted(out, key=lambda ev: ev.date))
 
 
 def _date(text: str, err: Any) -> dt.date:
