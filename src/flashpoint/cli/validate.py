@@ -162,6 +162,12 @@ def backtest(
                           progress=lambda k: bar.advance(task, k))
     for t in backtest_tables(bt):
         console.print(t)
+    from flashpoint.validation.backtest import event_backtest
+
+    ch = event_backtest(start, end, runs=runs, seed=seed, events=False,
+                        parameters=cal.sample(runs, seed) if cal is not None else None)
+    for t in event_tables(ch, status_quo=True):
+        console.print(t)
     if bt.skipped:
         console.print("not scored on military spending: " +
                       "; ".join(f"{a} ({why})" for a, why in bt.skipped.items()))
@@ -227,22 +233,23 @@ def _hazard_backtest(seed: int, csv: Path | None) -> None:
         console.print(f"wrote {csv}")
 
 
-def event_tables(bt: EventBacktest) -> list[Table]:
-    """Pooled and per-actor tables of an event-rich backtest."""
+def event_tables(bt: EventBacktest, status_quo: bool = False) -> list[Table]:
+    """Pooled and per-actor tables of changes since the origin (an event-rich or a status-quo backtest)."""
     from flashpoint.validation.backtest import MOVERS
 
     span = f"{bt.start + 1}-{bt.end}, origin {bt.start}"
+    what = "status quo, no events" if status_quo else "events as known inputs vs withheld"
     pooled = pd.DataFrame({"share, all": bt.summary("share"), "share, movers": bt.summary("share", MOVERS),
                            "log milex, all": bt.summary("log milex"),
                            "log milex, movers": bt.summary("log milex", MOVERS)})
-    t1 = _table(pooled, f"Mean absolute error of changes since {bt.start}, {span}: share of GDP "
+    t1 = _table(pooled, f"Mean absolute error of changes since {bt.start} ({what}), {span}: share of GDP "
                 "(percentage points) and log real spending (x100); movers = " + ", ".join(MOVERS),
                 "method", {c: ".3f" for c in pooled.columns})
-    per = bt.per_actor("share").rename(columns={"model + events": "events", "model, events withheld":
-                                                 "withheld", "persistence": "persist.",
-                                                 "linear trend": "trend"})
-    per["best"] = per["best"].map({"model + events": "events", "model, events withheld": "withheld",
-                                   "persistence": "persist.", "linear trend": "trend", "AR(1)": "AR(1)"})
+    short = {"model + events": "events", "model, events withheld": "withheld",
+             "model (status quo)": "model", "persistence": "persist.", "linear trend": "trend",
+             "AR(1)": "AR(1)"}
+    per = bt.per_actor("share").rename(columns=short)
+    per["best"] = per["best"].map(short)
     t2 = _table(per, f"Share of GDP: mean absolute error of the change (pp) per actor, {span}", "actor",
                 {"n": ".0f", **{c: ".3f" for c in per.columns if c not in ("n", "best")}})
     return [t1, t2]

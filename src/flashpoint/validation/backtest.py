@@ -41,7 +41,7 @@ from flashpoint.validation.calibrate import Calibration, Paths, simulate_paths
 from flashpoint.validation.history import load_history
 from flashpoint.validation.scoring import ape, coverage, crps_ensemble
 
-__all__ = ["EVENT_ORIGINS", "MOVERS", "Backtest", "EventBacktest", "backtest", "event_backtest", "score_block", "simulate_plan"]
+__all__ = ["EVENT_ORIGINS", "MOVERS", "STATUS_QUO", "Backtest", "EventBacktest", "backtest", "event_backtest", "score_block", "simulate_plan"]
 
 MODEL_CAL = "model (calibrated)"
 MODEL_PRIOR = "model (prior)"
@@ -283,13 +283,15 @@ WITH_EVENTS = "model + events"
 WITHOUT_EVENTS = "model, events withheld"
 
 
-def simulate_plan(year: int, years: int, runs: int, seed: int, plan: object
+def simulate_plan(year: int, years: int, runs: int, seed: int, plan: object,
+                  parameters: dict[str, FloatArray] | None = None
                   ) -> tuple[FloatArray, FloatArray, tuple[str, ...]]:
     """Military spending and GDP paths ``(R, years + 1, N)`` of ``plan`` from the world of ``year``.
 
     Parameters and lever magnitudes come from the engine's design for the
     plan (same seed, so the status quo and the event plan share the model
-    parameters' design where their dimensions agree); yearly steps.
+    parameters' design where their dimensions agree), replaced by
+    ``parameters`` where given (e.g. a calibration's sample); yearly steps.
     """
     import warnings
 
@@ -302,6 +304,8 @@ def simulate_plan(year: int, years: int, runs: int, seed: int, plan: object
     arrays = load_world(year=year).to_arrays()
     cfg = RunConfig(runs=runs, years=float(years), seed=seed, dt=1.0, attribution=False)
     _, values = design_parameters(plan, cfg)
+    for name, v in (parameters or {}).items():
+        values[name] = np.asarray(v, dtype=np.float64)
     milex, gdp = [], []
     for s0 in range(0, runs, BATCH):
         s1 = min(runs, s0 + BATCH)
@@ -336,7 +340,8 @@ class EventBacktest:
         df = self.changes[self.changes.target == target]
         t = df.pivot_table(index="actor", columns="method", values="ae", aggfunc="mean", sort=False)
         t = t[list(dict.fromkeys(df.method))]
-        t.insert(0, "n", df[df.method == WITH_EVENTS].groupby("actor", sort=False).ae.count())
+        first = next(iter(dict.fromkeys(df.method)))
+        t.insert(0, "n", df[df.method == first].groupby("actor", sort=False).ae.count())
         t["best"] = t.drop(columns="n").idxmin(axis=1)
         return t
 
@@ -348,8 +353,12 @@ class EventBacktest:
         return df.groupby("method", sort=False).ae.mean()
 
 
+STATUS_QUO = "model (status quo)"
+
+
 def event_backtest(start: int, end: int = 2023, runs: int = 200, seed: int = 0,
-                   events_path: str | None = None) -> EventBacktest:
+                   events_path: str | None = None, events: bool = True,
+                   parameters: dict[str, FloatArray] | None = None) -> EventBacktest:
     """Conditional hindcast from ``start``: the model with the event history as known inputs,
     the model with the events withheld (status quo) and the baselines, scored on changes.
 
@@ -359,7 +368,10 @@ def event_backtest(start: int, end: int = 2023, runs: int = 200, seed: int = 0,
     is taken from the origin's observed value. The model's share change is
     the simulated proportional change of milex/GDP applied to the observed
     origin share (the engine's price basis does not then matter for the
-    change).
+    change). ``events=False`` scores only the status quo (method
+    :data:`STATUS_QUO`) and the baselines: issue 11's per-actor check of the
+    plain backtest. ``parameters`` replaces the design's values (a
+    calibration's sample).
     """
     from flashpoint.engine.plan import Plan
     from flashpoint.validation.events import event_plan, load_events
@@ -368,11 +380,16 @@ def event_backtest(start: int, end: int = 2023, runs: int = 200, seed: int = 0,
     if not 1996 <= start < end <= 2023:
         raise DataError("event backtest", f"expected years 1996 <= start < end <= 2023. Got {start}-{end} instead.")
     horizon = end - start
-    evs = load_events(events_path)
-    plan, used = event_plan(evs, start, end, load_world(year=start).to_arrays())
-    sims = {WITH_EVENTS: simulate_plan(start, horizon, runs, seed, plan),
-            WITHOUT_EVENTS: simulate_plan(start, horizon, runs, seed, Plan(name="status_quo"))}
-    actors = sims[WITH_EVENTS][2]
+    status_quo = simulate_plan(start, horizon, runs, seed, Plan(name="status_quo"), parameters)
+    used: tuple[str, ...] = ()
+    if events:
+        evs = load_events(events_path)
+        plan, used = event_plan(evs, start, end, load_world(year=start).to_arrays())
+        sims = {WITH_EVENTS: simulate_plan(start, horizon, runs, seed, plan, parameters),
+                WITHOUT_EVENTS: status_quo}
+    else:
+        sims = {STATUS_QUO: status_quo}
+    actors = status_quo[2]
     hist = load_history(actors, 1995, end)
     assert hist.share is not None
     o = hist.row(start)
