@@ -74,3 +74,14 @@ def test_shipped_deterrence_priors_match_a_refit(tmp_path: Path) -> None:
         assert p.source.startswith("fitted:")
     # rivalry multiplies the MID onset hazard about e^2.8 = 17-fold (GML MID 1946-2010)
     assert 2.0 < by["deterrence.tension_onset"].default < 3.5
+
+
+def test_conflict_table_holds_known_history() -> None:
+    d = hz.load_dyads().set_index(["a", "b", "year"])
+    korea = d.loc[(731, 732, 1950)]
+    assert korea["mid"] == 5 and korea["init"] == 1 and korea["war"] == 1  # North Korea attacks, war
+    assert d.loc[(365, 369, 2022), "ucdp"] == 1                              # UCDP/PRIO 13243
+    assert d.loc[(365, 369, 2022), "init"] == -1                              # MIDs end in 2010
+    assert d.loc[(2, 365, 1962), "riv"] == 1 and d.loc[(2, 365, 1962), "nuc"] == 2
+    directed = hz.directed(hz.load_dyads().head(1000))
+    assert len(directed) == 2000 and set(directed["onset"].dropna().unique()) <= {0.0, 1.0}
