@@ -548,6 +548,10 @@ def derive_priors(onset: HazardFit, war: HazardFit, df: pd.DataFrame | None = No
 PRIORS_FILE = "hazard_priors.json"
 
 
+#: Slopes whose sign deterrence's equations fix (>= 0); a fitted range below 0 is cut at 0.
+SIGNED = frozenset({"deterrence.tension_onset", "deterrence.balance_onset",
+                    "deterrence.tension_escalation", "deterrence.credibility_escalation",
+                    "deterrence.balance_escalation"})
 #: Sub-periods whose fits bound the prior ranges (temporal stability of the estimates).
 PRIOR_PERIODS: tuple[tuple[int, int], ...] = ((1946, 2010), (1946, 1977), (1978, 2010))
 
@@ -574,6 +578,12 @@ def fitted_priors(df: pd.DataFrame | None = None) -> dict[str, dict[str, float |
         v["low"] = min(float(p[name]["low"]) for p in parts)
         v["high"] = max(float(p[name]["high"]) for p in parts)
         v["source"] = str(v["source"]) + f", enveloping the same intervals of fits on {periods}"
+        if name in SIGNED and float(v["low"]) < 0.0:
+            v["source"] = str(v["source"]) + (
+                f"; the lower end ({float(v['low']):.3f}) cut at 0 (no effect): deterrence's "
+                "equations fix the sign of this term (a wrong-signed effect is the spiral variant's)")
+            v["low"] = 0.0
+            v["default"] = max(float(v["default"]), 0.0)
     return out
 
 
