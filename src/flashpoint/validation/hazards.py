@@ -424,33 +424,56 @@ def pooling_shape(fit: HazardFit, df: pd.DataFrame) -> float:
     return float(grid[int(np.argmax(ll))])
 
 
+#: Analogue pools for flashpoints with a thin record: Russia against the other post-Soviet
+#: states (Moldova, Belarus, Armenia, Georgia, Azerbaijan and the Central Asian states; COW).
+POST_SOVIET = tuple((365, c) for c in (359, 366, 367, 368, 369, 370, 371, 372, 373, 701, 702, 703, 704, 705))
+POOLS: dict[str, tuple[tuple[int, int], ...]] = {"baltic": POST_SOVIET, "russia_ukraine": POST_SOVIET}
+#: A flashpoint's record is thin below this many years of record per dyad or this many onsets.
+THIN_YEARS, THIN_ONSETS = 30, 5
+
+
+def _record(d: pd.DataFrame, fit: HazardFit, dyads: tuple[tuple[int, int], ...]) -> tuple[pd.DataFrame, float, float]:
+    sel = d[[(x, y) in dyads for x, y in zip(d.a, d.b, strict=True)]]
+    sel = sel[sel[fit.outcome].notna()]
+    o = float((sel[fit.outcome] > 0).sum())
+    e = float(fit.predict(sel).sum()) if len(sel) else 0.0
+    return sel, o, e
+
+
 def flashpoint_table(fit: HazardFit, df: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per flashpoint: its dyads' record, the fitted and the partially pooled annual onset rate.
 
-    The pooled multiplier is the posterior mean ``(O + a) / (E + a)`` of a
-    gamma frailty shared by the flashpoint's dyads (``a`` from
-    :func:`pooling_shape`): with a thin record it stays near 1 (the pooled
-    model), with a rich one it follows the dyads' own history. ``rate`` is
-    the fitted hazard at the dyads' last observed covariates times the
-    multiplier.
+    Two-level gamma frailty: a flashpoint's hazard multiplier ``theta`` has
+    the prior ``Gamma(a, a / theta_pool)`` (mean ``theta_pool``, shape ``a``
+    from :func:`pooling_shape`), so its posterior mean is ``(O + a) / (E + a
+    / theta_pool)`` with ``O`` observed and ``E`` fitted onsets. For a
+    flashpoint with a rich record ``theta_pool = 1`` (the global model); for
+    a thin one (fewer than :data:`THIN_YEARS` years of record per dyad or
+    :data:`THIN_ONSETS` onsets) ``theta_pool`` is the multiplier of its
+    analogue pool (:data:`POOLS`, itself pooled towards 1). ``annual
+    hazard`` is the fitted hazard at the dyads' last observed covariates
+    times the multiplier.
     """
     d = directed(load_dyads() if df is None else df)
     d = d[(d.year >= fit.years[0]) & (d.year <= fit.years[1])]
     a = pooling_shape(fit, d)
     rows = []
     for fp, dyads in FLASHPOINT_DYADS.items():
-        sel = d[[(x, y) in dyads for x, y in zip(d.a, d.b, strict=True)]]
-        sel = sel[sel[fit.outcome].notna()]
-        o = float((sel[fit.outcome] > 0).sum())
-        e = float(fit.predict(sel).sum()) if len(sel) else 0.0
-        mult = (o + a) / (e + a)
+        sel, o, e = _record(d, fit, dyads)
+        thin = len(sel) / max(len(dyads), 1) < THIN_YEARS or o < THIN_ONSETS
+        pool, how = 1.0, "own, pooled to global"
+        if thin and fp in POOLS:
+            _, po, pe = _record(d, fit, POOLS[fp])
+            pool = (po + a) / (pe + a)
+            how = f"thin: pooled to RUS vs post-Soviet ({int(po)} onsets, x{pool:.2f})"
+        elif thin:
+            how = "thin, pooled to global"
+        mult = (o + a) / (e + a / pool)
         last = sel[sel.year == sel.year.max()] if len(sel) else sel
         rate = float(-np.log1p(-fit.predict(last)).mean()) * mult if len(last) else float("nan")
-        thin = len(sel) < 30 or o < 3
         rows.append({"flashpoint": fp, "dyads": "; ".join(f"{x}-{y}" for x, y in dyads),
                      "dyad-years": len(sel), "onsets": int(o), "expected": e,
-                     "pooled multiplier": mult, "annual hazard": rate,
-                     "record": "thin, pooled" if thin else "own"})
+                     "pooled multiplier": mult, "annual hazard": rate, "record": how})
     return pd.DataFrame(rows).set_index("flashpoint")
 
 

@@ -56,7 +56,8 @@ def test_flashpoints_mapped_and_russia_ukraine_is_thin() -> None:
     f = hz.fit_hazard(hz.directed(raw), "onset", years=(1946, 2010))
     t = hz.flashpoint_table(f, raw)
     assert set(t.index) == set(hz.FLASHPOINT_DYADS)
-    assert t.loc["russia_ukraine", "record"].startswith("thin")
+    assert t.loc["russia_ukraine", "record"].startswith("thin") and t.loc["baltic", "record"].startswith("thin")
+    assert t.loc["taiwan_strait", "record"].startswith("own")
     assert (t["annual hazard"] > 0).all() and (t["pooled multiplier"] > 0).all()
 
 
