@@ -567,6 +567,7 @@ class ConflictRaw:
         self.caps = pd.read_csv(d / "cow_capitals_latlng.csv")
         self.fas = pd.read_csv(d / "fas_nuclear_warhead_stockpiles_1945_2023.csv")
         self.atop = pd.read_csv(d / "atop_v5_1_ddy.csv")
+        self.trade = pd.read_csv(d / "cow_trade_dyadic_v4_0_1990_2014.csv")
 
 
 def _pair(a: pd.Series, b: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -598,8 +599,11 @@ def conflict_dyads(cr: ConflictRaw) -> pd.DataFrame:
     [-8, 8], ``bal_b`` the same for b (the balance of a target, with its
     protectors, against a challenger); ``nuc`` the number of the two holding nuclear
     warheads (FAS); ``ldist`` ln(capital distance, km); ``maj`` the number of
-    COW major powers in the dyad. NMC ends 2022, ATOP 2018 and FAS 2023: their
-    last year is carried forward.
+    COW major powers in the dyad; ``trade`` the smaller of the two states'
+    shares of their recorded total trade that is with each other (COW Trade
+    4.0, 1990-2014 only; 0 where no flow is recorded, NaN outside those
+    years). NMC ends 2022, ATOP 2018 and FAS 2023: their last year is carried
+    forward.
     """
     st = cr.states.copy()
     st.loc[st.endyear >= 2016, "endyear"] = CONFLICT_LAST
@@ -667,6 +671,23 @@ def conflict_dyads(cr: ConflictRaw) -> pd.DataFrame:
     nuc |= {(c, y) for c, yy in nuc.copy() if yy == NUC_LAST for y in range(NUC_LAST + 1, CONFLICT_LAST + 1)}
     d["nuc"] = [int((a, y) in nuc) + int((b, y) in nuc) for a, b, y in zip(d.a, d.b, d.year, strict=True)]
 
+    # trade dependence (COW Trade 4.0, 1990-2014): the smaller of the two states' shares of
+    # their total recorded trade that is with each other (Oneal & Russett's weaker-link idea)
+    t = cr.trade.copy()
+    t["tot"] = t.flow1.fillna(0) + t.flow2.fillna(0)
+    t["a"], t["b"] = _pair(t.ccode1, t.ccode2)
+    t = t[t.tot > 0].groupby(["a", "b", "year"], as_index=False).tot.sum()
+    both = pd.concat([t.rename(columns={"a": "s"}), t.rename(columns={"b": "s"})])
+    total = both.groupby(["s", "year"]).tot.sum()
+    ta = total.reindex(pd.MultiIndex.from_arrays([t.a, t.year])).to_numpy()
+    tb = total.reindex(pd.MultiIndex.from_arrays([t.b, t.year])).to_numpy()
+    t["dep"] = np.minimum(t.tot / ta, t.tot / tb)
+    dep = t.set_index(["a", "b", "year"]).dep
+    d["trade"] = np.round(dep.reindex(pd.MultiIndex.from_frame(d[["a", "b", "year"]])).to_numpy(), 4)
+    in_trade = d.year.between(int(cr.trade.year.min()), int(cr.trade.year.max()))
+    d.loc[in_trade & d.trade.isna(), "trade"] = 0.0
+    d.loc[~in_trade, "trade"] = np.nan
+
     # outcomes: GML MID onsets with hostility
     m = cr.mid[(cr.mid.gmlmidonset == 1) & (cr.mid.year >= CONFLICT_FIRST)].copy()
     m["a"], m["b"] = _pair(m.ccode1, m.ccode2)
@@ -698,7 +719,7 @@ def conflict_dyads(cr: ConflictRaw) -> pd.DataFrame:
                     pairs.add((min(p2, q2), max(p2, q2), int(x.year)))
     d["ucdp"] = [int((a, b, y) in pairs) for a, b, y in zip(d.a, d.b, d.year, strict=True)]
     cols = ["a", "b", "year", "mid", "init", "war", "ucdp", "riv", "def", "nuc", "ldist", "maj",
-            "ext_a", "ext_b", "bal_a", "bal_b"]
+            "ext_a", "ext_b", "bal_a", "bal_b", "trade"]
     out = d[cols].sort_values(["a", "b", "year"]).reset_index(drop=True)
     out["mid"] = out.mid.astype("Int64")
     out["war"] = out.war.astype("Int64")

@@ -189,6 +189,7 @@ def hazard_tables(seed: int = 0) -> tuple[list[Table], pd.DataFrame]:
         flashpoint_table,
         load_dyads,
         score_hazards,
+        trade_fit,
     )
 
     sc = score_hazards(seed=seed)
@@ -203,6 +204,10 @@ def hazard_tables(seed: int = 0) -> tuple[list[Table], pd.DataFrame]:
                            f"{f.events}, McFadden R2 {dg['mcfadden_r2']:.3f}, Newton iterations "
                            f"{dg['iterations']:.0f}, max |gradient| {dg['max_abs_gradient']:.1e}",
                            "term", {"hazard ratio": ".3g"}))
+    tf = trade_fit(raw)
+    tabs.append(_table(tf.table(), f"MID onset hazard with trade dependence (% of the weaker side's "
+                       f"trade), {tf.years[0]}-{tf.years[1]}: n {tf.n}, events {tf.events}, McFadden "
+                       f"R2 {tf.diagnostics['mcfadden_r2']:.3f}", "term", {"hazard ratio": ".3g"}))
     cal = calibration(onset, d[(d.year >= onset.years[0]) & (d.year <= onset.years[1])])
     tabs.append(_table(cal, "Calibration in sample (deciles of fitted probability)", "decile",
                        {"n": ".0f", "mean p": ".4f", "expected": ".1f", "observed": ".0f"}))

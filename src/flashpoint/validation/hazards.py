@@ -16,9 +16,10 @@ politically relevant non-directed dyad-years 1946-2024 (capitals within
   model's credibility), ``bal_a``/``bal_b`` ln of a's (b's) capabilities with
   its protectors' over the other's (NMC CINC; the model's local balance),
   ``def`` a defence pact between the two, ``nuc`` nuclear-armed states in the
-  dyad, ``ldist`` ln capital distance, ``maj`` major powers in the dyad.
-  Trade is not a covariate: the COW trade file starts in 1990, after most of
-  the training window.
+  dyad, ``ldist`` ln capital distance, ``maj`` major powers in the dyad;
+  ``trade`` the weaker side's dependence on the pair's trade (COW Trade 4.0,
+  1990-2014 only: it starts after most of the training window, so it enters
+  only the separate 1990-2010 fit, :func:`trade_fit`).
 
 MID onsets are modelled per *directed* dyad-year (:func:`directed`:
 challenger = the state on side A, target = the other), the unit of the
@@ -112,6 +113,7 @@ __all__ = [
     "flashpoint_table",
     "load_dyads",
     "score_hazards",
+    "trade_fit",
     "with_outcomes",
     "write_priors",
 ]
@@ -297,6 +299,13 @@ def calibration(fit: HazardFit, df: pd.DataFrame, bins: int = 10) -> pd.DataFram
                          "observed": g.y.sum()})
 
 
+def trade_fit(df: pd.DataFrame | None = None, years: tuple[int, int] = (1990, 2010)) -> HazardFit:
+    """The MID onset hazard with trade dependence (percent of the weaker side's trade), 1990-2010."""
+    d = directed(load_dyads() if df is None else df)
+    d = d[d.trade_pct.notna()]
+    return fit_hazard(d, "onset", (*COVARIATES, "trade_pct"), years=years)
+
+
 # ---------------------------------------------------------------- scores
 def with_outcomes(df: pd.DataFrame) -> pd.DataFrame:
     """Non-directed view: 0/1 ``onset`` (any MID), ``force`` (hostility >= 4), ``war5`` (5), NaN after 2010.
@@ -324,7 +333,7 @@ def directed(df: pd.DataFrame) -> pd.DataFrame:
     """
     mid = df.mid.to_numpy(dtype=np.float64)
     init = df.init.to_numpy()
-    sym = ["year", "riv", "def", "nuc", "ldist", "maj"]
+    sym = ["year", "riv", "def", "nuc", "ldist", "maj"] + (["trade"] if "trade" in df else [])
     parts = []
     for who, chal, tgt, ext, bal in ((1, "a", "b", "ext_b", "bal_b"), (2, "b", "a", "ext_a", "bal_a")):
         mine = np.where(np.isnan(mid), np.nan, ((mid > 0) & (init == who)).astype(float))
@@ -335,6 +344,8 @@ def directed(df: pd.DataFrame) -> pd.DataFrame:
         x["onset"] = mine
         x["force"] = np.where(np.isnan(mine), np.nan, mine * (mid >= 4))
         x["war5"] = np.where(np.isnan(mine), np.nan, mine * (mid >= 5))
+        if "trade" in x:
+            x["trade_pct"] = 100.0 * x["trade"]
         parts.append(x)
     return pd.concat(parts, ignore_index=True)
 
