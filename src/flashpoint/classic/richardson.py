@@ -38,8 +38,13 @@ recovers the coefficients exactly from a noiseless series generated with
 ``method="euler"``; for data from continuous dynamics the difference
 estimator is biased by O(dt).
 
-Richardson's own 1909-1913 two-bloc budget figures are not shipped: we
-could not verify the published table, and we do not type data from memory.
+:func:`fit_sum` is Richardson's two-bloc *sum* analysis of 1909-1913
+(Delta(U+V) on U+V at the interval midpoint). Richardson's own budget table
+and his fitted coefficient are not shipped or quoted: no citable copy was
+found, and we do not type published figures from memory. The sum is redone
+on COW NMC v7.0's expenditure series (:func:`cow_1909_1913`; France + Russia
+against Germany + Austria-Hungary, thousands of current pounds); the result
+is in ``docs/validation.md``.
 
 References
 ----------
@@ -65,9 +70,12 @@ from flashpoint.errors import DataError, ParameterError
 
 __all__ = [
     "RichardsonFit",
+    "SumFit",
+    "cow_1909_1913",
     "eigenvalues",
     "equilibrium",
     "fit",
+    "fit_sum",
     "is_stable",
     "is_stable_matrix",
     "simulate",
@@ -266,3 +274,103 @@ def fit(x_series: FloatArray, y_series: FloatArray, dt: float = 1.0) -> Richards
         r2=(r2x, r2y),
         dof=x.size - 1 - 3,
     )
+
+
+@dataclass(frozen=True)
+class SumFit:
+    r"""Richardson's two-bloc *sum* regression, :math:`\Delta s / \Delta t = \alpha s + c`.
+
+    ``coefficient`` :math:`\alpha` (per unit time: Richardson's reaction
+    minus fatigue, ``k - a`` when the blocs are alike), ``constant`` ``c``
+    (the net grievance, in the unit of ``s`` per unit time), ``equilibrium``
+    :math:`s^* = -c/\alpha` (where the sum would stand still; an unstable
+    one, a threshold the race runs away from, when :math:`\alpha > 0`), each
+    with its standard error (the equilibrium's by the delta method);
+    ``n`` differences, ``dof`` residual degrees of freedom, ``r2``.
+    """
+
+    coefficient: float
+    constant: float
+    equilibrium: float
+    se_coefficient: float
+    se_constant: float
+    se_equilibrium: float
+    n: int
+    dof: int
+    r2: float
+    regressor: str
+
+
+def fit_sum(total: FloatArray, dt: float = 1.0,
+            regressor: Literal["midpoint", "start"] = "midpoint") -> SumFit:
+    r"""Fit Richardson's sum equation to a two-bloc total ``s = U + V``.
+
+    Richardson (1960) adds the two blocs' budgets, ``s = U + V``; for two
+    blocs of like coefficients his pair of equations gives
+    :math:`ds/dt = (k - a)\,s + (g + h)`. He regressed the yearly increase
+    :math:`\Delta s` on :math:`s` taken at the *midpoint* of the interval,
+    :math:`(s_t + s_{t+1})/2` (``regressor="midpoint"``), which is unbiased
+    for the exponential path to first order in ``dt``;
+    ``regressor="start"`` uses :math:`s_t` (the Euler difference equation).
+    Ordinary least squares; standard errors from the residual variance.
+
+    Parameters
+    ----------
+    total : array (T,)
+        The bloc sum at equally spaced times, T >= 4 (two residual degrees of
+        freedom at least).
+    dt : float
+        Time between observations (years).
+    regressor : "midpoint" or "start"
+
+    Raises
+    ------
+    DataError
+        Fewer than four values, or non-finite values.
+    ParameterError
+        ``dt <= 0`` or an unknown ``regressor``.
+    """
+    s = np.asarray(total, dtype=np.float64)
+    if s.ndim != 1 or s.size < 4:
+        raise DataError("richardson.fit_sum",
+                        f"expected a 1-D series of at least 4 values. Got shape {s.shape} instead.")
+    if not np.all(np.isfinite(s)):
+        raise DataError("richardson.fit_sum", "expected finite values. Got NaN or inf instead.")
+    if not dt > 0:
+        raise ParameterError(f"richardson.fit_sum: dt expects a value > 0. Got {dt} instead.")
+    if regressor not in ("midpoint", "start"):
+        raise ParameterError(f"richardson.fit_sum: regressor expects 'midpoint' or 'start'. "
+                             f"Got {regressor!r} instead.")
+    ds = np.diff(s) / dt
+    level = (s[:-1] + s[1:]) / 2 if regressor == "midpoint" else s[:-1]
+    design = np.column_stack([level, np.ones(ds.size)])
+    beta, *_ = np.linalg.lstsq(design, ds, rcond=None)
+    resid = ds - design @ beta
+    dof = ds.size - 2
+    s2 = float(resid @ resid) / dof
+    cov = s2 * np.linalg.inv(design.T @ design)
+    ss_tot = float(np.sum((ds - ds.mean()) ** 2))
+    a, c = float(beta[0]), float(beta[1])
+    eq = -c / a
+    grad = np.array([c / a**2, -1.0 / a])   # d(-c/a)/d(a, c)
+    return SumFit(coefficient=a, constant=c, equilibrium=eq,
+                  se_coefficient=float(np.sqrt(cov[0, 0])), se_constant=float(np.sqrt(cov[1, 1])),
+                  se_equilibrium=float(np.sqrt(grad @ cov @ grad)), n=int(ds.size), dof=dof,
+                  r2=1.0 - float(resid @ resid) / ss_tot if ss_tot > 0 else 1.0,
+                  regressor=regressor)
+
+
+def cow_1909_1913() -> tuple[FloatArray, FloatArray]:
+    """Years and ``U + V`` 1909-1913 from COW NMC v7.0 (thousands of current GBP).
+
+    ``U`` France + Russia, ``V`` Germany + Austria-Hungary (Richardson's
+    blocs); the derived table ``world/data/richardson_1909_1913.csv`` is
+    built by ``scripts/build_world.py``.
+    """
+    import pandas as pd
+
+    from flashpoint.world.provenance import data_path
+
+    t = pd.read_csv(data_path("richardson_1909_1913.csv"))
+    t = t[(t.year >= 1909) & (t.year <= 1913)]
+    return t.year.to_numpy(), (t.U + t.V).to_numpy(dtype=np.float64)

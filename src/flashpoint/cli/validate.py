@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from flashpoint.errors import DataError
-from flashpoint.validation.backtest import Backtest
+from flashpoint.validation.backtest import Backtest, EventBacktest
 from flashpoint.validation.calibrate import Calibration
 
 __all__ = ["backtest", "backtest_tables", "calibrate", "calibration_tables"]
@@ -133,8 +133,20 @@ def backtest(
     train: Annotated[str | None, typer.Option(help="Baselines' training window; default the "
                                               "calibration's, else 1995 to start-1.")] = None,
     csv: Annotated[Path | None, typer.Option(help="Write every actor-year score to this CSV.")] = None,
+    hazards: Annotated[bool, typer.Option("--hazards", help="Instead: fit the crisis and war hazards "
+                                          "on 1946-1995 and score them out of sample.")] = False,
+    events: Annotated[bool, typer.Option("--events", help="Instead: the event-rich conditional "
+                                         "hindcast (world/data/events.toml as known inputs) from "
+                                         "each of --origins to --end, scored on changes.")] = False,
+    origins: Annotated[str, typer.Option(help="Origins of --events, comma-separated.")] = "2008,2014,2018",
 ) -> None:
     """Score the model against history and naive baselines (persistence, linear trend, AR(1))."""
+    if hazards:
+        _hazard_backtest(seed, csv)
+        return
+    if events:
+        _event_backtest(origins, end, runs, seed, csv)
+        return
     from flashpoint.validation.backtest import backtest as run_backtest
     from flashpoint.validation.calibrate import load_calibration, parse_window
 
@@ -150,6 +162,12 @@ def backtest(
                           progress=lambda k: bar.advance(task, k))
     for t in backtest_tables(bt):
         console.print(t)
+    from flashpoint.validation.backtest import event_backtest
+
+    ch = event_backtest(start, end, runs=runs, seed=seed, events=False,
+                        parameters=cal.sample(runs, seed) if cal is not None else None)
+    for t in event_tables(ch, status_quo=True):
+        console.print(t)
     if bt.skipped:
         console.print("not scored on military spending: " +
                       "; ".join(f"{a} ({why})" for a, why in bt.skipped.items()))
@@ -159,4 +177,106 @@ def backtest(
     if csv is not None:
         pd.concat([bt.milex.assign(target="milex"), bt.alignment.assign(target="alignment")],
                   ignore_index=True).to_csv(csv, index=False)
+        console.print(f"wrote {csv}")
+
+
+def hazard_tables(seed: int = 0) -> tuple[list[Table], pd.DataFrame]:
+    """Tables of the hazard fit (1946-1995), its out-of-sample scores and the flashpoints' records."""
+    from flashpoint.validation.hazards import (
+        calibration,
+        directed,
+        fit_hazard,
+        flashpoint_table,
+        load_dyads,
+        score_hazards,
+        trade_fit,
+    )
+
+    sc = score_hazards(seed=seed)
+    onset = sc.fits["onset:hazard"]
+    raw = load_dyads()
+    d = directed(raw)
+    war = fit_hazard(d[d.onset == 1], "war5", years=onset.years)
+    tabs = []
+    for f, title in ((onset, "MID onset hazard, challenger -> target"), (war, "P(war | MID onset)")):
+        dg = f.diagnostics
+        tabs.append(_table(f.table(), f"{title}, cloglog, {f.years[0]}-{f.years[1]}: n {f.n}, events "
+                           f"{f.events}, McFadden R2 {dg['mcfadden_r2']:.3f}, Newton iterations "
+                           f"{dg['iterations']:.0f}, max |gradient| {dg['max_abs_gradient']:.1e}",
+                           "term", {"hazard ratio": ".3g"}))
+    tf = trade_fit(raw)
+    tabs.append(_table(tf.table(), f"MID onset hazard with trade dependence (% of the weaker side's "
+                       f"trade), {tf.years[0]}-{tf.years[1]}: n {tf.n}, events {tf.events}, McFadden "
+                       f"R2 {tf.diagnostics['mcfadden_r2']:.3f}", "term", {"hazard ratio": ".3g"}))
+    cal = calibration(onset, d[(d.year >= onset.years[0]) & (d.year <= onset.years[1])])
+    tabs.append(_table(cal, "Calibration in sample (deciles of fitted probability)", "decile",
+                       {"n": ".0f", "mean p": ".4f", "expected": ".1f", "observed": ".0f"}))
+    t = sc.table.set_index("target").rename(columns={"dyad-years": "n", "log score": "log",
+                                                     "CRPS count": "CRPS", "cov90 count": "cov90"})
+    tabs.append(_table(t, "Out of sample (fit 1946-1995): Brier and log score per dyad-year, CRPS and "
+                       "90 % coverage of yearly onset counts", "target",
+                       {"n": ".0f", "events": ".0f", "expected": ".1f", "Brier": ".5f",
+                        "log": ".5f", "CRPS": ".3f", "cov90": ".0%"}))
+    full = fit_hazard(d, "onset", years=(1946, 2010))
+    fpt = flashpoint_table(full, raw).drop(columns="dyads").rename(
+        columns={"dyad-years": "n", "pooled multiplier": "mult.", "annual hazard": "hazard/yr"})
+    tabs.append(_table(fpt, "Flashpoints: MID onsets by the challenger 1946-2010, fitted expectation, pooled hazard",
+                       "flashpoint", {"n": ".0f", "onsets": ".0f", "expected": ".2f",
+                                      "mult.": ".2f", "hazard/yr": ".3f"}))
+    return tabs, sc.table
+
+
+def _hazard_backtest(seed: int, csv: Path | None) -> None:
+    console = Console(width=max(Console().width, 120))
+    tabs, scores = hazard_tables(seed)
+    for t in tabs:
+        console.print(t)
+    console.print("MID: Gibler-Miller-Little 2.2.1; UCDP/PRIO interstate onsets; politically relevant "
+                  "dyad-years (world/data/conflict_dyads.csv.gz). Method: flashpoint.validation.hazards.")
+    if csv is not None:
+        scores.to_csv(csv, index=False)
+        console.print(f"wrote {csv}")
+
+
+def event_tables(bt: EventBacktest, status_quo: bool = False) -> list[Table]:
+    """Pooled and per-actor tables of changes since the origin (an event-rich or a status-quo backtest)."""
+    from flashpoint.validation.backtest import MOVERS
+
+    span = f"{bt.start + 1}-{bt.end}, origin {bt.start}"
+    what = "status quo, no events" if status_quo else "events as known inputs vs withheld"
+    pooled = pd.DataFrame({"share, all": bt.summary("share"), "share, movers": bt.summary("share", MOVERS),
+                           "log milex, all": bt.summary("log milex"),
+                           "log milex, movers": bt.summary("log milex", MOVERS)})
+    t1 = _table(pooled, f"Mean absolute error of changes since {bt.start} ({what}), {span}: share of GDP "
+                "(percentage points) and log real spending (x100); movers = " + ", ".join(MOVERS),
+                "method", {c: ".3f" for c in pooled.columns})
+    short = {"model + events": "events", "model, events withheld": "withheld",
+             "model (status quo)": "model", "persistence": "persist.", "linear trend": "trend",
+             "AR(1)": "AR(1)"}
+    per = bt.per_actor("share").rename(columns=short)
+    per["best"] = per["best"].map(short)
+    t2 = _table(per, f"Share of GDP: mean absolute error of the change (pp) per actor, {span}", "actor",
+                {"n": ".0f", **{c: ".3f" for c in per.columns if c not in ("n", "best")}})
+    return [t1, t2]
+
+
+def _event_backtest(origins: str, end: int, runs: int, seed: int, csv: Path | None) -> None:
+    from flashpoint.validation.backtest import event_backtest
+
+    try:
+        starts = [int(x) for x in origins.split(",") if x.strip()]
+    except ValueError:
+        raise DataError("--origins", f"expected comma-separated years. Got {origins!r} instead.") from None
+    console = Console(width=max(Console().width, 120))
+    frames = []
+    for st in starts:
+        bt = event_backtest(st, end, runs=runs, seed=seed)
+        for t in event_tables(bt):
+            console.print(t)
+        console.print(f"events as known inputs ({len(bt.events)}): {', '.join(bt.events)}")
+        frames.append(bt.changes.assign(origin=st))
+    console.print(f"{runs} runs, seed {seed}; baselines fitted on 1995 to origin-1. Events: "
+                  "world/data/events.toml; method: flashpoint.validation.backtest.event_backtest.")
+    if csv is not None:
+        pd.concat(frames, ignore_index=True).to_csv(csv, index=False)
         console.print(f"wrote {csv}")

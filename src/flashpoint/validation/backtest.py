@@ -41,7 +41,7 @@ from flashpoint.validation.calibrate import Calibration, Paths, simulate_paths
 from flashpoint.validation.history import load_history
 from flashpoint.validation.scoring import ape, coverage, crps_ensemble
 
-__all__ = ["Backtest", "backtest", "score_block"]
+__all__ = ["EVENT_ORIGINS", "MOVERS", "STATUS_QUO", "Backtest", "EventBacktest", "backtest", "event_backtest", "score_block", "simulate_plan"]
 
 MODEL_CAL = "model (calibrated)"
 MODEL_PRIOR = "model (prior)"
@@ -269,3 +269,166 @@ def backtest(start: int = 2014, end: int = 2023, calibration: Calibration | None
     return Backtest(start=start, end=end, train=(int(train[0]), int(train[1])), runs=runs, seed=seed,
                     calibrated=calibration is not None, milex=milex, alignment=alignment,
                     skipped=skipped)
+
+
+# ---------------------------------------------------------------------------
+# Event-rich backtests: the event history as known inputs (conditional hindcast)
+# ---------------------------------------------------------------------------
+
+#: Origins of the rolling event-rich backtest.
+EVENT_ORIGINS: tuple[int, ...] = (2008, 2014, 2018)
+#: The actors whose spending moved most after the real events (issue 11's check).
+MOVERS: tuple[str, ...] = ("POL", "LTU", "LVA", "EST", "UKR", "RUS")
+WITH_EVENTS = "model + events"
+WITHOUT_EVENTS = "model, events withheld"
+
+
+def simulate_plan(year: int, years: int, runs: int, seed: int, plan: object,
+                  parameters: dict[str, FloatArray] | None = None
+                  ) -> tuple[FloatArray, FloatArray, tuple[str, ...]]:
+    """Military spending and GDP paths ``(R, years + 1, N)`` of ``plan`` from the world of ``year``.
+
+    Parameters and lever magnitudes come from the engine's design for the
+    plan (same seed, so the status quo and the event plan share the model
+    parameters' design where their dimensions agree), replaced by
+    ``parameters`` where given (e.g. a calibration's sample); yearly steps.
+    """
+    import warnings
+
+    from flashpoint.engine.plan import Plan
+    from flashpoint.engine.run import RunConfig, design_parameters, run_ensemble
+    from flashpoint.validation.calibrate import BATCH
+    from flashpoint.world import load_world
+
+    assert isinstance(plan, Plan)
+    arrays = load_world(year=year).to_arrays()
+    cfg = RunConfig(runs=runs, years=float(years), seed=seed, dt=1.0, attribution=False)
+    _, values = design_parameters(plan, cfg)
+    for name, v in (parameters or {}).items():
+        values[name] = np.asarray(v, dtype=np.float64)
+    milex, gdp = [], []
+    for s0 in range(0, runs, BATCH):
+        s1 = min(runs, s0 + BATCH)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="divide by zero", category=RuntimeWarning)
+            ds = run_ensemble(arrays, plan, cfg, parameters=values, run_range=(s0, s1))
+        milex.append(ds["milex"].values)
+        gdp.append(ds["gdp"].values)
+    return np.concatenate(milex), np.concatenate(gdp), tuple(arrays.iso3)
+
+
+@dataclass(frozen=True, eq=False)
+class EventBacktest:
+    """Scores of spending-share and spending changes since the origin, with and without the events.
+
+    ``changes``: long table (method, actor, year, horizon, target, obs, pred,
+    ae) with ``target`` "share" (change of military spending as a share of
+    GDP since the origin year, percentage points) or "log milex" (change of
+    log real spending since the origin, x100 = %); ``pred`` is the ensemble
+    median (baselines: their predictive median). ``events``: ids used.
+    """
+
+    start: int
+    end: int
+    runs: int
+    seed: int
+    events: tuple[str, ...]
+    changes: pd.DataFrame
+
+    def per_actor(self, target: str = "share") -> pd.DataFrame:
+        """Mean absolute error of the changes per actor (rows) and method (columns), and the best."""
+        df = self.changes[self.changes.target == target]
+        t = df.pivot_table(index="actor", columns="method", values="ae", aggfunc="mean", sort=False)
+        t = t[list(dict.fromkeys(df.method))]
+        first = next(iter(dict.fromkeys(df.method)))
+        t.insert(0, "n", df[df.method == first].groupby("actor", sort=False).ae.count())
+        t["best"] = t.drop(columns="n").idxmin(axis=1)
+        return t
+
+    def summary(self, target: str = "share", actors: tuple[str, ...] | None = None) -> pd.Series:
+        """Mean absolute error per method, over all scored actor-years or over ``actors``."""
+        df = self.changes[self.changes.target == target]
+        if actors is not None:
+            df = df[df.actor.isin(actors)]
+        return df.groupby("method", sort=False).ae.mean()
+
+
+STATUS_QUO = "model (status quo)"
+
+
+def event_backtest(start: int, end: int = 2023, runs: int = 200, seed: int = 0,
+                   events_path: str | None = None, events: bool = True,
+                   parameters: dict[str, FloatArray] | None = None) -> EventBacktest:
+    """Conditional hindcast from ``start``: the model with the event history as known inputs,
+    the model with the events withheld (status quo) and the baselines, scored on changes.
+
+    Baselines (:mod:`flashpoint.validation.baselines`: persistence, linear
+    trend, AR(1)) are fitted on 1995 .. start-1 of the same series (share of
+    GDP in logs, real spending in logs) and forecast the level; their change
+    is taken from the origin's observed value. The model's share change is
+    the simulated proportional change of milex/GDP applied to the observed
+    origin share (the engine's price basis does not then matter for the
+    change). ``events=False`` scores only the status quo (method
+    :data:`STATUS_QUO`) and the baselines: issue 11's per-actor check of the
+    plain backtest. ``parameters`` replaces the design's values (a
+    calibration's sample).
+    """
+    from flashpoint.engine.plan import Plan
+    from flashpoint.validation.events import event_plan, load_events
+    from flashpoint.world import load_world
+
+    if not 1996 <= start < end <= 2023:
+        raise DataError("event backtest", f"expected years 1996 <= start < end <= 2023. Got {start}-{end} instead.")
+    horizon = end - start
+    status_quo = simulate_plan(start, horizon, runs, seed, Plan(name="status_quo"), parameters)
+    used: tuple[str, ...] = ()
+    if events:
+        evs = load_events(events_path)
+        plan, used = event_plan(evs, start, end, load_world(year=start).to_arrays())
+        sims = {WITH_EVENTS: simulate_plan(start, horizon, runs, seed, plan, parameters),
+                WITHOUT_EVENTS: status_quo}
+    else:
+        sims = {STATUS_QUO: status_quo}
+    actors = status_quo[2]
+    hist = load_history(actors, 1995, end)
+    assert hist.share is not None
+    o = hist.row(start)
+    years = np.arange(start + 1, end + 1)
+    h = years - start
+    frames = []
+    for target, series in (("share", hist.share), ("log milex", hist.milex)):
+        y0 = series[o]
+        obs_level = series[o + 1:o + 1 + horizon]
+        ok = np.isfinite(y0)[None, :] & np.isfinite(obs_level)
+        if target == "share":
+            obs = 100.0 * (obs_level - y0)                             # percentage points
+        else:
+            obs = 100.0 * np.log(obs_level / y0)
+        obs = np.where(ok, obs, np.nan)
+        preds = {}
+        for name, (m, g, _) in sims.items():
+            if target == "share":
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    r = (m[:, 1:] / g[:, 1:]) / (m[:, :1] / g[:, :1])
+                preds[name] = np.median(100.0 * y0[None, None, :] * (r - 1.0), axis=0)
+            else:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    preds[name] = np.median(100.0 * np.log(m[:, 1:] / m[:, :1]), axis=0)
+        train = series[:o]
+        for name, fn in BASELINES.items():
+            with np.errstate(over="ignore", invalid="ignore"):        # an explosive AR(1) fit
+                ens = fn(train, y0, h, n=runs, log=True)              # (H, N, R) levels
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                med = np.median(ens, axis=-1)
+                preds[name] = 100.0 * (med - y0) if target == "share" else 100.0 * np.log(med / y0)
+        for name, p in preds.items():
+            df = pd.DataFrame({"actor": np.broadcast_to(np.array(actors), obs.shape).ravel(),
+                               "year": np.broadcast_to(years[:, None], obs.shape).ravel(),
+                               "horizon": np.broadcast_to(h[:, None], obs.shape).ravel(),
+                               "obs": obs.ravel(), "pred": np.asarray(p).ravel()})
+            df.insert(0, "target", target)
+            df.insert(0, "method", name)
+            df["ae"] = np.abs(df.pred - df.obs)
+            frames.append(df[np.isfinite(df.obs) & np.isfinite(df.pred)])
+    return EventBacktest(start=start, end=end, runs=runs, seed=seed, events=used,
+                         changes=pd.concat(frames, ignore_index=True))

@@ -90,6 +90,9 @@ class History:
         The ideal point is a UN voting estimate, not a fill.
     partners : tuple of ISO3 codes (P,)
         Partners of the alignment series.
+    share : array (T, N), optional
+        SIPRI military spending as a share of GDP (a fraction); NaN where it
+        is not SIPRI's figure for that year.
     """
 
     years: np.ndarray
@@ -98,6 +101,7 @@ class History:
     ideal: FloatArray
     ideal_ok: BoolArray
     partners: tuple[str, ...] = PARTNERS
+    share: FloatArray | None = None
 
     @property
     def milex_ok(self) -> BoolArray:
@@ -119,7 +123,8 @@ class History:
             raise DataError("history", f"expected first <= last. Got {first}-{last} instead.")
         s = slice(i, j + 1)
         return History(self.years[s], self.actors, self.milex[s], self.ideal[s],
-                       self.ideal_ok[s], self.partners)
+                       self.ideal_ok[s], self.partners,
+                       None if self.share is None else self.share[s])
 
     def alignment(self) -> FloatArray:
         """Observed alignment ``(T, N, P)`` of each actor with each partner.
@@ -185,5 +190,8 @@ def load_history(actors: Sequence[str] | None = None, first: int = 1995, last: i
     ok = (text("milex_src") == "sipri_milex") & (src_year == years[:, None]) & (milex > 0)
     ideal = grid("ideal_point")
     ideal_ok = (text("ideal_point_src") == "unga_ip") & np.isfinite(ideal)
+    share = grid("milex_share")
+    share_ok = (text("milex_share_src") == "sipri_milex") & (grid("milex_share_year") == years[:, None])
     return History(years=years, actors=codes, milex=np.where(ok, milex, np.nan), ideal=ideal,
-                   ideal_ok=np.asarray(ideal_ok), partners=tuple(partners))
+                   ideal_ok=np.asarray(ideal_ok), partners=tuple(partners),
+                   share=np.where(share_ok & (share > 0), share, np.nan))

@@ -61,7 +61,9 @@ def test_known_onset_hazard() -> None:
     f = _fp(ctx, "taiwan_strait")
     tau = state.tension[0, ctx.world.index("CHN"), ctx.world.index("TWN")]
     h = de.step(state, _derived(ctx, 0.0), ctx, draws).derived["crisis_hazard"][:, f]
-    np.testing.assert_allclose(h, 1 - np.exp(-0.01 * np.exp(1.5 * tau)))
+    pars = {p.name: p.default for p in de.PARAMETERS}
+    lam0, b_tau = pars["deterrence.base_rate"], pars["deterrence.tension_onset"]
+    np.testing.assert_allclose(h, 1 - np.exp(-lam0 * np.exp(b_tau * tau)))
 
 
 def test_spiral_variant_reverses_credibility_and_amplifies_provocation() -> None:
