@@ -49,7 +49,7 @@ from types import MappingProxyType
 
 from flashpoint.errors import FlashpointError, did_you_mean
 
-__all__ = ["ARMS_RACE_RULE", "METRICS", "MetricSpec", "fmt_change", "fmt_value", "metric"]
+__all__ = ["ARMS_RACE_RULE", "METRICS", "PLACE_NAMES", "MetricSpec", "display_label", "fmt_change", "fmt_value", "metric"]
 
 
 @dataclass(frozen=True)
@@ -304,6 +304,22 @@ _SPECS: tuple[MetricSpec, ...] = (
 METRICS: Mapping[str, MetricSpec] = MappingProxyType({m.name: m for m in _SPECS})
 
 
+#: Display names of the labels a selector fixes (flashpoints, regions).
+PLACE_NAMES: Mapping[str, str] = MappingProxyType({
+    "taiwan_strait": "Taiwan Strait", "korean_peninsula": "Korean Peninsula",
+    "south_china_sea": "South China Sea", "east_china_sea": "East China Sea",
+    "baltic": "Baltic", "euro_atlantic": "Euro-Atlantic", "indo_pacific": "Indo-Pacific",
+})
+
+
+def display_label(name: str, labels: tuple[str, ...] = ()) -> str:
+    """The metric's label with the selected places, e.g. ``"War risk, Taiwan Strait"``."""
+    spec = metric(name)
+    if not labels:
+        return spec.label
+    return f"{spec.label}, {' + '.join(PLACE_NAMES.get(x, x) for x in labels)}"
+
+
 def metric(name: str) -> MetricSpec:
     """The :class:`MetricSpec` called ``name``; unknown names suggest the closest.
 
@@ -320,6 +336,9 @@ def metric(name: str) -> MetricSpec:
         ) from None
 
 
+_MAX_DECIMALS = 4
+
+
 def _plain(x: float, digits: int) -> str:
     """A number in plain decimals (never scientific notation) with ``digits`` significant."""
     if not math.isfinite(x):
@@ -327,9 +346,10 @@ def _plain(x: float, digits: int) -> str:
     if x == 0:
         return "0"
     mag = math.floor(math.log10(abs(x)))
-    decimals = max(0, digits - 1 - mag)
-    if decimals > 6:  # smaller than a millionth of the unit: say so instead
-        return "<0.000001" if x > 0 else ">−0.000001"
+    decimals = min(max(0, digits - 1 - mag), _MAX_DECIMALS)
+    if round(abs(x), _MAX_DECIMALS) == 0:  # below the last shown decimal: say so instead
+        tiny = "0." + "0" * (_MAX_DECIMALS - 1) + "1"
+        return f"<{tiny}" if x > 0 else f"−<{tiny}"
     s = f"{x:.{decimals}f}"
     return s.replace("-", "−")
 
@@ -342,6 +362,6 @@ def fmt_value(spec: MetricSpec, raw: float, digits: int = 3) -> str:
 def fmt_change(spec: MetricSpec, raw: float, digits: int = 2, unit: bool = False) -> str:
     """A difference in the display unit with its sign (``+1.3``), optionally with the unit."""
     text = _plain(raw * spec.factor, digits)
-    if text not in ("0", "–") and not text.startswith(("−", ">", "<", "+")):
+    if text not in ("0", "–") and not text.startswith(("−", "+")):
         text = "+" + text
     return f"{text} {spec.delta_unit}" if unit else text

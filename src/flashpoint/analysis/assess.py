@@ -91,6 +91,8 @@ ATTRIBUTED_SCENARIOS: tuple[str, ...] = (
     "european_naval_deployments", "europe_shoulders_defence", "us_retrenchment",
 )
 _DYADIC_METRICS = frozenset({"alignment", "tension", "intent"})
+#: Verdicts whose runs split on material margins: the only ones scenario discovery explains.
+CONTESTED_ON_MATERIAL_MARGINS = frozenset({"holds", "contested", "fails"})
 
 #: ``progress(scenario, steps)``: called with 0 when a scenario starts and
 #: with 1 after every engine step of it; ``progress("analysis", 0)`` when the
@@ -411,18 +413,21 @@ def assess(
 def deciding_sentences(verdicts: Mapping[str, Verdict]) -> dict[str, str]:
     """The deciding assumptions of each contested claim in plain language (PRIM boxes).
 
-    Only claims contested on material margins get scenario discovery: PRIM
+    Only claims contested on material margins get scenario discovery (verdict
+    in :data:`CONTESTED_ON_MATERIAL_MARGINS`: runs split between a material
+    effect for and against, with neither side robust): PRIM
     (:func:`flashpoint.analysis.discovery.deciding_assumptions`) finds the
     region of the sampled assumptions where the claim holds (its effect
     exceeds the band) and where it fails; the sentences carry each box's
-    coverage and density. A claim with no material effect, or one that holds
-    or fails in most runs, has no deciding assumptions to find.
+    coverage and density. A claim with no material effect, or one that robustly
+    holds or fails, has no deciding assumptions to find.
     """
     from flashpoint.analysis.discovery import deciding_assumptions
 
     out: dict[str, str] = {}
     for cid, v in verdicts.items():
-        if (v.pooled_verdict or v.verdict) != "contested" or v.n_holding in (0, v.n_runs):
+        label = getattr(v, "pooled_verdict", None) or getattr(v, "verdict", "contested")
+        if label not in CONTESTED_ON_MATERIAL_MARGINS or v.n_holding in (0, v.n_runs):
             continue
         try:
             found = deciding_assumptions(v)
