@@ -339,7 +339,7 @@ def metric(name: str) -> MetricSpec:
 _MAX_DECIMALS = 4
 
 
-def _plain(x: float, digits: int) -> str:
+def plain_number(x: float, digits: int) -> str:
     """A number in plain decimals (never scientific notation) with ``digits`` significant."""
     if not math.isfinite(x):
         return "–" if math.isnan(x) else ("+∞" if x > 0 else "−∞")
@@ -356,12 +356,12 @@ def _plain(x: float, digits: int) -> str:
 
 def fmt_value(spec: MetricSpec, raw: float, digits: int = 3) -> str:
     """A level in the display unit, plain decimals, without the unit."""
-    return _plain(raw * spec.factor, digits)
+    return plain_number(raw * spec.factor, digits)
 
 
 def fmt_change(spec: MetricSpec, raw: float, digits: int = 2, unit: bool = False) -> str:
     """A difference in the display unit with its sign (``+1.3``), optionally with the unit."""
-    text = _plain(raw * spec.factor, digits)
+    text = plain_number(raw * spec.factor, digits)
     if text not in ("0", "–") and not text.startswith(("−", "+")):
         text = "+" + text
     return f"{text} {spec.delta_unit}" if unit else text
