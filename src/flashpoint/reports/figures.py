@@ -116,7 +116,13 @@ def _plain_axis(ax: Axes, axis: str = "x") -> None:
 
     from flashpoint.metrics import plain_number
 
-    fmt = FuncFormatter(lambda v, _pos: plain_number(float(v), 3) if abs(v) > 1e-15 else "0")
+    def tick(v: float, _pos: int) -> str:
+        if abs(v) <= 1e-15:
+            return "0"
+        text = plain_number(float(v), 3)
+        return text.rstrip("0").rstrip(".") if "." in text and "<" not in text else text
+
+    fmt = FuncFormatter(tick)
     (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(fmt)
 
 
@@ -366,6 +372,7 @@ def network(
     change: tuple[str, FloatArray] | None = None,
     threshold: float = 0.5,
     top_changes: int = 40,
+    top_levels: int | None = None,
     title: str = "Alliance and alignment network",
 ) -> Figure:
     """The alignment network at several moments, one panel each, plus its change.
@@ -383,6 +390,10 @@ def network(
         drawn as a last panel with its ``top_changes`` largest pairs.
     threshold
         Pairs with ``|alignment| < threshold`` are not drawn in the level panels.
+    top_levels
+        If given, the level panels draw only the ``top_levels`` strongest such
+        pairs that are not both NATO members (NATO members are all closely
+        aligned; drawing their pairs hides everything else).
 
     Edges: blue for positive alignment (aligned), orange for negative
     (opposed); width and opacity grow with ``|alignment|``; solid for a
@@ -399,6 +410,7 @@ def network(
                 + np.asarray(world.consultation) + np.asarray(world.consultation).T) > 0) & ~defence
     iu, ju = np.triu_indices(n, k=1)
     groups = _groups(world)
+    nato = groups[0][2]
     items: list[tuple[str, FloatArray, bool]] = [(t, a, False) for t, a in panels]
     if change is not None:
         items.append((change[0], change[1], True))
@@ -419,6 +431,13 @@ def network(
             scale = float(np.abs(vals[keep]).max()) if k > 0 else 1.0
         else:
             keep = finite & (np.abs(vals) >= threshold)
+            if top_levels is not None:
+                keep &= ~(nato[iu] & nato[ju])
+                mags = np.where(keep, np.abs(vals), -1.0)
+                k = min(top_levels, int(keep.sum()))
+                keep = np.zeros(vals.size, dtype=bool)
+                if k > 0:
+                    keep[np.argsort(mags)[-k:]] = True
             scale = 1.0
         order = np.argsort(np.abs(vals[keep]))  # strongest drawn last, on top
         for i, j, v in zip(iu[keep][order], ju[keep][order], vals[keep][order], strict=True):
@@ -438,7 +457,9 @@ def network(
                    f"{n_dn} less aligned; largest |change| {scale:.2g})")
         else:
             n_pos, n_neg = int((vals[keep] > 0).sum()), int((vals[keep] < 0).sum())
-            sub = f"{label}: {n_pos} aligned and {n_neg} opposed pairs with |alignment| ≥ {threshold:g}"
+            which = (f"the {n_pos + n_neg} strongest ties outside NATO's own" if top_levels
+                     else f"{n_pos} aligned and {n_neg} opposed pairs")
+            sub = f"{label}: {which} (|alignment| ≥ {threshold:g})"
         ax.set_title(sub, fontsize=10.5, fontweight="bold")
         ax.set_xlabel("west ← capital longitude (crowded regions spread apart) → east", fontsize=8)
         ax.set_xticks([])

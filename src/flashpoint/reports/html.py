@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import html
 import math
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -99,6 +100,24 @@ def _num(x: float | None, digits: int = 3) -> str:
         return "–"
     text = plain_number(float(x), digits)
     return text if text == "0" or text.startswith("−") else "+" + text
+
+
+_SCI = re.compile(r"[-+]?\d+(?:\.\d+)?[eE][-+]?\d+")
+
+
+def _plainify(text: str) -> str:
+    """Numbers in scientific notation inside a sentence, rewritten in plain decimals."""
+    from flashpoint.metrics import plain_number
+
+    return _SCI.sub(lambda m: plain_number(float(m.group()), 3), text)
+
+
+def _g(x: float) -> str:
+    """A parameter value in plain decimals, trailing zeros dropped."""
+    from flashpoint.metrics import plain_number
+
+    text = plain_number(float(x), 3)
+    return text.rstrip("0").rstrip(".") if "." in text and "<" not in text else text
 
 
 def _pct(x: float) -> str:
@@ -215,7 +234,7 @@ def _scorecard(a: Assessment) -> str:
                 f"{_e(c['unit'])} "
                 f"(5-95 %: {_num(c['effect_p05'], 2)} to {_num(c['effect_p95'], 2)}; band "
                 f"{_e(_band(c['threshold']))} {_e(c['unit'])}). What most changes the "
-                f"verdict: {_e(c['assumption']['sentence'])}.</p></li>")
+                f"verdict: {_e(_plainify(c['assumption']['sentence']))}.</p></li>")
         claims = (f"<ul class='claims'>{''.join(blocks)}</ul>" if blocks else
                   "<p class='muted'>No claim is about this option.</p>")
         out.append(f"<div class='card'><h3>{_e(card['title'])}</h3><p class='muted'>"
@@ -345,10 +364,10 @@ def _claims_table(a: Assessment, notes: dict[str, int]) -> str:
                                    float(r["effect_p95"]), str(r["unit"]))
                       + f"<br><span class='muted'>band ±{_band(float(r['threshold']))} "
                       f"{_e(r['unit'])}</span>{base}")
-        deciding = str(r.get("deciding_assumptions", "") or "")
+        deciding = _plainify(str(r.get("deciding_assumptions", "") or ""))
         why = (f"<br><span class='muted'><b>deciding assumptions</b> (PRIM boxes: coverage, "
                f"density): {_e(deciding)}</span>" if deciding else "")
-        audit = str(r.get("audit_detail", "") or "")
+        audit = _plainify(str(r.get("audit_detail", "") or ""))
         audit_html = (f"<br><span class='muted'><b>audit</b>: {_e(audit.split(': ', 1)[-1])}"
                       "</span>" if audit else "")
         rows.append([
@@ -393,8 +412,9 @@ def _articles(notes: dict[str, int]) -> str:
 def _assumptions() -> str:
     from flashpoint.engine.context import all_parameters
 
-    rows = [[f"<code>{_e(p.name)}</code>", _e(p.meaning), _e(p.unit), f"{p.default:g}",
-             f"{p.low:g} – {p.high:g}" + (" (log)" if p.log else ""), _e(p.source)]
+    rows = [[f"<code>{_e(p.name)}</code>", _e(_plainify(p.meaning)), _e(p.unit), _g(p.default),
+             f"{_g(p.low)} – {_g(p.high)}" + (" (log)" if p.log else ""),
+             _e(_plainify(p.source))]
             for p in all_parameters()]
     return ("<p>Every run samples each parameter from its range (uniformly, or log-uniformly "
             "where marked); scenarios may narrow a range. The source column gives the "
@@ -415,8 +435,7 @@ def _network(a: Assessment) -> str:
     year0 = base.attrs.get("world_year", "start")
     end = float(base["time"].values[-1])
     y_end = f"{int(year0) + round(end)}" if str(year0).isdigit() else f"year {end:g}"
-    panels = [(f"{y_end}, status quo: strong ties only", base["alignment"].isel(time=-1)
-               .mean("run").values)]
+    panels = [(f"{y_end}, status quo", base["alignment"].isel(time=-1).mean("run").values)]
     change = None
     name = a.network_scenario
     note = ""
@@ -429,13 +448,18 @@ def _network(a: Assessment) -> str:
                 f"option <i>{_e(title)}</i> changes most (mean over runs; alignment runs from "
                 "-1, opposed, to +1, allied). Changes smaller than the alignment band "
                 "(0.02 points) are not material.</p>")
-    fig = figures.network(a.world, panels, change=change, threshold=0.6,
-                          top_changes=NETWORK_TOP)
-    return note + _img(fig, "Alliance and alignment network and the largest changes")
+    fig = figures.network(a.world, panels, change=change, threshold=0.3,
+                          top_changes=NETWORK_TOP, top_levels=NETWORK_TOP_LEVELS)
+    lead = (f"<p>The first panel shows the {NETWORK_TOP_LEVELS} strongest alignments and "
+            "oppositions outside NATO's own (all NATO members are closely aligned; their "
+            "pairs are left out so the rest can be seen).</p>")
+    return lead + note + _img(fig, "Alliance and alignment network and the largest changes")
 
 
 #: Pairs drawn in the network's change panel.
 NETWORK_TOP = 12
+#: Pairs drawn in the network's level panel (outside NATO's own pairs).
+NETWORK_TOP_LEVELS = 30
 
 
 def render_report(a: Assessment, *, title: str = "flashpoint assessment") -> str:
