@@ -27,7 +27,9 @@ class Article:
 
     def citation(self) -> str:
         """``Author, "Title", Outlet, date``, with the missing parts left out."""
-        parts = [p for p in (self.author, f"“{self.title}”", self.outlet, self.date)
+        title = self.title if self.title.startswith("untitled") else f"“{self.title}”"
+        date = self.date.split(" (")[0]
+        parts = [p for p in (self.author, title, self.outlet.split(" (")[0], date)
                  if p and _NOT_STATED not in p]
         return ", ".join(parts)
 

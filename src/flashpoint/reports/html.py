@@ -385,14 +385,68 @@ def _claims_table(a: Assessment, notes: dict[str, int]) -> str:
                   rows, numeric={4, 5})
 
 
+_DIRECT = "direct relation input: "
+
+
+def _who(codes: Sequence[str]) -> str:
+    codes = list(codes)
+    return ", ".join(codes) if len(codes) <= 4 else f"{len(codes)} actors ({', '.join(codes[:3])}, …)"
+
+
+def _rng(r: object, scale: float = 1.0, unit: str = "") -> str:
+    lo, hi = float(getattr(r, "low")) * scale, float(getattr(r, "high")) * scale  # noqa: B009
+    text = _g(lo) if lo == hi else f"{_g(lo)} to {_g(hi)}"
+    return f"{text}{unit}"
+
+
+def _inputs(plan: object) -> list[str]:
+    """The plan's primitives with their sampled ranges, in words (direct relation inputs marked)."""
+    out = []
+    for c in getattr(plan, "commitments", ()):
+        out.append(f"defence commitment {_who(c.source)} → {_who(c.target)}: strength "
+                   f"{_rng(c.strength)} (0 to 1)")
+    for p in getattr(plan, "presences", ()):
+        where = f" visible at {', '.join(p.flashpoints)}" if p.flashpoints else ""
+        out.append(f"force presence of {_who(p.actors)} in the {p.theatre.replace('_', '-')}: "
+                   f"{_rng(p.level, 100, ' %')} of forces{where}")
+    for t in getattr(plan, "trade", ()):
+        out.append(f"trade {_who(t.a)} ↔ {_who(t.b)} multiplied by {_rng(t.multiplier)}")
+    for sg in getattr(plan, "signals", ()):
+        out.append(f"reassurance signal {_who(sg.source)} → {_who(sg.target)}: cost "
+                   f"{_rng(sg.cost)} a year")
+    for f in getattr(plan, "spending_floors", ()):
+        out.append(f"spending floor for {_who(f.actors)}: {_rng(f.share, 100, ' %')} of GDP")
+    for sh in getattr(plan, "shocks", ()):
+        at = f" at {sh.flashpoint}" if sh.flashpoint else ""
+        out.append(f"{sh.kind}{at} in year {_g(sh.at)}: magnitude {_rng(sh.magnitude)}")
+    for rs in getattr(plan, "relation_shocks", ()):
+        out.append(f"{_DIRECT}{rs.field} {_who(rs.source)} → "
+                   f"{_who(rs.target)} +{_rng(rs.delta)} points in year {_g(rs.at)}")
+    return out
+
+
 def _scenarios_table(a: Assessment, notes: dict[str, int]) -> str:
+    from flashpoint.api import resolve_plan
+
     rows = []
     for name, info in a.scenarios.items():
         src = "<br>".join(f"<span class='quote'>“{_e(q)}”</span> <span class='muted'>"
                           f"({_seed_note(s, notes)})</span>" for s, q in info.sources)
+        try:
+            inputs = _inputs(resolve_plan(name, a.world))
+        except Exception:
+            inputs = ["(the scenario could not be compiled again)"]
+        levers = ("<br>".join(
+            f"<b>direct relation input</b>: {_e(x.removeprefix(_DIRECT))}"
+            if x.startswith(_DIRECT) else _e(x) for x in inputs) if inputs else "–")
         rows.append([f"<b>{_e(info.title)}</b><br><code>{_e(name)}</code>", _e(info.kind),
-                     _e(info.description), src or "–"])
-    return _table(["scenario", "kind", "what it changes", "source passages"], rows)
+                     _e(info.description), f"<span class='note'>{levers}</span>",
+                     src or "–"])
+    return ("<p>What each scenario sets, with the range each magnitude is sampled from. "
+            "<b>Direct relation inputs</b> write intent, tension or alignment directly; a "
+            "verdict that disappears without them is tagged input-determined.</p>"
+            + _table(["scenario", "kind", "what it changes", "inputs and their sampled ranges",
+                      "source passages"], rows))
 
 
 def _articles(notes: dict[str, int]) -> str:
