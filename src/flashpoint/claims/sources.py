@@ -49,7 +49,7 @@ ARTICLES: Mapping[str, Article] = MappingProxyType({a.seed: a for a in (
             f"author {_NOT_STATED}", "Council on Foreign Relations, Expert Brief (Asia Program)",
             "30 May 2024"),
     Article("004_b98a0458632f5616.txt", "NATO Should Stay Out of Asia", "Jeffrey Reeves",
-            f"outlet {_NOT_STATED}", "the week of NATO's summit in Washington, DC (July 2024)"),
+            f"outlet {_NOT_STATED}", "July 2024 (the text: 'this week's summit in Washington, DC')"),
 )})
 
 
