@@ -76,7 +76,12 @@ sup a{text-decoration:none}ul.claims{padding-left:1.1em}ul.claims li p{margin:.2
 ul.claims li{margin-bottom:.6em}h4{margin:.9em 0 .3em}
 @media (max-width:700px){main{padding:.8em .7em 3em}h1{font-size:1.35em}
 table{font-size:.78em}th,td{padding:.25em .3em}nav a{display:inline-block;margin:.15em .6em .15em 0}
-.card{padding:.3em .5em .6em}}
+.card{padding:.3em .5em .6em}
+.tbl table,.tbl tbody,.tbl tr,.tbl td{display:block;width:auto}.tbl thead{display:none}
+.tbl tr{border:1px solid #ddd;border-radius:6px;margin:.6em 0;padding:.2em .4em}
+.tbl td{border:none;padding:.2em 0}.tbl td.num{text-align:left;white-space:normal}
+.tbl td::before{content:attr(data-label);display:block;font-weight:bold;color:#555;
+font-size:.85em}}
 """
 
 
@@ -129,8 +134,10 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[str]], numeric: set[in
     head = "".join(f"<th>{_e(h)}</th>" for h in header)
     body = []
     for r in rows:
+        # data-label: on a narrow screen each row becomes a block with labelled cells
         cells = "".join(
-            f'<td class="num">{c}</td>' if k in numeric else f"<td>{c}</td>"
+            f'<td class="num" data-label="{_e(header[k])}">{c}</td>' if k in numeric
+            else f'<td data-label="{_e(header[k])}">{c}</td>'
             for k, c in enumerate(r)
         )
         body.append(f"<tr>{cells}</tr>")
@@ -371,18 +378,18 @@ def _claims_table(a: Assessment, notes: dict[str, int]) -> str:
         audit_html = (f"<br><span class='muted'><b>audit</b>: {_e(audit.split(': ', 1)[-1])}"
                       "</span>" if audit else "")
         rows.append([
-            f"{_e(r['paraphrase'])}<br><span class='muted'><code>"
+            f"{_e(r['paraphrase'])}<br><span class='muted'>{_e(r['side'])} · <code>"
             + _e(r["claim"]).replace("_", "_<wbr>")
-            + f"</code> · {_e(titles.get(str(r['scenario']), str(r['scenario'])))}</span>"
-            f"{why}{audit_html}",
-            _e(r["side"]),
+            + f"</code> · {_e(titles.get(str(r['scenario']), str(r['scenario'])))}</span>",
+            _verdict(str(r["verdict"]), str(r.get("audit", "") or "") or None), share, effect,
             f"<span class='quote'>“{_e(r['quote'])}”</span><br><span class='muted'>"
             f"{_seed_note(str(r['seed']), notes)}</span>",
-            _verdict(str(r["verdict"]), str(r.get("audit", "") or "") or None), share, effect,
+            f"<span class='note'>{(why + audit_html).removeprefix('<br>')}</span>"
+            if (why or audit_html) else "–",
         ])
-    return _table(["claim, and what decides it", "side", "source", "verdict and audit",
-                   "share of runs supporting it", "effect (median, 5-95 %, band)"],
-                  rows, numeric={4, 5})
+    return _table(["claim", "verdict and audit", "share of runs supporting it",
+                   "effect (median, 5-95 %, band)", "source", "what decides it: audit and "
+                   "deciding assumptions"], rows, numeric={2, 3})
 
 
 _DIRECT = "direct relation input: "
