@@ -113,3 +113,29 @@ def test_summary_line_does_not_score_a_side(result: Any) -> None:
     line = cli.summary_line([v])
     assert "sceptics' claims (1): 1 robustly holds" in line
     assert "not a score of which side is right" in line
+
+
+def test_audit_command_tags_every_chosen_claim(monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from flashpoint.claims import load_claims
+    from flashpoint.claims.audit import AuditResult, Variant
+
+    def fake(claims: Sequence[Any], *, runs: int, years: float, seed: int) -> dict[str, Any]:
+        v = Variant("as specified", "holds", 0.02, 0.8)
+        gone = Variant("direct relation inputs removed", "no material effect", 0.0, 0.0)
+        return {c.id: AuditResult(claim=c, tag="input-determined", original=v, no_inputs=gone,
+                                  no_feedback=None, no_link=None, relation_inputs=2,
+                                  mechanisms=(), parameter=None, parameter_meaning="",
+                                  levers_share=float("nan")) for c in claims}
+
+    monkeypatch.setattr(cli, "_audit", fake)
+    ids = ["engagement_raises_china_nato_tension", "ip4_arms_race"]
+    out = runner.invoke(cli.app, ["audit", "-c", ids[0], "-c", ids[1]], env={"COLUMNS": "200"})
+    assert out.exit_code == 0, out.output
+    assert "audit: emergent 0, input-determined 2, identity 0" in out.output
+    out = runner.invoke(cli.app, ["audit", "-c", ids[0], "--format", "json"])
+    rec = json.loads(out.stdout)[0]
+    assert rec["audit"] == "input-determined" and rec["no_relation_inputs"]["effect_median"] == 0.0
+    assert "without the scenario's 2 direct relation input(s)" in rec["detail"]
+    assert load_claims()  # the catalogue still loads
