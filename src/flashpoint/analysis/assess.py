@@ -10,7 +10,12 @@ sampled parameters and random streams with run ``r`` of the baseline
 2. ranks the mechanisms by their contribution to each scenario's effect
    (:func:`~flashpoint.analysis.compare.attribution_table`), from the exact
    per-mechanism attribution the engine records;
-3. evaluates every claim of the catalogue (:func:`flashpoint.claims.evaluate_claim`).
+3. evaluates every claim of the catalogue (:func:`flashpoint.claims.evaluate_claim`)
+   against its materiality band;
+4. audits how each verdict is constructed (:func:`flashpoint.claims.audit.audit_claims`:
+   input-determined, identity or emergent) on a smaller paired ensemble
+   (:data:`~flashpoint.claims.audit.DEFAULT_AUDIT_RUNS` runs) and puts the tag
+   beside every verdict.
 
 :func:`store_assessment` writes the per-run key metrics and parameters, the
 trajectory quantiles, the comparison, the attribution, the verdicts and the
@@ -51,6 +56,7 @@ from flashpoint.errors import AnalysisError, ClaimError, FlashpointError
 
 if TYPE_CHECKING:
     from flashpoint.claims import Claim, Verdict
+    from flashpoint.claims.audit import AuditResult
     from flashpoint.storage import Store
     from flashpoint.world.arrays import WorldArrays
 
@@ -63,6 +69,7 @@ __all__ = [
     "Assessment",
     "ScenarioInfo",
     "assess",
+    "claim_records",
     "planned_steps",
     "store_assessment",
 ]
@@ -84,6 +91,8 @@ ATTRIBUTED_SCENARIOS: tuple[str, ...] = (
     "european_naval_deployments", "europe_shoulders_defence", "us_retrenchment",
 )
 _DYADIC_METRICS = frozenset({"alignment", "tension", "intent"})
+#: Verdicts whose runs split on material margins: the only ones scenario discovery explains.
+CONTESTED_ON_MATERIAL_MARGINS = frozenset({"holds", "contested", "fails"})
 
 #: ``progress(scenario, steps)``: called with 0 when a scenario starts and
 #: with 1 after every engine step of it; ``progress("analysis", 0)`` when the
@@ -156,6 +165,7 @@ class Assessment:
     metrics: tuple[MetricSpec, ...] = KEY_METRICS
     elapsed: float = 0.0
     deciding: dict[str, str] = field(default_factory=dict)
+    audits: dict[str, AuditResult] = field(default_factory=dict)
     created: datetime = field(default_factory=lambda: datetime.now(UTC))
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
 
@@ -174,16 +184,29 @@ class Assessment:
                 "metric": c.metric, "model_statement": c.describe(),
             }
             v = self.verdicts.get(c.id)
+            row.update(unit=c.expected_unit, threshold=c.band_display if c.is_relative
+                       else c.threshold, threshold_source=c.band_source)
             if v is not None:
                 s = v.summary()
                 row.update({k: s[k] for k in ("verdict", "share", "ci_low", "ci_high", "n_runs",
                                               "median_difference", "standardized_margin")})
+                rec = v.record()
+                row.update({k: (math.nan if rec[k] is None else rec[k]) for k in (
+                    "effect_median", "effect_p05", "effect_p95", "no_effect_share",
+                    "baseline_p05", "baseline_p50", "baseline_p95")})
+                row["pooled_verdict"] = rec["pooled_verdict"]
+                row["audit"] = v.audit or ""
+                row["audit_detail"] = v.audit_detail
                 row["skipped"] = ""
                 row["deciding_assumptions"] = self.deciding.get(c.id, "")
             else:
                 row.update(verdict="not evaluated", share=math.nan, ci_low=math.nan,
                            ci_high=math.nan, n_runs=0, median_difference=math.nan,
-                           standardized_margin=math.nan, deciding_assumptions="")
+                           standardized_margin=math.nan, deciding_assumptions="",
+                           effect_median=math.nan, effect_p05=math.nan, effect_p95=math.nan,
+                           no_effect_share=math.nan, baseline_p05=math.nan,
+                           baseline_p50=math.nan, baseline_p95=math.nan,
+                           pooled_verdict="", audit="", audit_detail="")
                 row["skipped"] = self.skipped.get(c.id, "")
             rows.append(row)
         return pd.DataFrame(rows)
@@ -259,6 +282,7 @@ def assess(
     network_scenario: str | None = NETWORK_SCENARIO,
     metrics: Sequence[MetricSpec] = KEY_METRICS,
     progress: Progress | None = None,
+    audit: bool | int = True,
 ) -> Assessment:
     """Run the baseline and the scenarios on one shared ensemble and evaluate the claims.
 
@@ -286,6 +310,10 @@ def assess(
         The key metrics of the comparison and the attribution.
     progress : callable, optional
         ``progress(scenario, steps)``, see :data:`Progress`.
+    audit : bool or int
+        Run the construction audit of the evaluated claims (True: on
+        ``min(runs, DEFAULT_AUDIT_RUNS)`` paired runs; an int: on that many
+        runs; False: no audit, the verdicts carry no tag).
 
     Returns
     -------
@@ -361,29 +389,45 @@ def assess(
             )
         except ClaimError as err:
             skipped[c.id] = str(err)
+    audits: dict[str, AuditResult] = {}
+    if audit is not False and verdicts:
+        from flashpoint.claims.audit import DEFAULT_AUDIT_RUNS, audit_claims
+
+        n_audit = min(runs, DEFAULT_AUDIT_RUNS) if audit is True else int(audit)
+        if progress is not None:
+            progress("construction audit", 0)
+        audits = audit_claims([c for c in claim_list if c.id in verdicts], arrays,
+                              runs=max(n_audit, 2), years=years, seed=seed)
+        verdicts = {cid: v.with_audit(audits[cid].tag, audits[cid].sentence())
+                    if cid in audits else v for cid, v in verdicts.items()}
     net = network_scenario if network_scenario in results else None
     return Assessment(
         results=results, baseline=baseline, scenarios=infos, comparison=comparison,
         attribution=attr, verdicts=verdicts, skipped=skipped, claims=claim_list,
         world=arrays, runs=runs, years=float(years), seed=seed, network_scenario=net,
         metrics=tuple(metrics), elapsed=_time.perf_counter() - t0,
-        deciding=deciding_sentences(verdicts),
+        deciding=deciding_sentences(verdicts), audits=audits,
     )
 
 
 def deciding_sentences(verdicts: Mapping[str, Verdict]) -> dict[str, str]:
-    """The deciding assumptions of each claim in plain language (PRIM boxes).
+    """The deciding assumptions of each contested claim in plain language (PRIM boxes).
 
-    For every claim that neither holds nor fails in all runs, PRIM
+    Only claims contested on material margins get scenario discovery (verdict
+    in :data:`CONTESTED_ON_MATERIAL_MARGINS`: runs split between a material
+    effect for and against, with neither side robust): PRIM
     (:func:`flashpoint.analysis.discovery.deciding_assumptions`) finds the
-    region of the sampled assumptions where it holds and where it fails;
-    the sentences carry each box's coverage and density.
+    region of the sampled assumptions where the claim holds (its effect
+    exceeds the band) and where it fails; the sentences carry each box's
+    coverage and density. A claim with no material effect, or one that robustly
+    holds or fails, has no deciding assumptions to find.
     """
     from flashpoint.analysis.discovery import deciding_assumptions
 
     out: dict[str, str] = {}
     for cid, v in verdicts.items():
-        if v.n_holding in (0, v.n_runs):  # nothing to discriminate
+        label = getattr(v, "pooled_verdict", None) or getattr(v, "verdict", "contested")
+        if label not in CONTESTED_ON_MATERIAL_MARGINS or v.n_holding in (0, v.n_runs):
             continue
         try:
             found = deciding_assumptions(v)
@@ -392,6 +436,42 @@ def deciding_sentences(verdicts: Mapping[str, Verdict]) -> dict[str, str]:
             continue
         out[cid] = "; ".join(a.sentence for a in found)
     return out
+
+
+#: Columns of ``assessment_verdicts`` (the table predates the materiality bands; the
+#: full records are in ``claim_verdicts``, schema_v4.sql).
+_VERDICT_COLUMNS = (
+    "claim", "side", "paraphrase", "seed", "quote", "scenario", "metric", "model_statement",
+    "verdict", "share", "ci_low", "ci_high", "n_runs", "median_difference",
+    "standardized_margin", "skipped", "deciding_assumptions",
+)
+
+
+def claim_records(a: Assessment) -> list[dict[str, Any]]:
+    """The machine-readable verdict of every evaluated claim (:meth:`Verdict.record`)."""
+    out = []
+    for c in a.claims:
+        v = a.verdicts.get(c.id)
+        if v is None:
+            continue
+        rec = v.record()
+        rec["deciding_assumptions"] = a.deciding.get(c.id, "")
+        out.append(rec)
+    return out
+
+
+def _flat(assessment: str, rec: Mapping[str, Any]) -> dict[str, Any]:
+    import json
+
+    keys = ("id", "side", "scenario", "baseline", "metric", "unit", "verdict",
+            "pooled_verdict", "share", "ci_low", "ci_high", "no_effect_share", "effect_median",
+            "effect_p05", "effect_p95", "baseline_p05", "baseline_p50", "baseline_p95",
+            "threshold", "threshold_source", "audit", "audit_detail", "runs")
+    row: dict[str, Any] = {"assessment": assessment}
+    row.update({k: rec.get(k) for k in keys})
+    row["per_theory"] = json.dumps(rec.get("per_theory", {}))
+    row["record"] = json.dumps(rec)
+    return row
 
 
 def _final_values(a: Assessment) -> pd.DataFrame:
@@ -445,7 +525,8 @@ def store_assessment(a: Assessment, store: Store, report: str | None = None) -> 
     horizon), ``assessment_parameters`` (per run and scenario, every sampled
     parameter and lever magnitude), ``assessment_trajectories`` (quantiles
     over runs per year), ``assessment_comparisons``,
-    ``assessment_attribution``, ``assessment_verdicts`` and
+    ``assessment_attribution``, ``assessment_verdicts``, ``claim_verdicts``
+    (the machine-readable verdict records, schema_v4.sql) and
     ``assessment_provenance`` (key / value).
     """
     prov = a.provenance()
@@ -477,7 +558,10 @@ def store_assessment(a: Assessment, store: Store, report: str | None = None) -> 
         store.write_frame("assessment_attribution", keyed(a.attribution))
     verdicts = a.verdict_table()
     if not verdicts.empty:
-        store.write_frame("assessment_verdicts", keyed(verdicts))
+        store.write_frame("assessment_verdicts", keyed(verdicts[list(_VERDICT_COLUMNS)]))
+    records = claim_records(a)
+    if records:
+        store.write_frame("claim_verdicts", pd.DataFrame([_flat(a.id, r) for r in records]))
     store.write_frame("assessment_provenance", keyed(pd.DataFrame(
         [{"key": k, "value": v} for k, v in prov.items()])))
     return a.id

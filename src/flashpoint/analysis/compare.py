@@ -90,18 +90,23 @@ _Z = NormalDist().inv_cdf(0.975)
 class MetricSpec:
     """One metric of the result, read at fixed labels of its extra dimensions.
 
+    The label, unit and display factor come from the metric registry
+    (:mod:`flashpoint.metrics`) unless given, so one metric has one name and
+    one unit in the CLI, the report and the web page.
+
     Parameters
     ----------
     name
-        A variable of the result (docs/architecture.md, "The result").
+        A variable of the result (:data:`flashpoint.metrics.METRICS`).
     selector
         ``(dimension, label)`` pairs fixing every dimension besides run and time.
     label
-        Human-readable name for tables and figures.
+        Human-readable name for tables and figures (default: the registry's,
+        with the selected places).
     unit
-        Unit or range of the metric, for axis labels.
+        Display unit of a level (default: the registry's).
     reading
-        What a higher value means, in words.
+        What a higher value means, in words (default: the registry's description).
     """
 
     name: str
@@ -109,6 +114,52 @@ class MetricSpec:
     label: str = ""
     unit: str = ""
     reading: str = ""
+
+    def __post_init__(self) -> None:
+        from flashpoint.metrics import METRICS, display_label
+
+        reg = METRICS.get(self.name)
+        if reg is None:
+            return
+        if not self.label:
+            object.__setattr__(self, "label", display_label(self.name,
+                                                            tuple(v for _, v in self.selector)))
+        if not self.unit:
+            object.__setattr__(self, "unit", reg.unit)
+        if not self.reading:
+            object.__setattr__(self, "reading", reg.description)
+
+    @property
+    def factor(self) -> float:
+        """Raw value times ``factor`` is the display value (registry; 1 if unregistered)."""
+        from flashpoint.metrics import METRICS
+
+        reg = METRICS.get(self.name)
+        return reg.factor if reg is not None else 1.0
+
+    @property
+    def change_unit(self) -> str:
+        """Display unit of a difference (registry)."""
+        from flashpoint.metrics import METRICS
+
+        reg = METRICS.get(self.name)
+        return reg.change_unit if reg is not None else self.unit
+
+    @property
+    def level_unit(self) -> str:
+        """Short display unit of a level (registry)."""
+        from flashpoint.metrics import METRICS
+
+        reg = METRICS.get(self.name)
+        return reg.level_unit if reg is not None else self.unit
+
+    @property
+    def materiality(self) -> float:
+        """The registry's smallest change that matters (raw unit; 0 if unregistered)."""
+        from flashpoint.metrics import METRICS
+
+        reg = METRICS.get(self.name)
+        return reg.materiality if reg is not None else 0.0
 
     @property
     def key(self) -> str:
@@ -123,28 +174,21 @@ class MetricSpec:
         return self.label or self.key
 
 
-#: The key metrics of the report, the comparison and the attribution.
+#: The key metrics of the CLI (``run``, ``compare``), the report, the comparison and the
+#: attribution; labels and units from :mod:`flashpoint.metrics`.
 KEY_METRICS: tuple[MetricSpec, ...] = (
-    MetricSpec("axis_cohesion", (), "China-Russia-North Korea cohesion",
-               "mean pair alignment, -1 to 1", "higher: the axis is more closely aligned"),
-    MetricSpec("arms_race_index", (("region", "indo_pacific"),), "Indo-Pacific arms race index",
-               "spending growth since start, fraction", "higher: faster regional arming"),
-    MetricSpec("arms_race_index", (("region", "euro_atlantic"),), "Euro-Atlantic arms race index",
-               "spending growth since start, fraction", "higher: faster regional arming"),
-    MetricSpec("credibility", (("flashpoint", "taiwan_strait"),),
-               "Deterrence credibility, Taiwan Strait", "0 to 1",
-               "higher: the defenders' commitment is more believable"),
-    MetricSpec("hedger_alignment", (), "Hedging states' tilt", "-1 (China) to +1 (West)",
-               "higher: hedgers lean towards the United States"),
-    MetricSpec("european_security", (), "European security ratio",
-               "ratio: Europe's forces / Russia's spending",
-               "higher: Europe is better defended against Russia"),
-    MetricSpec("tension_china_west", (), "China-West tension", "0 to 1",
-               "higher: more hostile China-NATO/IP4 relations"),
-    MetricSpec("war_risk", (("flashpoint", "taiwan_strait"),), "War risk, Taiwan Strait",
-               "cumulative probability", "higher: war more likely by that year"),
-    MetricSpec("gdp_loss_expected", (), "Expected world GDP loss",
-               "fraction of world GDP", "higher: larger expected economic damage from wars"),
+    MetricSpec("war_risk", (("flashpoint", "taiwan_strait"),)),
+    MetricSpec("war_risk", (("flashpoint", "korean_peninsula"),)),
+    MetricSpec("war_risk", (("flashpoint", "baltic"),)),
+    MetricSpec("credibility", (("flashpoint", "taiwan_strait"),)),
+    MetricSpec("tension_china_west"),
+    MetricSpec("axis_cohesion"),
+    MetricSpec("hedger_alignment"),
+    MetricSpec("arms_race_index", (("region", "indo_pacific"),)),
+    MetricSpec("arms_race_index", (("region", "euro_atlantic"),)),
+    MetricSpec("european_security"),
+    MetricSpec("us_asia_share"),
+    MetricSpec("gdp_loss_expected"),
 )
 
 

@@ -7,25 +7,30 @@ results into :class:`Verdict` objects on the scale documented in
 """
 
 from flashpoint.claims.evaluate import (
+    AUDIT_TAGS,
     VERDICTS,
+    TheoryResult,
     Verdict,
     claim_statistic,
     classify,
     evaluate_all,
     evaluate_claim,
     margins,
+    verdict_class,
     wilson_interval,
 )
 from flashpoint.claims.load import load_claims, parse_claims
 from flashpoint.claims.model import METRICS, SCENARIOS, Claim, Selector, Source
 
 __all__ = [
+    "AUDIT_TAGS",
     "METRICS",
     "SCENARIOS",
     "VERDICTS",
     "Claim",
     "Selector",
     "Source",
+    "TheoryResult",
     "Verdict",
     "claim_statistic",
     "classify",
@@ -34,5 +39,6 @@ __all__ = [
     "load_claims",
     "margins",
     "parse_claims",
+    "verdict_class",
     "wilson_interval",
 ]

@@ -38,14 +38,34 @@ keeps its coverage near the nominal level for shares near 0 or 1 and small
     \\frac{z}{1 + z^2/n}\\sqrt{\\frac{\\hat p(1-\\hat p)}{n} + \\frac{z^2}{4n^2}},
     \\qquad z = \\Phi^{-1}(1 - \\alpha/2).
 
-The verdict scale (module constants, checked in this order):
+Materiality. :math:`\\theta` is the claim's materiality band
+(:attr:`Claim.band`, a region of practical equivalence; Kruschke 2018), so
+for ``increase`` / ``decrease`` a run supports the claim only if its effect
+exceeds the band. A run with :math:`|d_r| \\le \\theta` shows *no material
+effect*. When more than half the runs (:data:`NO_EFFECT_SHARE`) show no
+material effect, or the median effect lies inside the band, the verdict is
+**no material effect** whatever the share: a consistent sign of a negligible
+effect (which common random numbers give even to effects of 1e-9) is not
+support. The verdict scale (module constants, checked in this order):
 
+* **no material effect**: as just said (relative directions only);
 * **robustly holds**: the interval's lower bound is at least
   :data:`ROBUST_HOLDS_LOWER` (0.8);
 * **robustly fails**: the upper bound is at most :data:`ROBUST_FAILS_UPPER` (0.2);
 * **holds**: :math:`\\hat p \\ge` :data:`HOLDS_SHARE` (0.6);
 * **fails**: :math:`\\hat p \\le` :data:`FAILS_SHARE` (0.4);
 * **contested**: in between.
+
+With theory coordinates (``theory__<mechanism>`` per run, the theory
+sampling of :mod:`flashpoint.theories`), the runs are also grouped by theory
+package (the joint combination of the sampled theories) and by each single
+mechanism's theory; each group gets its own verdict. The pooled share is the
+package shares weighted by the package weights (``attrs["theory_weights"]``,
+products of the per-mechanism weights; else the packages' frequencies), so
+it equals the weighted per-theory shares; its interval uses the Kish
+effective sample size. When packages with at least :data:`MIN_PACKAGE_RUNS`
+runs reach different verdicts (support, no material effect, rejection), the
+verdict is **theory-decided**: the ensemble's answer is the choice of theory.
 
 The share is a statement about the model's ensemble, i.e. about the prior
 ranges of its parameters and levers, not a probability that the claim is
@@ -60,15 +80,22 @@ Newcombe, R. G. (1998). Two-sided confidence intervals for the single
 proportion: comparison of seven methods. *Statistics in Medicine* 17(8),
 857-872.
 
+Kruschke, J. K. (2018). Rejecting or accepting parameter values in Bayesian
+estimation. *Advances in Methods and Practices in Psychological Science*
+1(2), 270-280. doi:10.1177/2515245918771304
+
+Kish, L. (1965). *Survey Sampling*. Wiley (effective sample size).
+
 Brown, L. D., Cai, T. T. & DasGupta, A. (2001). Interval estimation for a
 binomial proportion. *Statistical Science* 16(2), 101-133. doi:10.1214/ss/1009213286
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from statistics import NormalDist
 from typing import Literal
 
@@ -79,10 +106,13 @@ from flashpoint.claims.model import Claim
 from flashpoint.errors import ClaimError
 
 __all__ = [
+    "AUDIT_TAGS",
     "CONFIDENCE",
     "FAILS_SHARE",
     "HOLDS_SHARE",
+    "MIN_PACKAGE_RUNS",
     "NOISE_TOLERANCE",
+    "NO_EFFECT_SHARE",
     "ROBUST_FAILS_UPPER",
     "ROBUST_HOLDS_LOWER",
     "VERDICTS",
@@ -93,6 +123,7 @@ __all__ = [
     "evaluate_all",
     "evaluate_claim",
     "margins",
+    "verdict_class",
     "wilson_interval",
 ]
 
@@ -107,11 +138,21 @@ FAILS_SHARE = 0.4
 #: "robustly fails" when the interval's upper bound is at most this.
 ROBUST_FAILS_UPPER = 0.2
 
-VerdictLabel = Literal["robustly holds", "holds", "contested", "fails", "robustly fails"]
-#: The verdict scale, from strongest support to strongest rejection.
+#: "no material effect" when more than this share of runs lies inside the band.
+NO_EFFECT_SHARE = 0.5
+#: Theory packages with fewer runs than this do not decide "theory-decided".
+MIN_PACKAGE_RUNS = 10
+
+VerdictLabel = Literal["robustly holds", "holds", "contested", "no material effect", "fails",
+                       "robustly fails", "theory-decided"]
+#: The verdict scale, from strongest support to strongest rejection; "theory-decided"
+#: when theory packages disagree.
 VERDICTS: tuple[VerdictLabel, ...] = (
-    "robustly holds", "holds", "contested", "fails", "robustly fails",
+    "robustly holds", "holds", "contested", "no material effect", "fails", "robustly fails",
+    "theory-decided",
 )
+#: Construction-audit tags (:mod:`flashpoint.claims.audit`).
+AUDIT_TAGS: tuple[str, ...] = ("emergent", "input-determined", "identity")
 
 #: Scenario-baseline differences within this tolerance (relative to ``max(1, |baseline|)``)
 #: count as exactly zero, so floating-point rounding in runs the scenario leaves unchanged
@@ -119,6 +160,26 @@ VERDICTS: tuple[VerdictLabel, ...] = (
 NOISE_TOLERANCE = 1e-12
 
 _TIME_TOL = 1e-9
+
+
+@dataclass(frozen=True)
+class TheoryResult:
+    """The claim evaluated on the runs of one theory package (or one mechanism's theory)."""
+
+    package: str
+    weight: float
+    runs: int
+    verdict: VerdictLabel
+    share: float
+    no_effect_share: float
+    effect_median: float
+
+    def record(self, factor: float = 1.0) -> dict[str, object]:
+        """JSON-ready fields; the effect in the metric's display unit (``factor``)."""
+        return {"verdict": self.verdict, "share": _json(self.share),
+                "no_effect_share": _json(self.no_effect_share),
+                "effect": _json(self.effect_median * factor), "runs": self.runs,
+                "weight": _json(self.weight)}
 
 
 @dataclass(frozen=True, eq=False)
@@ -132,7 +193,9 @@ class Verdict:
     verdict
         One of :data:`VERDICTS`.
     share
-        Share of runs (with a finite margin) in which the claim holds.
+        Share of runs (with a finite margin) in which the claim holds: for
+        ``increase`` / ``decrease``, the effect exceeds the band. Weighted by
+        theory package when the runs carry theory coordinates.
     ci_low, ci_high
         Wilson interval of the share at :data:`CONFIDENCE`.
     n_runs, n_holding
@@ -144,12 +207,28 @@ class Verdict:
         margin is zero, ``±inf`` when the margins are constant and non-zero.
     median_difference
         Median of ``scenario - baseline`` (or of the scenario's statistic for
-        ``above`` / ``below``), in the metric's unit or relative when the
-        claim's scale is relative.
+        ``above`` / ``below``), in the result's raw unit of the metric, or
+        relative when the claim's scale is relative.
     margins
         Per-run margins, a DataArray over ``run`` carrying the scenario
-        result's per-run coordinates (``param__*``, ``lever__*``), so scenario
-        discovery can ask which parameter ranges make the claim hold.
+        result's per-run coordinates (``param__*``, ``lever__*``, ``theory__*``),
+        so scenario discovery can ask which parameter ranges make the claim hold.
+    no_effect_share
+        Share of runs whose effect lies inside the band (NaN for ``above`` / ``below``).
+    effect_p05, effect_p95
+        5 % and 95 % quantiles of the per-run difference (raw unit).
+    baseline_p05, baseline_p50, baseline_p95
+        Quantiles of the baseline's statistic across runs: its run-to-run spread.
+    pooled_verdict
+        The verdict of the pooled share (equal to ``verdict`` unless theory-decided).
+    per_theory
+        Theory package -> :class:`TheoryResult` (empty without theory coordinates).
+    per_mechanism
+        Mechanism -> its theory -> :class:`TheoryResult`.
+    audit
+        Construction-audit tag (:data:`AUDIT_TAGS`), or ``None`` if not audited.
+    audit_detail
+        The audit's numbers in a sentence.
     """
 
     claim: Claim
@@ -163,6 +242,17 @@ class Verdict:
     standardized_margin: float
     median_difference: float
     margins: xr.DataArray
+    no_effect_share: float = math.nan
+    effect_p05: float = math.nan
+    effect_p95: float = math.nan
+    baseline_p05: float = math.nan
+    baseline_p50: float = math.nan
+    baseline_p95: float = math.nan
+    pooled_verdict: VerdictLabel | None = None
+    per_theory: dict[str, TheoryResult] = field(default_factory=dict)
+    per_mechanism: dict[str, dict[str, TheoryResult]] = field(default_factory=dict)
+    audit: str | None = None
+    audit_detail: str = ""
 
     @property
     def claim_id(self) -> str:
@@ -174,8 +264,19 @@ class Verdict:
         """Boolean per run: whether the claim holds (False where the margin is NaN)."""
         return _holds(self.margins, self.claim)
 
+    @property
+    def factor(self) -> float:
+        """Raw-to-display factor of the effect (100 for a relative-scale claim's %)."""
+        return 100.0 if self.claim.scale == "relative" else self.claim.spec.factor
+
+    def with_audit(self, tag: str, detail: str = "") -> Verdict:
+        """A copy carrying the construction-audit tag."""
+        if tag not in AUDIT_TAGS:
+            raise ClaimError(f"audit: expected one of {list(AUDIT_TAGS)}. Got {tag!r} instead.")
+        return replace(self, audit=tag, audit_detail=detail)
+
     def summary(self) -> dict[str, str | float | int]:
-        """The scalar fields as a flat mapping (for tables, JSON and storage)."""
+        """The scalar fields as a flat mapping (for tables and storage); raw units."""
         c = self.claim
         return {
             "claim": c.id, "side": c.side, "scenario": c.scenario,
@@ -186,7 +287,55 @@ class Verdict:
             "median_margin": self.median_margin,
             "standardized_margin": self.standardized_margin,
             "median_difference": self.median_difference,
+            "no_effect_share": self.no_effect_share,
+            "effect_p05": self.effect_p05, "effect_p95": self.effect_p95,
+            "baseline_p05": self.baseline_p05, "baseline_p95": self.baseline_p95,
+            "threshold": c.band_display, "audit": self.audit or "",
         }
+
+    def record(self) -> dict[str, object]:
+        """The machine-readable verdict: one JSON-ready record, effects in display units.
+
+        Fields: ``id, side, scenario, baseline, metric, selector, statistic, direction,
+        unit, verdict, pooled_verdict, share, ci_low, ci_high, no_effect_share,
+        effect_median, effect_p05, effect_p95, baseline_p05, baseline_p50, baseline_p95,
+        threshold, threshold_unit, threshold_source, audit, audit_detail, runs,
+        per_theory, per_mechanism``. ``unit`` is the unit of the effect and the threshold.
+        """
+        c = self.claim
+        f = self.factor
+        level = not c.is_relative
+        return {
+            "id": c.id, "side": c.side, "scenario": c.scenario,
+            "baseline": c.baseline if c.is_relative else None,
+            "metric": c.metric, "metric_label": c.spec.label,
+            "selector": {d: (v if isinstance(v, str) else list(v)) for d, v in c.selector.items()},
+            "statistic": c.statistic, "horizon": c.horizon, "direction": c.direction,
+            "unit": c.expected_unit, "verdict": self.verdict,
+            "pooled_verdict": self.pooled_verdict or self.verdict,
+            "share": _json(self.share), "ci_low": _json(self.ci_low),
+            "ci_high": _json(self.ci_high), "no_effect_share": _json(self.no_effect_share),
+            "effect_median": _json(self.median_difference * f),
+            "effect_p05": _json(self.effect_p05 * f), "effect_p95": _json(self.effect_p95 * f),
+            "baseline_p05": _json(self.baseline_p05 * c.spec.factor),
+            "baseline_p50": _json(self.baseline_p50 * c.spec.factor),
+            "baseline_p95": _json(self.baseline_p95 * c.spec.factor),
+            "baseline_unit": c.spec.level_unit,
+            "threshold": _json(c.band_display if not level else (c.threshold or math.nan)),
+            "threshold_unit": c.expected_unit,
+            "threshold_source": c.band_source if c.is_relative else (c.threshold_source or ""),
+            "waiver": c.waiver,
+            "audit": self.audit, "audit_detail": self.audit_detail,
+            "runs": self.n_runs,
+            "per_theory": {k: t.record(f) for k, t in self.per_theory.items()},
+            "per_mechanism": {m: {v: t.record(f) for v, t in d.items()}
+                              for m, d in self.per_mechanism.items()},
+        }
+
+
+def _json(x: float) -> float | None:
+    x = float(x)
+    return x if math.isfinite(x) else None
 
 
 def wilson_interval(
@@ -314,7 +463,7 @@ def margins(
                 diff = np.where(bv != 0.0, diff / np.abs(bv), np.nan)
     else:
         diff = sv
-    thr = claim.threshold
+    thr = claim.band if claim.is_relative else claim.level
     margin = {
         "increase": diff - thr,
         "decrease": -diff - thr,
@@ -326,7 +475,7 @@ def margins(
     coords = {k: v for k, v in s.coords.items() if v.dims == ("run",)}
     m = xr.DataArray(margin, dims=("run",), coords=coords, name=f"margin__{claim.id}",
                      attrs={"claim": claim.id, "direction": claim.direction,
-                            "threshold": claim.threshold, "scale": claim.scale})
+                            "threshold": thr, "scale": claim.scale})
     d = xr.DataArray(diff, dims=("run",), coords=coords, name=f"difference__{claim.id}")
     return m, d
 
@@ -364,13 +513,42 @@ def evaluate_claim(
             f"claim {claim.id!r}: no run gives a finite value of {claim.metric!r} at the "
             f"selector {dict(claim.selector.items())}."
         )
-    k = int(np.asarray(_holds(m, claim).values)[finite].sum())
-    lo, hi = wilson_interval(k, n)
-    share = k / n
+    holds = np.asarray(_holds(m, claim).values)[finite]
+    dv = np.asarray(d.values, dtype=np.float64)[finite]
+    inside = np.abs(dv) <= claim.band if claim.is_relative else np.zeros(n, dtype=bool)
+    k = int(holds.sum())
+    if claim.is_relative and baseline_result is not None:
+        bq = np.nanquantile(np.asarray(claim_statistic(
+            claim, baseline_result, role="baseline result").values, dtype=np.float64),
+            (0.05, 0.5, 0.95))
+    else:
+        bq = np.full(3, np.nan)
+    packages, weights = _packages(m, scenario_result.attrs.get("theory_weights"), finite)
+    per_theory: dict[str, TheoryResult] = {}
+    per_mechanism: dict[str, dict[str, TheoryResult]] = {}
+    if packages is None:
+        share = k / n
+        lo, hi = wilson_interval(k, n)
+    else:
+        run_w = np.zeros(n)
+        for pkg, w in weights.items():
+            sel = packages == pkg
+            run_w[sel] = w / sel.sum()
+            per_theory[pkg] = _group(claim, pkg, w, holds[sel], inside[sel], dv[sel])
+        share = float(np.sum(run_w * holds))
+        n_eff = float(run_w.sum() ** 2 / np.sum(run_w ** 2))
+        lo, hi = _wilson_float(share, n_eff)
+        per_mechanism = _per_mechanism(claim, m, finite, run_w, holds, inside, dv)
+    inside_share = float(inside.mean()) if claim.is_relative else math.nan
+    pooled = _label(claim, share, lo, hi, inside_share, float(np.median(dv)))
+    verdict: VerdictLabel = pooled
+    sized = [t.verdict for t in per_theory.values() if t.runs >= MIN_PACKAGE_RUNS]
+    if len({verdict_class(v) for v in sized} - {"contested"}) > 1:
+        verdict = "theory-decided"
     fm = mv[finite]
     return Verdict(
         claim=claim,
-        verdict=classify(share, lo, hi),
+        verdict=verdict,
         share=share,
         ci_low=lo,
         ci_high=hi,
@@ -378,9 +556,115 @@ def evaluate_claim(
         n_holding=k,
         median_margin=float(np.median(fm)),
         standardized_margin=_standardized(fm),
-        median_difference=float(np.nanmedian(np.asarray(d.values)[finite])),
+        median_difference=float(np.median(dv)),
         margins=m,
+        no_effect_share=inside_share,
+        effect_p05=float(np.quantile(dv, 0.05)),
+        effect_p95=float(np.quantile(dv, 0.95)),
+        baseline_p05=float(bq[0]), baseline_p50=float(bq[1]), baseline_p95=float(bq[2]),
+        pooled_verdict=pooled,
+        per_theory=per_theory,
+        per_mechanism=per_mechanism,
     )
+
+
+def verdict_class(label: str) -> str:
+    """``support``, ``null``, ``against`` or ``contested`` (the side of a verdict)."""
+    if label in ("robustly holds", "holds"):
+        return "support"
+    if label in ("fails", "robustly fails"):
+        return "against"
+    if label == "no material effect":
+        return "null"
+    return "contested"
+
+
+def _label(claim: Claim, share: float, lo: float, hi: float, inside_share: float,
+           median_effect: float) -> VerdictLabel:
+    """The verdict: "no material effect" first (relative directions), then :func:`classify`;
+    a claim never holds while its median effect lies inside its band."""
+    if claim.is_relative and inside_share > NO_EFFECT_SHARE:
+        return "no material effect"
+    label = classify(share, lo, hi)
+    if (claim.is_relative and label in ("robustly holds", "holds")
+            and abs(median_effect) <= claim.band):
+        return "no material effect"
+    return label
+
+
+def _wilson_float(share: float, n: float, confidence: float = CONFIDENCE) -> tuple[float, float]:
+    """Wilson interval for a (weighted) share with an effective sample size ``n``."""
+    z = NormalDist().inv_cdf(0.5 + confidence / 2.0)
+    z2n = z * z / n
+    centre = (share + z2n / 2.0) / (1.0 + z2n)
+    half = z / (1.0 + z2n) * math.sqrt(max(share * (1.0 - share), 0.0) / n + z2n / (4.0 * n))
+    low = 0.0 if share <= 0.0 else max(0.0, centre - half)
+    high = 1.0 if share >= 1.0 else min(1.0, centre + half)
+    return low, high
+
+
+def _theory_coords(m: xr.DataArray) -> list[str]:
+    return sorted(str(c) for c in m.coords if str(c).startswith("theory__"))
+
+
+def _packages(m: xr.DataArray, weights_json: object, finite: np.ndarray
+              ) -> tuple[np.ndarray | None, dict[str, float]]:
+    """Per finite run, its theory package label, and each package's weight (summing to 1)."""
+    coords = _theory_coords(m)
+    if not coords:
+        return None, {}
+    cols = {c.removeprefix("theory__"): np.asarray(m[c].values).astype(str)[finite]
+            for c in coords}
+    labels = np.array(["+".join(f"{mech}={cols[mech][r]}" for mech in cols)
+                       for r in range(int(finite.sum()))])
+    present = list(dict.fromkeys(labels.tolist()))
+    declared: dict[str, dict[str, float]] = {}
+    if isinstance(weights_json, str) and weights_json.strip():
+        try:
+            raw = json.loads(weights_json)
+        except json.JSONDecodeError as err:
+            raise ClaimError(f"attrs['theory_weights']: not valid JSON: {err}") from err
+        declared = {str(k): {str(a): float(b) for a, b in v.items()} for k, v in raw.items()}
+    w: dict[str, float] = {}
+    for pkg in present:
+        if declared and all(mech in declared for mech in cols):
+            prod = 1.0
+            for part in pkg.split("+"):
+                mech, variant = part.split("=", 1)
+                prod *= declared[mech].get(variant, 0.0)
+            w[pkg] = prod
+        else:
+            w[pkg] = float(np.mean(labels == pkg))
+    total = sum(w.values())
+    if total <= 0:
+        w = {pkg: float(np.mean(labels == pkg)) for pkg in present}
+        total = 1.0
+    return labels, {k: v / total for k, v in w.items()}
+
+
+def _group(claim: Claim, name: str, weight: float, holds: np.ndarray, inside: np.ndarray,
+           diff: np.ndarray) -> TheoryResult:
+    n = int(holds.size)
+    k = int(holds.sum())
+    lo, hi = wilson_interval(k, n)
+    inside_share = float(inside.mean()) if claim.is_relative else math.nan
+    med = float(np.median(diff))
+    return TheoryResult(package=name, weight=weight, runs=n,
+                        verdict=_label(claim, k / n, lo, hi, inside_share, med),
+                        share=k / n, no_effect_share=inside_share, effect_median=med)
+
+
+def _per_mechanism(claim: Claim, m: xr.DataArray, finite: np.ndarray, run_w: np.ndarray,
+                   holds: np.ndarray, inside: np.ndarray, diff: np.ndarray
+                   ) -> dict[str, dict[str, TheoryResult]]:
+    out: dict[str, dict[str, TheoryResult]] = {}
+    for c in _theory_coords(m):
+        values = np.asarray(m[c].values).astype(str)[finite]
+        mech = c.removeprefix("theory__")
+        out[mech] = {v: _group(claim, v, float(run_w[values == v].sum()), holds[values == v],
+                               inside[values == v], diff[values == v])
+                     for v in dict.fromkeys(values.tolist())}
+    return out
 
 
 def evaluate_all(

@@ -16,6 +16,19 @@ compared with, and the direction the claim says the metric moves:
 With ``scale = "relative"`` the comparison uses the relative difference
 ``(scenario - baseline) / |baseline|`` instead of the difference.
 
+Materiality. For the four relative directions ``threshold`` is the claim's
+*materiality band*, the half-width of its region of practical equivalence
+(Kruschke 2018): an effect inside ``[-threshold, +threshold]`` is "no
+material effect". It is given in the display unit of a change of the metric
+(``threshold_unit``, which must equal the registry's ``change_unit``, e.g.
+``"pp"`` for a war risk, or ``"%"`` with ``scale = "relative"``), with its
+``threshold_source``: a literature definition or a rationale tied to the
+claim's words. Without ``threshold`` a claim inherits the registry's
+materiality (:mod:`flashpoint.metrics`) and its source. A band of 0 counts
+any effect in the stated direction, however small, and needs a ``waiver``
+giving the reason. For ``above`` / ``below`` the threshold is a level in the
+metric's display unit of a level (``threshold_unit``).
+
 Claims are frozen pydantic models; unknown fields are rejected and every
 failure is re-raised by :func:`flashpoint.claims.load_claims` as a
 :class:`~flashpoint.errors.ClaimError` naming the file, the claim and the
@@ -29,6 +42,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from flashpoint.metrics import METRICS as _REGISTRY
+from flashpoint.metrics import MetricSpec
 from flashpoint.world.flashpoints import FLASHPOINTS
 
 __all__ = [
@@ -53,43 +68,9 @@ RELATIVE_DIRECTIONS: frozenset[str] = frozenset(
     {"increase", "decrease", "no_increase", "no_decrease"}
 )
 
-#: Metric name -> the dimensions besides ``(run, time)`` that the selector must fix.
-#: The names and dimensions are those of docs/architecture.md ("The result").
-METRICS: dict[str, tuple[str, ...]] = {
-    # state variables
-    "milex": ("actor",),
-    "gdp": ("actor",),
-    "alignment": ("actor", "counterpart"),
-    "tension": ("actor", "counterpart"),
-    "intent": ("actor", "counterpart"),
-    "crisis": ("flashpoint",),
-    "war": ("flashpoint",),
-    "blockade": ("flashpoint",),
-    "gdp_loss": ("actor",),
-    "warheads": ("actor",),
-    # derived metrics
-    "arms_race_index": ("region",),
-    "milex_growth": ("actor",),
-    "cohesion_chn_rus": (),
-    "cohesion_chn_prk": (),
-    "cohesion_rus_prk": (),
-    "axis_cohesion": (),
-    "nato_cohesion": (),
-    "hedger_tilt": ("actor",),
-    "hedger_alignment": (),
-    "credibility": ("flashpoint",),
-    "crisis_hazard": ("flashpoint",),
-    "war_hazard": ("flashpoint",),
-    "war_risk": ("flashpoint",),
-    "tension_china_west": (),
-    "tension_indo_pacific": (),
-    "european_security": (),
-    "us_asia_share": (),
-    "gdp_loss_world": (),
-    "gdp_loss_expected": (),
-    "frustration": (),
-    "axis_support": (),
-}
+#: Metric name -> the dimensions besides ``(run, time)`` that the selector must fix,
+#: read from the metric registry (:data:`flashpoint.metrics.METRICS`).
+METRICS: dict[str, tuple[str, ...]] = {name: spec.dims for name, spec in _REGISTRY.items()}
 
 REGIONS: tuple[str, ...] = ("euro_atlantic", "indo_pacific")
 
@@ -209,9 +190,15 @@ class Claim(_Frozen):
     direction
         See the module docstring.
     threshold
-        Minimum effect that counts (relative directions, ``>= 0``, in the
-        metric's unit or as a fraction when ``scale = "relative"``), or the
-        absolute level (``above`` / ``below``).
+        The materiality band (relative directions, ``>= 0``, in
+        ``threshold_unit``), or the absolute level (``above`` / ``below``).
+        ``None``: the registry's materiality of the metric.
+    threshold_unit
+        The unit ``threshold`` is given in; required with ``threshold``.
+    threshold_source
+        Where the band comes from (literature or rationale); required with ``threshold``.
+    waiver
+        Why a directional claim may count any effect (band 0): a reason, in words.
     scale
         ``"absolute"`` difference or ``"relative"`` difference to the baseline.
     horizon
@@ -231,7 +218,10 @@ class Claim(_Frozen):
     selector: Selector = Selector()
     statistic: Statistic = "final"
     direction: Direction
-    threshold: float = 0.0
+    threshold: float | None = None
+    threshold_unit: str | None = None
+    threshold_source: str = ""
+    waiver: str | None = None
     scale: Literal["absolute", "relative"] = "absolute"
     horizon: int = Field(default=10, ge=1, le=100)
     scenario: str = Field(pattern=_SNAKE)
@@ -252,10 +242,12 @@ class Claim(_Frozen):
             raise ValueError(f"expected one of {sorted(METRICS)}. Got {value!r} instead.")
         return value
 
-    @field_validator("threshold")
+    @field_validator("threshold", mode="before")
     @classmethod
-    def _finite(cls, value: float) -> float:
-        if not math.isfinite(value):
+    def _finite(cls, value: object) -> object:
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if isinstance(value, float) and not math.isfinite(value):
             raise ValueError(f"expected a finite number. Got {value!r} instead.")
         return value
 
@@ -268,22 +260,126 @@ class Claim(_Frozen):
                 f"selector: metric {self.metric!r} needs exactly {list(wanted) or 'no'} "
                 f"selector field(s). Got {list(got) or 'none'} instead."
             )
-        if self.is_relative:
-            if self.threshold < 0:
+        spec = self.spec
+        if self.threshold is not None:
+            expected = self.expected_unit
+            if self.threshold_unit is None:
                 raise ValueError(
-                    f"threshold: a minimum effect size must be >= 0. Got {self.threshold!r} instead."
+                    f"threshold_unit: required with threshold; metric {self.metric!r} takes "
+                    f"{'a band' if self.is_relative else 'a level'} in {expected!r}. "
+                    "Got none instead."
+                )
+            if self.threshold_unit != expected:
+                raise ValueError(
+                    f"threshold_unit: metric {self.metric!r} takes "
+                    f"{'a band' if self.is_relative else 'a level'} in {expected!r} "
+                    f"({spec.label}: {spec.unit}). Got {self.threshold_unit!r} instead."
+                )
+            if not self.threshold_source.strip():
+                raise ValueError(
+                    "threshold_source: required with threshold: the literature definition or "
+                    "the rationale of the band. Got none instead."
+                )
+        elif self.threshold_unit is not None:
+            raise ValueError(
+                f"threshold_unit: given without a threshold. Got {self.threshold_unit!r} instead."
+            )
+        if self.waiver is not None and len(self.waiver.strip()) < 20:
+            raise ValueError(
+                "waiver: needs the reason a band of 0 is right for this claim, in words "
+                f"(at least 20 characters). Got {self.waiver!r} instead."
+            )
+        if self.is_relative:
+            if self.threshold is None and self.scale == "relative":
+                raise ValueError(
+                    "threshold: a claim on the relative scale needs its own band in '%'. "
+                    "Got none instead."
+                )
+            band = self.threshold if self.threshold is not None else spec.materiality_display()
+            if band < 0:
+                raise ValueError(
+                    f"threshold: a materiality band must be >= 0. Got {band!r} instead."
+                )
+            span = 100.0 if self.scale == "relative" else spec.span() * spec.factor
+            if band > span:
+                raise ValueError(
+                    f"threshold: a band of {band:g} {self.expected_unit} exceeds the whole range "
+                    f"of {self.metric!r} ({span:g} {self.expected_unit}); is it in the wrong unit? "
+                    f"Got {band!r} instead."
+                )
+            if band == 0 and self.direction in ("increase", "decrease") and self.waiver is None:
+                raise ValueError(
+                    "threshold: a band of 0 counts any effect in the stated direction, however "
+                    "small; give a band with its threshold_source, or a waiver saying why. "
+                    "Got 0 and no waiver instead."
                 )
             if self.scenario == self.baseline:
                 raise ValueError(
                     f"baseline: must differ from the scenario for direction {self.direction!r}. "
                     f"Got {self.baseline!r} for both instead."
                 )
-        elif self.scale != "absolute":
-            raise ValueError(
-                f"scale: direction {self.direction!r} compares with an absolute level, so scale "
-                f"must be 'absolute'. Got {self.scale!r} instead."
-            )
+        else:
+            if self.scale != "absolute":
+                raise ValueError(
+                    f"scale: direction {self.direction!r} compares with an absolute level, so "
+                    f"scale must be 'absolute'. Got {self.scale!r} instead."
+                )
+            if self.threshold is None:
+                raise ValueError(
+                    f"threshold: direction {self.direction!r} needs the level, in "
+                    f"{self.expected_unit!r}. Got none instead."
+                )
         return self
+
+    @property
+    def spec(self) -> MetricSpec:
+        """The registry entry of the claim's metric."""
+        return _REGISTRY[self.metric]
+
+    @property
+    def expected_unit(self) -> str:
+        """The unit ``threshold`` must be given in."""
+        if not self.is_relative:
+            return self.spec.level_unit
+        return "%" if self.scale == "relative" else self.spec.change_unit
+
+    @property
+    def band(self) -> float:
+        """The materiality band in the unit of the per-run difference (raw unit of the
+        result, or a fraction for ``scale = "relative"``); 0 for ``above`` / ``below``."""
+        if not self.is_relative:
+            return 0.0
+        if self.threshold is None:
+            return self.spec.materiality
+        return self.threshold / (100.0 if self.scale == "relative" else self.spec.factor)
+
+    @property
+    def band_display(self) -> float:
+        """The band in ``expected_unit``."""
+        if not self.is_relative:
+            return 0.0
+        return self.threshold if self.threshold is not None else self.spec.materiality_display()
+
+    @property
+    def band_source(self) -> str:
+        """Where the band comes from: the claim's own source, or the registry's."""
+        if not self.is_relative:
+            return "a level, not a band: the claim states it"
+        if self.threshold is not None:
+            return self.threshold_source
+        return f"metric registry ({self.metric}): {self.spec.materiality_source}"
+
+    @property
+    def level(self) -> float:
+        """The absolute level of an ``above`` / ``below`` claim in the result's raw unit."""
+        if self.is_relative or self.threshold is None:
+            return math.nan
+        return self.threshold / self.spec.factor
+
+    @property
+    def is_directional(self) -> bool:
+        """Whether the claim asserts a change in a direction (``increase`` / ``decrease``)."""
+        return self.direction in ("increase", "decrease")
 
     @property
     def is_relative(self) -> bool:
@@ -298,11 +394,9 @@ class Claim(_Frozen):
         metric = f"{self.metric}[{sel}]" if sel else self.metric
         arrows = {"increase": "↑", "decrease": "↓", "no_increase": "not ↑",
                   "no_decrease": "not ↓", "above": ">", "below": "<"}
-        thr = f" by > {self.threshold:g}" if self.threshold and self.is_relative else ""
-        if self.direction in ("no_increase", "no_decrease"):
-            thr = f" by > {self.threshold:g}" if self.threshold else ""
-        rel = " (relative)" if self.scale == "relative" else ""
+        unit = self.expected_unit
+        thr = f" by > {self.band_display:g} {unit}" if self.band_display else ""
         head = f"{metric} {self.statistic}@{self.horizon}y under {self.scenario}"
         if self.is_relative:
-            return f"{head}: {arrows[self.direction]}{thr}{rel} vs {self.baseline}"
-        return f"{head}: {arrows[self.direction]} {self.threshold:g}"
+            return f"{head}: {arrows[self.direction]}{thr} vs {self.baseline}"
+        return f"{head}: {arrows[self.direction]} {self.threshold:g} {unit}"

@@ -100,15 +100,23 @@ def assess(
                 store_assessment(a, store, report=str(path.resolve()))
                 where = store.path or ":memory:"
             bar.advance(store_task)
+    from flashpoint.claims import VERDICTS
+    from flashpoint.cli.claims import summary_line
+
     counts: dict[str, int] = {}
+    tags: dict[str, int] = {}
     for v in a.verdicts.values():
         counts[v.verdict] = counts.get(v.verdict, 0) + 1
+        if v.audit:
+            tags[v.audit] = tags.get(v.audit, 0) + 1
     console.print(f"[green]report:[/green] {path.resolve()}")
     if not no_store:
         console.print(f"[green]stored:[/green] assessment {a.id} in {where}")
-    console.print("claims: " + ", ".join(f"{k} {counts[k]}" for k in (
-        "robustly holds", "holds", "contested", "fails", "robustly fails") if k in counts)
-        + (f", not evaluated {len(a.skipped)}" if a.skipped else ""))
+    console.print("claims: " + ", ".join(f"{k} {counts[k]}" for k in VERDICTS if k in counts)
+                  + (f", not evaluated {len(a.skipped)}" if a.skipped else "")
+                  + (" | audit: " + ", ".join(f"{k} {n}" for k, n in sorted(tags.items()))
+                     if tags else ""))
+    console.print(summary_line(list(a.verdicts.values())))
 
 
 def compare(
@@ -135,18 +143,35 @@ def compare(
 
             results[name] = simulate(world, name, runs=runs, years=years, seed=seed,
                                      attribution=False, keep_dyadic=False, progress=tick)
+    from flashpoint.analysis.compare import KEY_METRICS
+    from flashpoint.metrics import METRICS, fmt_change, fmt_value
+
     tab = compare_results(results[a], results[b])
+    units = {m.key: m for m in KEY_METRICS}
     table = Table(title=f"{a} minus {b}: {runs} paired runs, at year {years:g} (seed {seed})",
-                  caption="Units: " + "; ".join(f"{r['label']}: {r['unit']}" for _, r in tab.iterrows()))
-    table.add_column("metric", ratio=1, min_width=14)
-    for col in ("B median", "A median", "A-B median", "A-B 5%", "A-B 95%", "P(A>B)", "d_z"):
-        table.add_column(col, justify="right", no_wrap=True, min_width=len(col))
+                  caption="Levels in each metric's unit, differences in its change unit; "
+                  "band: the smallest change that matters (flashpoint.metrics).")
+    table.add_column("metric (unit of a level; band of a change)", ratio=1, min_width=20)
+    for col in ("B median", "A median", "A-B median [5%, 95%]", "P(|A-B| > band)"):
+        table.add_column(col, justify="right", no_wrap=False)
+    from flashpoint.analysis.compare import paired_difference
+
     for _, r in tab.iterrows():
-        style = "green" if r["q05"] > 0 else "red" if r["q95"] < 0 else "default"
-        table.add_row(str(r["label"]), f"{r['baseline_q50']:.3g}", f"{r['scenario_q50']:.3g}",
-                      f"[{style}]{r['q50']:+.2g}[/{style}]", f"{r['q05']:+.2g}",
-                      f"{r['q95']:+.2g}", f"{100 * r['p_increase']:.0f}%",
-                      f"{r['effect_size']:+.2f}")
+        spec = units.get(str(r["metric"]))
+        if spec is None or spec.name not in METRICS:
+            continue
+        reg = METRICS[spec.name]
+        style = ("green" if r["q05"] > reg.materiality else
+                 "red" if r["q95"] < -reg.materiality else "default")
+        diff = paired_difference(results[a], results[b], spec).values
+        p_mat = float((abs(diff) > reg.materiality).mean())
+        band = fmt_change(reg, reg.materiality).lstrip("+")
+        table.add_row(f"{r['label']} [dim]({reg.level_unit}; band {band} {reg.change_unit})[/dim]",
+                      fmt_value(reg, r["baseline_q50"]), fmt_value(reg, r["scenario_q50"]),
+                      f"[{style}]{fmt_change(reg, r['q50'])}[/{style}] "
+                      f"[{fmt_change(reg, r['q05'])}, {fmt_change(reg, r['q95'])}]",
+                      f"{100 * p_mat:.0f}%")
     console.print(table)
-    console.print(f"[dim]A = {a}, B = {b}. Green/red: the 5-95% interval of the paired difference lies above/below 0. "
-                  "d_z: mean difference / its standard deviation.[/dim]")
+    console.print(f"[dim]A = {a}, B = {b}. Green/red: the 5-95% range of the paired difference lies "
+                  "above/below the band. P(A-B > band): share of runs with a material change "
+                  "either way.[/dim]")

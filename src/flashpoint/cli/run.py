@@ -16,41 +16,37 @@ from flashpoint.errors import FlashpointError
 
 __all__ = ["run", "summary_table", "write_output"]
 
-#: Metrics in the summary table: (variable, selector dim, selector value, label, unit)
-SUMMARY: tuple[tuple[str, str | None, str | None, str], ...] = (
-    ("arms_race_index", "region", "indo_pacific", "Arms-race index, Indo-Pacific (growth since start)"),
-    ("arms_race_index", "region", "euro_atlantic", "Arms-race index, Euro-Atlantic (growth since start)"),
-    ("cohesion_chn_rus", None, None, "China-Russia alignment [-1, 1]"),
-    ("axis_cohesion", None, None, "China-Russia-North Korea cohesion [-1, 1]"),
-    ("nato_cohesion", None, None, "NATO cohesion [-1, 1]"),
-    ("hedger_alignment", None, None, "Hedgers' tilt (>0 West, <0 China)"),
-    ("credibility", "flashpoint", "taiwan_strait", "Deterrence credibility, Taiwan Strait [0, 1]"),
-    ("war_risk", "flashpoint", "taiwan_strait", "Probability of war by the horizon, Taiwan Strait"),
-    ("war_risk", "flashpoint", "korean_peninsula", "Probability of war by the horizon, Korea"),
-    ("war_risk", "flashpoint", "baltic", "Probability of war by the horizon, Baltic"),
-    ("european_security", None, None, "European security index (NATO Europe capacity / Russia)"),
-    ("us_asia_share", None, None, "Share of US forces in the Indo-Pacific"),
-    ("gdp_loss_expected", None, None, "Expected world GDP loss (fraction)"),
-)
-
-
 def summary_table(ds: xr.Dataset, title: str) -> Table:
-    """Median and 90 % interval of the key metrics at the start and the horizon."""
-    table = Table(title=title)
-    for col in ("metric", "start (median)", "horizon median", "5 %", "95 %"):
-        table.add_column(col, justify="left" if col == "metric" else "right")
-    for var, dim, sel, label in SUMMARY:
-        if var not in ds:
+    """Median and 90 % interval of the key metrics at the horizon, and the start.
+
+    The metrics, their labels and units are those of the report and ``compare``
+    (:data:`flashpoint.analysis.compare.KEY_METRICS`, read from the metric
+    registry :mod:`flashpoint.metrics`); values are in each metric's display unit.
+    """
+    from flashpoint.analysis.compare import KEY_METRICS
+    from flashpoint.metrics import fmt_value
+
+    table = Table(title=title, caption="Values in each metric's unit; start: the median at t = 0; "
+                  "median, 5 % and 95 %: across runs at the horizon.")
+    table.add_column("metric", min_width=18)
+    table.add_column("unit", no_wrap=True)
+    for col in ("start", "median", "5 %", "95 %"):
+        table.add_column(col, justify="right", no_wrap=True)
+    from flashpoint.metrics import METRICS
+
+    for spec in KEY_METRICS:
+        if spec.name not in ds:
             continue
-        da = ds[var]
-        if dim is not None:
-            if sel not in ds[dim].values:
-                continue
+        da = ds[spec.name]
+        if any(dim not in ds.coords or sel not in ds[dim].values for dim, sel in spec.selector):
+            continue
+        for dim, sel in spec.selector:
             da = da.sel({dim: sel})
+        reg = METRICS[spec.name]
         start = float(np.nanmedian(da.isel(time=0).values))
-        end = da.isel(time=-1).values
-        q = np.nanquantile(end, [0.5, 0.05, 0.95])
-        table.add_row(label, f"{start:.3f}", f"{q[0]:.3f}", f"{q[1]:.3f}", f"{q[2]:.3f}")
+        q = np.nanquantile(da.isel(time=-1).values, [0.5, 0.05, 0.95])
+        table.add_row(spec.title, reg.level_unit, fmt_value(reg, start), fmt_value(reg, q[0]),
+                      fmt_value(reg, q[1]), fmt_value(reg, q[2]))
     return table
 
 

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "attribution_chart",
+    "comparison_limits",
     "network",
     "network_layout",
     "scenario_comparison",
@@ -102,6 +103,29 @@ def _short(text: str, width: int = 46) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
+def _wrap(text: str, width: int = 30) -> str:
+    """The whole label, on as many lines as it needs (never cut)."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def _plain_axis(ax: Axes, axis: str = "x") -> None:
+    """Tick labels in plain decimals: no scientific notation, no offset."""
+    from matplotlib.ticker import FuncFormatter
+
+    from flashpoint.metrics import plain_number
+
+    def tick(v: float, _pos: int) -> str:
+        if abs(v) <= 1e-15:
+            return "0"
+        text = plain_number(float(v), 3)
+        return text.rstrip("0").rstrip(".") if "." in text and "<" not in text else text
+
+    fmt = FuncFormatter(tick)
+    (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(fmt)
+
+
 def _grid(n: int, ncols: int = 3) -> tuple[int, int]:
     ncols = min(ncols, max(n, 1))
     return (n + ncols - 1) // ncols, ncols
@@ -143,7 +167,7 @@ def trajectories(
     handles = []
     for k, spec in enumerate(shown):
         ax: Axes = axes[k // cols][k % cols]
-        q = trajectory_quantiles(results[baseline], spec)
+        q = trajectory_quantiles(results[baseline], spec) * spec.factor
         t = q.index.to_numpy()
         b1 = ax.fill_between(t, q["q05"], q["q95"], color=BASELINE_COLOUR, alpha=0.12, lw=0)
         b2 = ax.fill_between(t, q["q25"], q["q75"], color=BASELINE_COLOUR, alpha=0.25, lw=0)
@@ -155,16 +179,17 @@ def trajectories(
             if spec.name not in results[name].data_vars:
                 continue
             c = PALETTE[j % len(PALETTE)]
-            qs = trajectory_quantiles(results[name], spec)
+            qs = trajectory_quantiles(results[name], spec) * spec.factor
             ax.fill_between(qs.index.to_numpy(), qs["q25"], qs["q75"], color=c, alpha=0.2, lw=0)
             (hl,) = ax.plot(qs.index.to_numpy(), qs["q50"], color=c, lw=1.8, ls="--")
             if k == 0:
                 handles.append((hl, f"{titles.get(name, name)}: median, 25-75%"))
-        ax.set_title(spec.title, fontsize=11, fontweight="bold")
-        ax.set_ylabel(spec.unit, fontsize=8.5)
+        ax.set_title(_wrap(spec.title, 40), fontsize=11, fontweight="bold")
+        ax.set_ylabel(_wrap(spec.unit, 34), fontsize=8.5)
         ax.set_xlabel(xlabel, fontsize=8.5)
         ax.grid(alpha=0.3)
         ax.tick_params(labelsize=8.5)
+        _plain_axis(ax, "y")
         ax.set_xlim(t[0], t[-1])
     for k in range(len(shown), rows * cols):
         axes[k // cols][k % cols].set_visible(False)
@@ -184,6 +209,7 @@ def scenario_comparison(
     titles: Mapping[str, str] | None = None,
     kinds: Mapping[str, str] | None = None,
     title: str = "Effect of each scenario vs the status quo",
+    limits: Mapping[str, tuple[float, float]] | None = None,
 ) -> Figure:
     """Dot-and-interval per scenario of the paired difference vs the baseline.
 
@@ -197,6 +223,15 @@ def scenario_comparison(
         Rows, top to bottom; default: the table's order.
     titles, kinds
         Scenario -> label, and -> ``policy`` / ``shock`` (sets the colour).
+    limits
+        Metric key -> x-axis limits in display units, so that several figures
+        (policy options, shocks) share one scale per metric; default
+        :func:`comparison_limits` of this table.
+
+    Differences are drawn in each metric's display unit of a change
+    (percentage points for probabilities and shares); the grey band is the
+    metric's materiality band (:mod:`flashpoint.metrics`): effects inside it
+    are too small to matter.
     """
     from matplotlib.ticker import MaxNLocator
 
@@ -205,24 +240,33 @@ def scenario_comparison(
     names = list(dict.fromkeys(comparison["scenario"])) if scenarios is None else list(scenarios)
     names = [n for n in names if (comparison["scenario"] == n).any()]
     shown = [m for m in metrics if (comparison["metric"] == m.key).any()]
+    limits = dict(limits or comparison_limits(comparison, shown))
     rows, cols = _grid(len(shown))
-    fig = _figure(4.3 * cols + 2.4, (0.27 * len(names) + 1.1) * rows + 0.8)
+    label_lines = max((_wrap(titles.get(n, n)).count("\n") + 1 for n in names), default=1)
+    fig = _figure(4.3 * cols + 2.8, (0.3 * len(names) * min(label_lines, 2) + 1.3) * rows + 0.9)
     axes = fig.subplots(rows, cols, squeeze=False, sharey=True)
     y = np.arange(len(names))[::-1]
     for k, spec in enumerate(shown):
         ax: Axes = axes[k // cols][k % cols]
         tab = comparison[comparison["metric"] == spec.key].set_index("scenario").reindex(names)
+        tab = tab[["q05", "q25", "q50", "q75", "q95"]].astype(float) * spec.factor
         colours = [_KIND_COLOUR.get(kinds.get(n, "policy"), POSITIVE) for n in names]
+        band = spec.materiality * spec.factor
+        if band > 0:
+            ax.axvspan(-band, band, color="#bbbbbb", alpha=0.35, lw=0, zorder=0)
         ax.axvline(0.0, color="black", lw=0.8)
         ax.hlines(y, tab["q05"], tab["q95"], colors=colours, lw=1.0, alpha=0.8)
         ax.hlines(y, tab["q25"], tab["q75"], colors=colours, lw=4.0, alpha=0.8)
         ax.scatter(tab["q50"], y, color="white", edgecolors=colours, s=28, zorder=3, lw=1.5)
-        ax.set_title(spec.title, fontsize=10.5, fontweight="bold")
-        note = "; ▸ 5-95% bar runs off the axis" if _robust_limits(tab)[2] else ""
-        ax.set_xlabel(f"difference vs status quo\n({spec.unit}{note})", fontsize=8)
+        ax.set_title(_wrap(spec.title, 36), fontsize=10.5, fontweight="bold")
+        lo, hi = limits.get(spec.key, _robust_limits(tab)[:2])
+        clipped = bool((tab["q05"] < lo).any() or (tab["q95"] > hi).any())
+        note = "; ▸ bar runs off the axis" if clipped else ""
+        ax.set_xlabel(f"change vs status quo ({spec.change_unit}){note}\n"
+                      f"grey: smaller than {band:g} {spec.change_unit}, not material",
+                      fontsize=8)
         ax.grid(axis="x", alpha=0.3)
         ax.tick_params(labelsize=8)
-        lo, hi, clipped = _robust_limits(tab)
         pad = 0.08 * (hi - lo) if hi > lo else 1e-6
         ax.set_xlim(lo - pad, hi + pad)
         if clipped:
@@ -232,18 +276,34 @@ def scenario_comparison(
                        color="black", s=22, zorder=4)
             ax.scatter(np.full(int(left.sum()), lo - pad * 0.5), y[left], marker="<",
                        color="black", s=22, zorder=4)
-        ax.ticklabel_format(axis="x", style="sci", scilimits=(-3, 4), useMathText=True)
         ax.xaxis.set_major_locator(MaxNLocator(5))
+        _plain_axis(ax, "x")
     for k in range(len(shown), rows * cols):
         axes[k // cols][k % cols].set_visible(False)
     for r in range(rows):
         ax0 = axes[r][0]
         ax0.set_yticks(y)
-        ax0.set_yticklabels([_short(titles.get(n, n)) for n in names], fontsize=8.5)
+        ax0.set_yticklabels([_wrap(titles.get(n, n)) for n in names], fontsize=8)
         ax0.set_ylim(-0.7, len(names) - 0.3)
     fig.suptitle(f"{title} at the horizon (paired runs): dot median, thick bar 25-75%, "
                  "thin bar 5-95%", fontsize=12, fontweight="bold")
     return fig
+
+
+def comparison_limits(comparison: pd.DataFrame, metrics: Sequence[MetricSpec]
+                      ) -> dict[str, tuple[float, float]]:
+    """One x-axis range per metric over every scenario of ``comparison`` (display units),
+    covering the materiality band, so panels of one metric share a scale."""
+    out: dict[str, tuple[float, float]] = {}
+    for spec in metrics:
+        tab = comparison[comparison["metric"] == spec.key]
+        if tab.empty:
+            continue
+        q = tab[["q05", "q25", "q50", "q75", "q95"]].astype(float) * spec.factor
+        lo, hi, _ = _robust_limits(q)
+        band = spec.materiality * spec.factor
+        out[spec.key] = (min(lo, -1.5 * band), max(hi, 1.5 * band))
+    return out
 
 
 def _robust_limits(tab: pd.DataFrame) -> tuple[float, float, bool]:
@@ -312,6 +372,7 @@ def network(
     change: tuple[str, FloatArray] | None = None,
     threshold: float = 0.5,
     top_changes: int = 40,
+    top_levels: int | None = None,
     title: str = "Alliance and alignment network",
 ) -> Figure:
     """The alignment network at several moments, one panel each, plus its change.
@@ -329,6 +390,10 @@ def network(
         drawn as a last panel with its ``top_changes`` largest pairs.
     threshold
         Pairs with ``|alignment| < threshold`` are not drawn in the level panels.
+    top_levels
+        If given, the level panels draw only the ``top_levels`` strongest such
+        pairs that are not both NATO members (NATO members are all closely
+        aligned; drawing their pairs hides everything else).
 
     Edges: blue for positive alignment (aligned), orange for negative
     (opposed); width and opacity grow with ``|alignment|``; solid for a
@@ -345,6 +410,7 @@ def network(
                 + np.asarray(world.consultation) + np.asarray(world.consultation).T) > 0) & ~defence
     iu, ju = np.triu_indices(n, k=1)
     groups = _groups(world)
+    nato = groups[0][2]
     items: list[tuple[str, FloatArray, bool]] = [(t, a, False) for t, a in panels]
     if change is not None:
         items.append((change[0], change[1], True))
@@ -365,6 +431,13 @@ def network(
             scale = float(np.abs(vals[keep]).max()) if k > 0 else 1.0
         else:
             keep = finite & (np.abs(vals) >= threshold)
+            if top_levels is not None:
+                keep &= ~(nato[iu] & nato[ju])
+                mags = np.where(keep, np.abs(vals), -1.0)
+                k = min(top_levels, int(keep.sum()))
+                keep = np.zeros(vals.size, dtype=bool)
+                if k > 0:
+                    keep[np.argsort(mags)[-k:]] = True
             scale = 1.0
         order = np.argsort(np.abs(vals[keep]))  # strongest drawn last, on top
         for i, j, v in zip(iu[keep][order], ju[keep][order], vals[keep][order], strict=True):
@@ -384,7 +457,9 @@ def network(
                    f"{n_dn} less aligned; largest |change| {scale:.2g})")
         else:
             n_pos, n_neg = int((vals[keep] > 0).sum()), int((vals[keep] < 0).sum())
-            sub = f"{label}: {n_pos} aligned and {n_neg} opposed pairs with |alignment| ≥ {threshold:g}"
+            which = (f"the {n_pos + n_neg} strongest ties outside NATO's own" if top_levels
+                     else f"{n_pos} aligned and {n_neg} opposed pairs")
+            sub = f"{label}: {which} (|alignment| ≥ {threshold:g})"
         ax.set_title(sub, fontsize=10.5, fontweight="bold")
         ax.set_xlabel("west ← capital longitude (crowded regions spread apart) → east", fontsize=8)
         ax.set_xticks([])
@@ -445,8 +520,8 @@ def attribution_chart(
         s = tab[tab["metric"] == spec.key].sort_values("rank")
         head = s.head(top)
         labels = [MECHANISM_LABELS.get(m, m) for m in head["mechanism"]]
-        vals = list(head["contribution"])
-        rest = s["contribution"].iloc[top:].sum()
+        vals = [float(v) * spec.factor for v in head["contribution"]]
+        rest = s["contribution"].iloc[top:].sum() * spec.factor
         if len(s) > top:
             labels.append("other")
             vals.append(float(rest))
@@ -456,13 +531,18 @@ def attribution_chart(
         ax.axvline(0.0, color="black", lw=0.8)
         ax.set_yticks(y)
         ax.set_yticklabels(labels, fontsize=8.5)
+        from flashpoint.metrics import METRICS, fmt_change
+
         total = float(s["contribution"].sum())
-        ax.set_title(f"{spec.title}\nnet change {total:+.3g}", fontsize=10, fontweight="bold")
-        ax.set_xlabel(spec.unit, fontsize=8)
+        net = (fmt_change(METRICS[spec.name], total, unit=True) if spec.name in METRICS
+               else f"{total:+.3g}")
+        ax.set_title(f"{_wrap(spec.title, 36)}\nnet change {net}", fontsize=10,
+                     fontweight="bold")
+        ax.set_xlabel(f"contribution ({spec.change_unit})", fontsize=8)
         ax.grid(axis="x", alpha=0.3)
         ax.tick_params(axis="x", labelsize=8)
-        ax.ticklabel_format(axis="x", style="sci", scilimits=(-3, 4), useMathText=True)
         ax.xaxis.set_major_locator(MaxNLocator(5))
+        _plain_axis(ax, "x")
     for k in range(len(shown), rows * cols):
         axes[k // cols][k % cols].set_visible(False)
     fig.suptitle(title or f"Which mechanisms carry the effect of {label or scenario}\n"

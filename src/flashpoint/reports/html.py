@@ -4,11 +4,17 @@ Figures are embedded as base64 PNG ``data:`` URIs, the CSS is inline, and
 the page makes no network request (no scripts, fonts or images from other
 hosts), so it can be mailed, archived or opened offline.
 
-Sections: summary, how to read the report, trajectories, scenario
-comparison (figures and table), alliance and alignment network, attribution
-to mechanisms, the claims table with verdicts, the scenarios and their
-sources, the assumptions (every model parameter with its range and source),
-and the provenance (seed, runs, code version, world digest, datasets).
+Sections: the per-option scorecard first (:func:`flashpoint.analysis.scorecard.scorecard`:
+each policy option's headline effects in natural units against the status
+quo, and its claims with verdict, construction-audit tag and the assumption
+that most changes the verdict), then the claims table with verdicts, how to
+read the report, trajectories, scenario comparison (figures and table, one
+scale per metric), alliance and alignment network, attribution to
+mechanisms, the scenarios and their sources, the articles (title, author,
+outlet, date; the seed file as a footnote), the assumptions (every model
+parameter with its range and source) and the provenance. Numbers meant for
+people are plain decimals in each metric's unit (:mod:`flashpoint.metrics`),
+never scientific notation; a verdict is never printed without its audit tag.
 """
 
 from __future__ import annotations
@@ -16,11 +22,10 @@ from __future__ import annotations
 import base64
 import html
 import math
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-import numpy as np
 
 from flashpoint.reports import figures
 
@@ -29,7 +34,7 @@ if TYPE_CHECKING:
 
     from flashpoint.analysis.assess import Assessment
 
-__all__ = ["ATTRIBUTION_FIGURES", "render_report", "write_report"]
+__all__ = ["ATTRIBUTION_FIGURES", "NETWORK_TOP", "render_report", "write_report"]
 
 #: Scenarios whose attribution gets a figure in the report (when attributed).
 ATTRIBUTION_FIGURES: tuple[str, ...] = (
@@ -61,6 +66,22 @@ img{max-width:100%;height:auto;border:1px solid #eee;margin:.5em 0}
 .box{background:#f6f8fa;border-left:4px solid #0072B2;padding:.6em 1em;margin:1em 0}
 code{background:#f0f0f0;padding:0 .25em;border-radius:3px}
 .tbl{overflow-x:auto}td.num .muted{white-space:normal}
+.v-no-material-effect{background:#dbe9f6}.v-theory-decided{background:#e9d8fd}
+.tag{font-size:.8em;padding:.05em .35em;border-radius:3px;border:1px solid #999;
+white-space:nowrap;margin-left:.3em}.tag-input-determined{background:#fde2c8;border-color:#c2410c}
+.tag-identity{background:#eee;border-color:#666}.tag-emergent{background:#e6f4ea;border-color:#1a7f37}
+.card{border:1px solid #d0d7de;border-radius:8px;padding:.4em 1em 1em;margin:1.2em 0}
+.card h3{margin-top:.5em}.lede{font-size:1.05em}.note{font-size:.85em;color:#555}
+sup a{text-decoration:none}ul.claims{padding-left:1.1em}ul.claims li p{margin:.25em 0}
+ul.claims li{margin-bottom:.6em}h4{margin:.9em 0 .3em}
+@media (max-width:700px){main{padding:.8em .7em 3em}h1{font-size:1.35em}
+table{font-size:.78em}th,td{padding:.25em .3em}nav a{display:inline-block;margin:.15em .6em .15em 0}
+.card{padding:.3em .5em .6em}
+.tbl table,.tbl tbody,.tbl tr,.tbl td{display:block;width:auto}.tbl thead{display:none}
+.tbl tr{border:1px solid #ddd;border-radius:6px;margin:.6em 0;padding:.2em .4em}
+.tbl td{border:none;padding:.2em 0}.tbl td.num{text-align:left;white-space:normal}
+.tbl td::before{content:attr(data-label);display:block;font-weight:bold;color:#555;
+font-size:.85em}}
 """
 
 
@@ -74,12 +95,34 @@ def _img(fig: Figure, alt: str) -> str:
     return f'<img alt="{_e(alt)}" src="data:image/png;base64,{data}">'
 
 
-def _num(x: float, digits: int = 3) -> str:
+def _num(x: float | None, digits: int = 3) -> str:
+    """A signed number in plain decimals (never scientific notation)."""
+    from flashpoint.metrics import plain_number
+
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         if isinstance(x, float) and math.isinf(x):
             return "+∞" if x > 0 else "−∞"
         return "–"
-    return f"{x:+.{digits}g}" if x != 0 else "0"
+    text = plain_number(float(x), digits)
+    return text if text == "0" or text.startswith("−") else "+" + text
+
+
+_SCI = re.compile(r"[-+]?\d+(?:\.\d+)?[eE][-+]?\d+")
+
+
+def _plainify(text: str) -> str:
+    """Numbers in scientific notation inside a sentence, rewritten in plain decimals."""
+    from flashpoint.metrics import plain_number
+
+    return _SCI.sub(lambda m: plain_number(float(m.group()), 3), text)
+
+
+def _g(x: float) -> str:
+    """A parameter value in plain decimals, trailing zeros dropped."""
+    from flashpoint.metrics import plain_number
+
+    text = plain_number(float(x), 3)
+    return text.rstrip("0").rstrip(".") if "." in text and "<" not in text else text
 
 
 def _pct(x: float) -> str:
@@ -91,8 +134,10 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[str]], numeric: set[in
     head = "".join(f"<th>{_e(h)}</th>" for h in header)
     body = []
     for r in rows:
+        # data-label: on a narrow screen each row becomes a block with labelled cells
         cells = "".join(
-            f'<td class="num">{c}</td>' if k in numeric else f"<td>{c}</td>"
+            f'<td class="num" data-label="{_e(header[k])}">{c}</td>' if k in numeric
+            else f'<td data-label="{_e(header[k])}">{c}</td>'
             for k, c in enumerate(r)
         )
         body.append(f"<tr>{cells}</tr>")
@@ -100,57 +145,120 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[str]], numeric: set[in
             f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
-def _verdict(label: str) -> str:
-    return f'<span class="v v-{label.replace(" ", "-")}">{_e(label)}</span>'
+def _verdict(label: str, tag: str | None = None) -> str:
+    """The verdict badge, always with its construction-audit tag beside it."""
+    badge = f'<span class="v v-{label.replace(" ", "-")}">{_e(label)}</span>'
+    if tag:
+        badge += f'<span class="tag tag-{_e(tag)}" title="construction audit">{_e(tag)}</span>'
+    elif label != "not evaluated":
+        badge += '<span class="tag" title="construction audit">not audited</span>'
+    return badge
 
 
 def _titles(a: Assessment) -> dict[str, str]:
     return {k: v.title for k, v in a.scenarios.items()}
 
 
+def _seed_note(seed: str, notes: dict[str, int]) -> str:
+    """The article's short citation with the seed file as a numbered footnote."""
+    from flashpoint.claims.sources import cite
+
+    k = notes.setdefault(seed, len(notes) + 1)
+    return f"{_e(cite(seed))}<sup><a href='#seed-{k}'>{k}</a></sup>"
+
+
 def _summary(a: Assessment) -> str:
     vt = a.verdict_table()
-    counts = vt.groupby(["side", "verdict"]).size()
     lines = []
     for side in ("sceptic", "proponent"):
-        if side not in vt["side"].values:
+        sub = vt[vt["side"] == side]
+        if sub.empty:
             continue
-        parts = [f"{int(counts.get((side, v), 0))} {v}"
-                 for v in ("robustly holds", "holds", "contested", "fails", "robustly fails",
-                           "not evaluated") if counts.get((side, v), 0)]
-        n = int((vt["side"] == side).sum())
+        counts = sub["verdict"].value_counts()
+        order = ("robustly holds", "holds", "contested", "no material effect", "fails",
+                 "robustly fails", "theory-decided", "not evaluated")
+        parts = [f"{int(counts[v])} {v}" for v in order if v in counts]
+        inputs = int((sub["audit"] == "input-determined").sum())
         who = ("the articles' authors (sceptics of NATO in Asia)" if side == "sceptic"
                else "the proponents they quote")
-        lines.append(f"<li><b>{n} claims of {who}</b>: {_e(', '.join(parts))}.</li>")
-    titles = _titles(a)
-    cmp = a.comparison
-    eff = []
-    if not cmp.empty:
-        pol = [n for n, i in a.scenarios.items() if i.kind == "policy"]
-        for spec in a.metrics:
-            sub = cmp[(cmp["metric"] == spec.key) & cmp["scenario"].isin(pol)]
-            sub = sub[np.isfinite(sub["q50"].astype(float))]
-            if sub.empty:
-                continue
-            row = sub.iloc[int(np.argmax(sub["q50"].abs().to_numpy(dtype=float)))]
-            if row["q50"] == 0:
-                continue
-            arrow = "raises" if row["q50"] > 0 else "lowers"
-            eff.append(
-                f"<li><b>{_e(spec.title)}</b>: the policy option that moves it most is "
-                f"<i>{_e(titles.get(row['scenario'], row['scenario']))}</i>, which {arrow} it by "
-                f"a median {_num(float(row['q50']))} ({_e(spec.unit)}); it rises in "
-                f"{_pct(float(row['p_increase']))} of paired runs.</li>"
-            )
+        tail = (f"; {inputs} of these verdicts are <i>input-determined</i>: they read back "
+                "the scenario's own inputs and support nothing" if inputs else "")
+        lines.append(f"<li><b>{len(sub)} claims of {who}</b>: {_e(', '.join(parts))}{tail}.</li>")
     return (
-        f"<p>The status quo and {len(a.results) - 1} scenarios were simulated on one shared "
-        f"ensemble of <b>{a.runs} runs</b> over <b>{a.years:g} years</b> (seed {a.seed}); run "
-        f"<i>r</i> of every scenario shares its sampled parameters and random events with run "
-        f"<i>r</i> of the status quo, so differences come from the scenario, not from noise. "
-        f"{len(a.verdicts)} of {len(a.claims)} claims were evaluated.</p>"
+        f"<p class='lede'>The status quo and {len(a.results) - 1} scenarios were simulated on "
+        f"one shared ensemble of <b>{a.runs} runs</b> over <b>{a.years:g} years</b> (seed "
+        f"{a.seed}). Each claim counts as supported only where its effect is larger than the "
+        "smallest change that matters for its metric (its band); most effects of the policy "
+        "options are smaller than that.</p>"
         f"<ul>{''.join(lines)}</ul>"
-        + (f"<h3>Largest policy effects at the horizon</h3><ul>{''.join(eff)}</ul>" if eff else "")
+        "<p class='note'>These counts say what this model, with its bands and its theories, "
+        "shows for each claim. They are not a score of which side is right: a claim the model "
+        "does not support may be wrong, mis-encoded, or about a mechanism the model lacks.</p>"
     )
+
+
+def _effect_cell(value: float | None, low: float | None, high: float | None, unit: str,
+                 material: bool | None = None) -> str:
+    mark = ("" if material is None else
+            " <span class='muted'>(material)</span>" if material else
+            " <span class='muted'>(not material)</span>")
+    return (f"<b>{_num(value, 2)}</b> {_e(unit)}{mark}<br><span class='muted'>5-95 %: "
+            f"{_num(low, 2)} to {_num(high, 2)}</span>")
+
+
+def _scorecard(a: Assessment) -> str:
+    from flashpoint.analysis.scorecard import scorecard
+
+    cards = scorecard(a)
+    if not cards:
+        return "<p>No policy option was simulated.</p>"
+    cards.sort(key=lambda c: -len(c["claims"]))  # the options the articles argue about first
+    out = [f"<p class='lede'>What each policy option changes against the status quo after "
+           f"{a.years:g} years ({a.runs} paired runs), and what that means for the claims made "
+           "about it. A change is listed when its median is larger than the smallest change "
+           "that matters for the metric (its band).</p>"]
+    for card in cards:
+        material = [e for e in card["effects"] if e["material"]]
+        quiet = [e for e in card["effects"] if not e["material"]]
+        items = "".join(
+            f"<li><b>{_e(e['label'])}</b>: {_num(e['median'], 2)} {_e(e['unit'])} "
+            f"<span class='muted'>(5-95 %: {_num(e['p05'], 2)} to {_num(e['p95'], 2)}; "
+            f"material in {_pct(e['share_material'] or 0.0)} of runs; status quo "
+            f"{_e(_level(e['baseline_median']))} {_e(e['baseline_unit'])})</span></li>"
+            for e in material)
+        eff = (f"<ul>{items}</ul>" if items else
+               "<p><b>No headline metric changes materially.</b></p>")
+        if quiet:
+            eff += ("<p class='muted'>No material change (median inside the band): "
+                    + _e("; ".join(f"{e['label']} ({_num(e['median'], 2)} {e['unit']})"
+                                   for e in quiet)) + ".</p>")
+        blocks = []
+        for c in card["claims"]:
+            blocks.append(
+                f"<li><p>{_verdict(c['verdict'], c['audit'])} <b>{_e(c['paraphrase'])}</b> "
+                f"<span class='muted'>({_e(c['side'])})</span></p>"
+                f"<p class='note'>Effect{_e(c['reading'])} {_num(c['effect_median'], 2)} "
+                f"{_e(c['unit'])} "
+                f"(5-95 %: {_num(c['effect_p05'], 2)} to {_num(c['effect_p95'], 2)}; band "
+                f"{_e(_band(c['threshold']))} {_e(c['unit'])}). What most changes the "
+                f"verdict: {_e(_plainify(c['assumption']['sentence']))}.</p></li>")
+        claims = (f"<ul class='claims'>{''.join(blocks)}</ul>" if blocks else
+                  "<p class='muted'>No claim is about this option.</p>")
+        out.append(f"<div class='card'><h3>{_e(card['title'])}</h3><p class='muted'>"
+                   f"{_e(card['description'])}</p><h4>Headline effects</h4>{eff}"
+                   f"<h4>Claims about this option ({len(blocks)})</h4>{claims}</div>")
+    return "".join(out)
+
+
+def _band(x: float | None) -> str:
+    return "–" if x is None else f"{float(x):g}"
+
+
+def _level(x: float | None) -> str:
+    """An unsigned level in plain decimals."""
+    from flashpoint.metrics import plain_number
+
+    return "–" if x is None else plain_number(float(x), 3)
 
 
 _HOW_TO_READ = """
@@ -161,28 +269,32 @@ model under those ranges, <b>not a forecast and not a probability that a claim
 is true of the world</b>. The assumptions section lists every range and its
 source.</p>
 <ul>
-<li><b>Trajectories</b>: the line is the median over runs; the darker band holds
-the middle 50% of runs (25-75%), the lighter band 90% (5-95%).</li>
-<li><b>Scenario comparison</b>: for each run, the scenario's value minus the
-status quo's value in the <i>same</i> run (paired, common random numbers) at the
-horizon. The dot is the median of these differences, the thick bar their 25-75%
-range and the thin bar their 5-95% range. A bar that does not cross zero means
-the scenario moves the metric the same way in (almost) every run.
-<i>P(increase)</i> is the share of runs in which the scenario raises the metric;
-<i>d<sub>z</sub></i> is the mean difference over its standard deviation
-(Cohen's paired effect size: about 0.2 small, 0.5 medium, 0.8 large).</li>
-<li><b>Network</b>: capitals placed by longitude and latitude; a line joins two
-actors whose mean alignment (-1 opposed … +1 aligned) is large; its style gives
-their formal tie. The last panel shows the pairs the scenario changes most.</li>
-<li><b>Attribution</b>: the engine splits every change of a metric exactly among
-the mechanisms that caused it; the bars show which mechanisms carry a scenario's
-effect (its contributions minus the status quo's, averaged over runs).</li>
-<li><b>Claims</b>: each claim is evaluated run by run; the share of runs in which
-it holds gets a 95% Wilson interval. Verdicts: <i>robustly holds</i> (interval
-lower bound ≥ 0.8), <i>robustly fails</i> (upper bound ≤ 0.2), <i>holds</i>
-(share ≥ 0.6), <i>fails</i> (share ≤ 0.4), otherwise <i>contested</i>. The effect
-is the median scenario-minus-baseline difference of the claim's statistic and
-the standardised margin (mean margin / its standard deviation).</li>
+<li><b>Units.</b> Probabilities and shares are in percent, their changes in
+percentage points (pp); alignment, tension and credibility are indices (their
+changes in points); the European security ratio is a ratio. Each metric's
+unit and its <i>band</i>, the smallest change that matters with its source,
+are in the metric registry (<code>flashpoint.metrics</code>, docs/claims.md).</li>
+<li><b>Paired effects.</b> For each run, the scenario's value minus the status
+quo's value in the <i>same</i> run (same parameters and random events). The
+median is the typical effect; the 5-95 % range is the spread across the
+uncertain assumptions.</li>
+<li><b>Verdicts.</b> A run supports a claim only if its effect exceeds the
+claim's band. <i>No material effect</i>: most runs fall inside the band.
+Otherwise the share of supporting runs, with its 95 % Wilson interval, gives
+<i>robustly holds</i> (lower bound ≥ 0.8), <i>robustly fails</i> (upper bound
+≤ 0.2), <i>holds</i> (share ≥ 0.6), <i>fails</i> (share ≤ 0.4) or
+<i>contested</i>; <i>theory-decided</i> when the model's alternative theories
+give different verdicts.</li>
+<li><b>Audit tags</b> say how a verdict is constructed. <i>input-determined</i>:
+the effect disappears when the scenario's own direct inputs (fixed bumps to
+intent, tension or alignment) are removed, so the verdict reads back an input
+and supports nothing; <i>identity</i>: the effect follows from the model's
+equations whatever the mechanisms' parameters (the lever writes the metric);
+<i>emergent</i>: the model's dynamics decide.</li>
+<li><b>Figures.</b> Lines: median over runs; bands: middle 50 % and 90 % of
+runs. In the comparison, the grey strip around zero is the metric's band:
+effects inside it are too small to matter; one metric keeps one scale
+across the policy and shock panels.</li>
 </ul>
 """
 
@@ -191,22 +303,23 @@ def _comparison_table(a: Assessment, names: Sequence[str]) -> str:
     cmp = a.comparison
     titles = _titles(a)
     specs = [m for m in a.metrics if (cmp["metric"] == m.key).any()]
-    header = ["scenario", *[f"{m.title} ({m.unit})" for m in specs]]
+    header = ["scenario", *[f"{m.title} (change, {m.change_unit})" for m in specs]]
     rows = []
     for n in names:
-        cells = [f"<b>{_e(titles.get(n, n))}</b><br><span class='muted'>{_e(n)}</span>"]
+        cells = [f"<b>{_e(titles.get(n, n))}</b>"]
         for m in specs:
             r = cmp[(cmp["scenario"] == n) & (cmp["metric"] == m.key)]
             if r.empty:
                 cells.append("–")
                 continue
             x = r.iloc[0]
-            cls = "up" if x["q50"] > 0 else "down" if x["q50"] < 0 else ""
+            f = m.factor
+            material = abs(float(x["q50"])) > m.materiality
+            cls = ("up" if x["q50"] > 0 else "down" if x["q50"] < 0 else "") if material else "muted"
             cells.append(
-                f"<span class='{cls}'>{_num(float(x['q50']))}</span><br>"
-                f"<span class='muted'>[{_num(float(x['q05']))}, {_num(float(x['q95']))}]<br>"
-                f"P↑ {_pct(float(x['p_increase']))}, d<sub>z</sub> {_num(float(x['effect_size']), 2)}"
-                "</span>"
+                f"<span class='{cls}'>{_num(float(x['q50']) * f, 2)}</span><br>"
+                f"<span class='muted'>{_num(float(x['q05']) * f, 2)} to "
+                f"{_num(float(x['q95']) * f, 2)}</span>"
             )
         rows.append(cells)
     return _table(header, rows, numeric=set(range(1, len(header))))
@@ -221,62 +334,148 @@ def _attribution_table(a: Assessment, top: int = 3) -> str:
     for (scen, metric), g in tab.groupby(["scenario", "metric"], sort=False):
         g = g.sort_values("rank").head(top)
         label = str(g["label"].iloc[0])
+        spec = next((m for m in a.metrics if m.key == metric), None)
+        f = spec.factor if spec is not None else 1.0
+        unit = spec.change_unit if spec is not None else ""
         mechs = "; ".join(
-            f"{_e(figures.MECHANISM_LABELS.get(str(m), str(m)))} {_num(float(c))} ({_pct(abs(float(s)))})"
+            f"{_e(figures.MECHANISM_LABELS.get(str(m), str(m)))} {_num(float(c) * f, 2)} "
+            f"({_pct(abs(float(s)))})"
             for m, c, s in zip(g["mechanism"], g["contribution"], g["share"], strict=True)
         )
+        net = float(tab[(tab["scenario"] == scen) & (tab["metric"] == metric)]
+                    ["contribution"].sum()) * f
         rows.append([_e(titles.get(str(scen), str(scen))), _e(label),
-                     _num(float(tab[(tab["scenario"] == scen) & (tab["metric"] == metric)]
-                                ["contribution"].sum())), mechs])
-    return _table(["scenario", "metric", "net change", f"top {top} mechanisms (share of |total|)"],
+                     f"{_num(net, 2)} {_e(unit)}", mechs])
+    return _table(["scenario", "metric", "net change (unit)",
+                   f"top {top} mechanisms, in the metric's unit (share of |total|)"],
                   rows, numeric={2})
 
 
-def _claims_table(a: Assessment) -> str:
+def _claims_table(a: Assessment, notes: dict[str, int]) -> str:
     vt = a.verdict_table()
+    titles = _titles(a)
     rows = []
     for _, r in vt.iterrows():
         if r["verdict"] == "not evaluated":
             share = f"<span class='muted'>{_e(r['skipped'])}</span>"
             effect = "–"
         else:
-            share = (f"{_pct(float(r['share']))}<br><span class='muted'>95% CI "
+            share = (f"{_pct(float(r['share']))}<br><span class='muted'>95 % CI "
                      f"{_pct(float(r['ci_low']))}–{_pct(float(r['ci_high']))} of "
-                     f"{int(r['n_runs'])}</span>")
-            effect = (f"{_num(float(r['median_difference']))}<br><span class='muted'>std. margin "
-                      f"{_num(float(r['standardized_margin']), 2)}</span>")
-        deciding = str(r.get("deciding_assumptions", "") or "")
+                     f"{int(r['n_runs'])}; inside the band "
+                     f"{_pct(float(r['no_effect_share']))}</span>")
+            base = ("" if not math.isfinite(float(r["baseline_p05"])) else
+                    f"<br><span class='muted'>status quo's run-to-run range: "
+                    f"{_level(float(r['baseline_p05']))} to {_level(float(r['baseline_p95']))}</span>")
+            effect = (_effect_cell(float(r["effect_median"]), float(r["effect_p05"]),
+                                   float(r["effect_p95"]), str(r["unit"]))
+                      + f"<br><span class='muted'>band ±{_band(float(r['threshold']))} "
+                      f"{_e(r['unit'])}</span>{base}")
+        deciding = _plainify(str(r.get("deciding_assumptions", "") or ""))
         why = (f"<br><span class='muted'><b>deciding assumptions</b> (PRIM boxes: coverage, "
                f"density): {_e(deciding)}</span>" if deciding else "")
+        audit = _plainify(str(r.get("audit_detail", "") or ""))
+        audit_html = (f"<br><span class='muted'><b>audit</b>: {_e(audit.split(': ', 1)[-1])}"
+                      "</span>" if audit else "")
         rows.append([
-            # let long ids wrap at their underscores, not between letters
-            "<code>" + _e(r["claim"]).replace("_", "_<wbr>") + "</code>", _e(r["side"]),
-            f"{_e(r['paraphrase'])}<br><span class='muted'>model: {_e(r['model_statement'])}</span>"
-            f"{why}",
+            f"{_e(r['paraphrase'])}<br><span class='muted'>{_e(r['side'])} · <code>"
+            + _e(r["claim"]).replace("_", "_<wbr>")
+            + f"</code> · {_e(titles.get(str(r['scenario']), str(r['scenario'])))}</span>",
+            _verdict(str(r["verdict"]), str(r.get("audit", "") or "") or None), share, effect,
             f"<span class='quote'>“{_e(r['quote'])}”</span><br><span class='muted'>"
-            f"{_e(r['seed'])}</span>",
-            share, _verdict(str(r["verdict"])), effect,
+            f"{_seed_note(str(r['seed']), notes)}</span>",
+            f"<span class='note'>{(why + audit_html).removeprefix('<br>')}</span>"
+            if (why or audit_html) else "–",
         ])
-    return _table(["id", "side", "claim (paraphrase), and what decides it", "source quote",
-                   "share of runs holding", "verdict", "effect (median difference)"],
-                  rows, numeric={4, 6})
+    return _table(["claim", "verdict and audit", "share of runs supporting it",
+                   "effect (median, 5-95 %, band)", "source", "what decides it: audit and "
+                   "deciding assumptions"], rows, numeric={2, 3})
 
 
-def _scenarios_table(a: Assessment) -> str:
+_DIRECT = "direct relation input: "
+
+
+def _who(codes: Sequence[str]) -> str:
+    codes = list(codes)
+    return ", ".join(codes) if len(codes) <= 4 else f"{len(codes)} actors ({', '.join(codes[:3])}, …)"
+
+
+def _rng(r: object, scale: float = 1.0, unit: str = "") -> str:
+    lo, hi = float(getattr(r, "low")) * scale, float(getattr(r, "high")) * scale  # noqa: B009
+    text = _g(lo) if lo == hi else f"{_g(lo)} to {_g(hi)}"
+    return f"{text}{unit}"
+
+
+def _inputs(plan: object) -> list[str]:
+    """The plan's primitives with their sampled ranges, in words (direct relation inputs marked)."""
+    out = []
+    for c in getattr(plan, "commitments", ()):
+        out.append(f"defence commitment {_who(c.source)} → {_who(c.target)}: strength "
+                   f"{_rng(c.strength)} (0 to 1)")
+    for p in getattr(plan, "presences", ()):
+        where = f" visible at {', '.join(p.flashpoints)}" if p.flashpoints else ""
+        out.append(f"force presence of {_who(p.actors)} in the {p.theatre.replace('_', '-')}: "
+                   f"{_rng(p.level, 100, ' %')} of forces{where}")
+    for t in getattr(plan, "trade", ()):
+        out.append(f"trade {_who(t.a)} ↔ {_who(t.b)} multiplied by {_rng(t.multiplier)}")
+    for sg in getattr(plan, "signals", ()):
+        out.append(f"reassurance signal {_who(sg.source)} → {_who(sg.target)}: cost "
+                   f"{_rng(sg.cost)} a year")
+    for f in getattr(plan, "spending_floors", ()):
+        out.append(f"spending floor for {_who(f.actors)}: {_rng(f.share, 100, ' %')} of GDP")
+    for sh in getattr(plan, "shocks", ()):
+        at = f" at {sh.flashpoint}" if sh.flashpoint else ""
+        out.append(f"{sh.kind}{at} in year {_g(sh.at)}: magnitude {_rng(sh.magnitude)}")
+    for rs in getattr(plan, "relation_shocks", ()):
+        out.append(f"{_DIRECT}{rs.field} {_who(rs.source)} → "
+                   f"{_who(rs.target)} +{_rng(rs.delta)} points in year {_g(rs.at)}")
+    return out
+
+
+def _scenarios_table(a: Assessment, notes: dict[str, int]) -> str:
+    from flashpoint.api import resolve_plan
+
     rows = []
     for name, info in a.scenarios.items():
-        src = "<br>".join(f"<span class='quote'>“{_e(q)}”</span> <span class='muted'>({_e(s)})"
-                          "</span>" for s, q in info.sources)
+        src = "<br>".join(f"<span class='quote'>“{_e(q)}”</span> <span class='muted'>"
+                          f"({_seed_note(s, notes)})</span>" for s, q in info.sources)
+        try:
+            inputs = _inputs(resolve_plan(name, a.world))
+        except Exception:
+            inputs = ["(the scenario could not be compiled again)"]
+        levers = ("<br>".join(
+            f"<b>direct relation input</b>: {_e(x.removeprefix(_DIRECT))}"
+            if x.startswith(_DIRECT) else _e(x) for x in inputs) if inputs else "–")
         rows.append([f"<b>{_e(info.title)}</b><br><code>{_e(name)}</code>", _e(info.kind),
-                     _e(info.description), src or "–"])
-    return _table(["scenario", "kind", "what it changes", "source passages"], rows)
+                     _e(info.description), f"<span class='note'>{levers}</span>",
+                     src or "–"])
+    return ("<p>What each scenario sets, with the range each magnitude is sampled from. "
+            "<b>Direct relation inputs</b> write intent, tension or alignment directly; a "
+            "verdict that disappears without them is tagged input-determined.</p>"
+            + _table(["scenario", "kind", "what it changes", "inputs and their sampled ranges",
+                      "source passages"], rows))
+
+
+def _articles(notes: dict[str, int]) -> str:
+    from flashpoint.claims.sources import ARTICLES
+
+    items = []
+    for seed, a in ARTICLES.items():
+        k = notes.setdefault(seed, len(notes) + 1)
+        items.append((k, f"<li id='seed-{k}' value='{k}'><b>{_e(a.title)}</b>. {_e(a.author)}; "
+                         f"{_e(a.outlet)}; {_e(a.date)}. <span class='muted'>Seed file "
+                         f"<code>{_e(seed)}</code>.</span></li>"))
+    return ("<p>The claims come from five articles; their own text gives the title, author, "
+            "outlet and date (what it does not say is marked). Footnote numbers in the tables "
+            "point here.</p><ol>" + "".join(t for _, t in sorted(items)) + "</ol>")
 
 
 def _assumptions() -> str:
     from flashpoint.engine.context import all_parameters
 
-    rows = [[f"<code>{_e(p.name)}</code>", _e(p.meaning), _e(p.unit), f"{p.default:g}",
-             f"{p.low:g} – {p.high:g}" + (" (log)" if p.log else ""), _e(p.source)]
+    rows = [[f"<code>{_e(p.name)}</code>", _e(_plainify(p.meaning)), _e(p.unit), _g(p.default),
+             f"{_g(p.low)} – {_g(p.high)}" + (" (log)" if p.log else ""),
+             _e(_plainify(p.source))]
             for p in all_parameters()]
     return ("<p>Every run samples each parameter from its range (uniformly, or log-uniformly "
             "where marked); scenarios may narrow a range. The source column gives the "
@@ -297,49 +496,69 @@ def _network(a: Assessment) -> str:
     year0 = base.attrs.get("world_year", "start")
     end = float(base["time"].values[-1])
     y_end = f"{int(year0) + round(end)}" if str(year0).isdigit() else f"year {end:g}"
-    panels = [(f"{year0} (start)", base["alignment"].isel(time=0).mean("run").values),
-              (f"{y_end}, status quo", base["alignment"].isel(time=-1).mean("run").values)]
+    panels = [(f"{y_end}, status quo", base["alignment"].isel(time=-1).mean("run").values)]
     change = None
     name = a.network_scenario
+    note = ""
     if name and "alignment" in a.results[name].data_vars:
         s = a.results[name]["alignment"].isel(time=-1)
         title = a.scenarios[name].title if name in a.scenarios else name
-        panels.append((f"{y_end}, {title}", s.mean("run").values))
         diff = (s - base["alignment"].isel(time=-1)).mean("run").values
         change = (f"{y_end}, {title} minus status quo", diff)
-    fig = figures.network(a.world, panels, change=change)
-    return _img(fig, "Alliance and alignment network before and after")
+        note = (f"<p>The second panel shows only the {NETWORK_TOP} pairs whose alignment the "
+                f"option <i>{_e(title)}</i> changes most (mean over runs; alignment runs from "
+                "-1, opposed, to +1, allied). Changes smaller than the alignment band "
+                "(0.02 points) are not material.</p>")
+    fig = figures.network(a.world, panels, change=change, threshold=0.3,
+                          top_changes=NETWORK_TOP, top_levels=NETWORK_TOP_LEVELS)
+    lead = (f"<p>The first panel shows the {NETWORK_TOP_LEVELS} strongest alignments and "
+            "oppositions outside NATO's own (all NATO members are closely aligned; their "
+            "pairs are left out so the rest can be seen).</p>")
+    return lead + note + _img(fig, "Alliance and alignment network and the largest changes")
+
+
+#: Pairs drawn in the network's change panel.
+NETWORK_TOP = 12
+#: Pairs drawn in the network's level panel (outside NATO's own pairs).
+NETWORK_TOP_LEVELS = 30
 
 
 def render_report(a: Assessment, *, title: str = "flashpoint assessment") -> str:
     """The report as one HTML string (figures embedded, no external resources)."""
+    from flashpoint.reports.figures import comparison_limits
+
     titles = _titles(a)
     kinds = {k: v.kind for k, v in a.scenarios.items()}
     policy = [n for n in a.results if kinds.get(n) == "policy"]
     shocks = [n for n in a.results if kinds.get(n) == "shock"]
-    traj = figures.trajectories(a.results, a.metrics, baseline=a.baseline,
-                                highlight=[h for h in TRAJECTORY_HIGHLIGHTS if h in a.results],
-                                titles=titles)
+    notes: dict[str, int] = {}
     parts = [f"<h1>{_e(title)}</h1>",
              f"<p class='muted'>{_e(a.created.strftime('%Y-%m-%d %H:%M UTC'))} · "
              f"{a.runs} runs · {a.years:g} years · seed {a.seed} · flashpoint "
              f"{_e(a.baseline_result.attrs.get('code_version', ''))}</p>"]
     sections = [
-        ("summary", "Summary", _summary(a)),
+        ("scorecard", "Scorecard: the policy options", _scorecard(a)),
+        ("summary", "The verdicts in numbers", _summary(a)),
+        ("claims", "The claims and their verdicts", _claims_table(a, notes)),
         ("how", "How to read this report", _HOW_TO_READ),
-        ("trajectories", "Trajectories of the key metrics",
-         "<p>The status quo in grey; two scenarios in colour for contrast.</p>"
-         + _img(traj, "Key metrics over time")),
     ]
+    traj = figures.trajectories(a.results, a.metrics, baseline=a.baseline,
+                                highlight=[h for h in TRAJECTORY_HIGHLIGHTS if h in a.results],
+                                titles=titles)
+    sections.append(("trajectories", "Trajectories of the key metrics",
+                     "<p>The status quo in grey; two scenarios in colour for contrast.</p>"
+                     + _img(traj, "Key metrics over time")))
     cmp_html = ""
+    limits = comparison_limits(a.comparison, a.metrics) if not a.comparison.empty else {}
     for names, label in ((policy, "Policy options"), (shocks, "Shocks")):
         if names and not a.comparison.empty:
             fig = figures.scenario_comparison(a.comparison, a.metrics, scenarios=names,
-                                              titles=titles, kinds=kinds, title=label)
+                                              titles=titles, kinds=kinds, title=label,
+                                              limits=limits)
             cmp_html += f"<h3>{label}</h3>" + _img(fig, f"Scenario comparison: {label}")
     if not a.comparison.empty:
-        cmp_html += ("<h3>Table: median paired difference vs the status quo [5%, 95%], share of "
-                     "runs with an increase (P↑) and effect size d<sub>z</sub></h3>"
+        cmp_html += ("<h3>Table: median paired change vs the status quo and the range of the "
+                     "middle 90 % of runs (grey: inside the metric's band, not material)</h3>"
                      + _comparison_table(a, [*policy, *shocks]))
     sections.append(("comparison", "Scenario comparison", cmp_html or "<p>No scenario.</p>"))
     sections.append(("network", "Alliance and alignment network", _network(a)))
@@ -352,8 +571,8 @@ def render_report(a: Assessment, *, title: str = "flashpoint assessment") -> str
             attr_html += _img(fig, f"Attribution of {name}")
     attr_html += "<h3>Top mechanisms per scenario and metric</h3>" + _attribution_table(a)
     sections.append(("attribution", "Attribution of the changes to mechanisms", attr_html))
-    sections.append(("claims", "The claims and their verdicts", _claims_table(a)))
-    sections.append(("scenarios", "The scenarios", _scenarios_table(a)))
+    sections.append(("scenarios", "The scenarios", _scenarios_table(a, notes)))
+    sections.append(("articles", "The articles", _articles(notes)))
     sections.append(("assumptions", "Assumptions: the parameters", _assumptions()))
     sections.append(("provenance", "Provenance", _provenance(a)))
     nav = "".join(f'<a href="#{sid}">{_e(h)}</a>' for sid, h, _ in sections)

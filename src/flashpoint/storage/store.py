@@ -45,8 +45,13 @@ def _schema_v3() -> str:
     return (resources.files("flashpoint.storage") / "schema_v3.sql").read_text(encoding="utf-8")
 
 
+def _schema_v4() -> str:
+    return (resources.files("flashpoint.storage") / "schema_v4.sql").read_text(encoding="utf-8")
+
+
 #: version -> SQL text (or a callable returning it) that upgrades from version - 1.
-MIGRATIONS: dict[int, Callable[[], str]] = {1: _schema_v1, 2: _schema_v2, 3: _schema_v3}
+MIGRATIONS: dict[int, Callable[[], str]] = {1: _schema_v1, 2: _schema_v2, 3: _schema_v3,
+                                            4: _schema_v4}
 SCHEMA_VERSION = max(MIGRATIONS)
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 

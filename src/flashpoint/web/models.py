@@ -337,6 +337,22 @@ class ClaimResult(BaseModel):
     deciding: list[Deciding] = []
     assumptions: list[AssumptionOut] = []
     job: str | None = None
+    # the machine-readable verdict (flashpoint.claims.Verdict.record), effects in `unit`
+    unit: str | None = None
+    pooled_verdict: str | None = None
+    no_effect_share: float | None = None
+    effect_median: float | None = None
+    effect_p05: float | None = None
+    effect_p95: float | None = None
+    baseline_p05: float | None = None
+    baseline_p95: float | None = None
+    threshold: float | None = None
+    threshold_unit: str | None = None
+    threshold_source: str | None = None
+    audit: str | None = None
+    audit_detail: str = ""
+    runs: int | None = None
+    per_theory: dict[str, Any] = {}
 
 
 class ResultOut(BaseModel):

@@ -223,7 +223,13 @@ def _claim_rows(claims: Sequence[Claim], scenario_name: str, baseline_name: str,
                            ci_high=v.ci_high, n_runs=v.n_runs,
                            median_difference=_num(v.median_difference),
                            deciding=deciding_assumptions(v.margins),
-                           assumptions=_assumptions(v))
+                           # PRIM only where the runs split on material margins
+                           assumptions=_assumptions(v) if (v.pooled_verdict or v.verdict) in (
+                               "holds", "contested", "fails") else [])
+                # the machine-readable verdict (flashpoint.claims.Verdict.record): effects in
+                # the metric's unit, band and its source, audit tag, per-theory verdicts
+                row.update({k: val for k, val in v.record().items() if k not in row})
+                row["record"] = v.record()
         rows.append(row)
     return rows
 

@@ -119,9 +119,13 @@ def test_deciding_sentences_name_the_deciding_parameter() -> None:
         attrs={"direction": "increase"},
     )
     holding = int((margins > 0).sum())
-    verdict = SimpleNamespace(margins=margins, n_holding=holding, n_runs=n)
-    constant = SimpleNamespace(margins=margins * 0 + 1, n_holding=n, n_runs=n)
-    out = deciding_sentences({"mixed": verdict, "always": constant})
+    verdict = SimpleNamespace(margins=margins, n_holding=holding, n_runs=n, verdict="fails")
+    constant = SimpleNamespace(margins=margins * 0 + 1, n_holding=n, n_runs=n,
+                               verdict="robustly holds")
+    null = SimpleNamespace(margins=margins, n_holding=holding, n_runs=n,
+                           verdict="no material effect")
+    out = deciding_sentences({"mixed": verdict, "always": constant, "null": null})
     assert "always" not in out
+    assert "null" not in out  # never PRIM on margins inside the band
     assert "hedging rate h" in out["mixed"]
     assert "coverage" in out["mixed"] and "density" in out["mixed"]

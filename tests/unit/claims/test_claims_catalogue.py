@@ -48,10 +48,33 @@ def test_scenarios_exist_in_the_shipped_scenario_catalogue() -> None:
     assert needed <= shipped, sorted(needed - shipped)
 
 
-def test_relative_claims_with_a_threshold_explain_it() -> None:
+def test_claims_with_their_own_threshold_give_its_source() -> None:
     for c in CLAIMS:
-        if c.threshold != 0.0:
-            assert c.note, c.id
+        if c.threshold is not None:
+            assert len(c.threshold_source) > 30, c.id
+            assert c.threshold_unit == c.expected_unit, c.id
+
+
+def test_no_directional_claim_has_band_zero_without_a_reasoned_waiver() -> None:
+    for c in CLAIMS:
+        if c.is_directional and c.band == 0.0:
+            assert c.waiver is not None and len(c.waiver.split()) >= 5, c.id
+
+
+def test_every_band_has_a_source_and_lies_in_the_metrics_unit() -> None:
+    for c in CLAIMS:
+        if not c.is_relative:
+            continue
+        assert c.band > 0.0 or c.waiver, c.id
+        assert c.band_source.strip(), c.id
+        span = 1.0 if c.scale == "relative" else c.spec.span()
+        assert c.band < span, c.id
+
+
+def test_the_arms_race_claim_uses_the_literature_rule() -> None:
+    c = next(c for c in CLAIMS if c.id == "ip4_arms_race")
+    assert "Gibler" in c.threshold_source and "8 %" in c.threshold_source
+    assert c.band >= 0.08  # at least one arms-race year of regional growth
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed articles are not present")

@@ -32,7 +32,9 @@ def with_field(line: str, *, drop: str | None = None) -> str:
 def test_good_claim_parses_with_defaults() -> None:
     (c,) = parse_claims(GOOD)
     assert (c.statistic, c.threshold, c.horizon, c.baseline, c.scale) == (
-        "final", 0.0, 10, "status_quo", "absolute")
+        "final", None, 10, "status_quo", "absolute")
+    assert c.band == c.spec.materiality > 0  # inherited from the metric registry
+    assert "registry" in c.band_source
     assert c.selector.items() == (("region", "indo_pacific"),)
     assert c.is_relative
     assert "arms_race_index[region=indo_pacific] final@10y" in c.describe()
@@ -71,8 +73,22 @@ def test_selector_lists_become_tuples() -> None:
         (with_field('selector = { region = "asia" }', drop="selector"),
          r"field 'selector.region': expected a region in \['euro_atlantic', 'indo_pacific'\]\. "
          r"Got 'asia' instead"),
-        (with_field("threshold = -0.1"),
-         r"field 'threshold': a minimum effect size must be >= 0\. Got -0.1 instead"),
+        (with_field('threshold = -0.1\nthreshold_unit = "pp"\nthreshold_source = "a reason"'),
+         r"claims.toml:2: claim 'ip4_arms_race': field 'threshold': a materiality band must be "
+         r">= 0\. Got -0.1 instead"),
+        (with_field('threshold = 1.0\nthreshold_unit = "fraction"\nthreshold_source = "a reason"'),
+         r"claims.toml:2: claim 'ip4_arms_race': field 'threshold_unit': metric 'arms_race_index' "
+         r"takes a band in 'pp'.*Got 'fraction' instead"),
+        (with_field('threshold = 1.0'),
+         r"field 'threshold_unit': required with threshold"),
+        (with_field('threshold = 1.0\nthreshold_unit = "pp"'),
+         r"field 'threshold_source': required with threshold"),
+        (with_field('threshold = 0.0\nthreshold_unit = "pp"\nthreshold_source = "a reason"'),
+         r"field 'threshold': a band of 0 counts any effect.*Got 0 and no waiver instead"),
+        (with_field('threshold = 0.0\nthreshold_unit = "pp"\nthreshold_source = "r"\nwaiver = ""'),
+         r"claims.toml:2: claim 'ip4_arms_race': field 'waiver': needs the reason"),
+        (with_field('threshold = 0.0\nthreshold_unit = "pp"\nthreshold_source = "r"\nwaiver = true'),
+         r"field 'waiver': Input should be a valid string"),
         (with_field('baseline = "nato_ip4_partnership"'),
          r"field 'baseline': must differ from the scenario"),
         (with_field('side = "neutral"', drop="side"), r"field 'side': Input should be 'sceptic'"),
@@ -86,6 +102,22 @@ def test_selector_lists_become_tuples() -> None:
 def test_bad_claims_name_file_line_claim_and_field(text: str, message: str) -> None:
     with pytest.raises(ClaimError, match=message):
         parse_claims(text, where="claims.toml")
+
+
+def test_band_larger_than_the_metrics_range_is_a_unit_error() -> None:
+    text = GOOD.replace('"arms_race_index"', '"war_risk"').replace(
+        'selector = { region = "indo_pacific" }', 'selector = { flashpoint = "baltic" }')
+    text += 'threshold = 150.0\nthreshold_unit = "pp"\nthreshold_source = "a reason"\n'
+    with pytest.raises(ClaimError, match=r"field 'threshold': a band of 150 pp exceeds the whole "
+                                         r"range of 'war_risk' \(100 pp\); is it in the wrong unit"):
+        parse_claims(text, where="claims.toml")
+
+
+def test_reasoned_waiver_allows_band_zero() -> None:
+    text = with_field('threshold = 0.0\nthreshold_unit = "pp"\nthreshold_source = "none"\n'
+                      'waiver = "the article claims any rise at all, so every increase counts"')
+    (c,) = parse_claims(text)
+    assert c.band == 0.0 and c.waiver
 
 
 def test_bad_actor_code() -> None:

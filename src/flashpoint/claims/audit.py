@@ -1,0 +1,376 @@
+"""The construction audit: does a verdict come from the dynamics or from the scenario's inputs?
+
+A claim's verdict should come from the model's mechanisms and the data,
+never from what the scenario itself writes into the state. For each claim
+the audit re-runs the claim's scenario and baseline on the same paired
+ensemble (same seed and design, so run ``r`` still shares its parameters
+and random streams) three times, each a change of the compiled plan's
+primitives (:mod:`flashpoint.engine.plan`), so it works on any scenario:
+
+(a) **direct relation inputs removed**: every ``RelationShock`` (the fixed
+    bumps to intent, tension and alignment a lever or scenario adds) is
+    dropped from the scenario and the baseline;
+(b) **feedback off**: the mechanisms that carry the scenario's effect on the
+    metric, by the engine's exact attribution (each mechanism's part of the
+    paired change; for metrics the engine does not attribute, the closest
+    attributed metrics of :data:`PROXIES`), are switched off (``Plan.disabled``);
+(c) **link at zero**: the parameter of those mechanisms most strongly
+    rank-correlated (Spearman) with the per-run effect, the one linking the
+    lever to the metric, is fixed at the low end of its range (zero where
+    the range includes it) by a ``ParamOverride``.
+
+Tags:
+
+* **input-determined**: the scenario has direct relation inputs and, with
+  them removed (a), the effect collapses (its median falls below
+  :data:`COLLAPSE` of itself, also for an effect already inside the band but
+  not negligible, :data:`NEGLIGIBLE`) or
+  the verdict changes side: the verdict reads back the scenario's own inputs;
+* **identity**: the effect stays material, in the same direction, both
+  with the feedback mechanisms off (b) and with the link at zero (c) (or no
+  mechanism carries it and the scenario's direct inputs make at least half
+  of it): it
+  holds by the model's equations (the lever writes the metric directly;
+  the engine's ``levers`` part of the attribution says how much), whatever
+  the mechanisms' parameters;
+* **emergent**: otherwise, the dynamics decide.
+
+The audit's numbers (median effects and verdicts of each variant) are kept in
+:class:`AuditResult` and written as one sentence into the verdict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import xarray as xr
+from scipy.stats import spearmanr
+
+from flashpoint.claims.evaluate import Verdict, evaluate_claim, verdict_class
+from flashpoint.claims.model import Claim
+from flashpoint.engine.plan import ParamOverride, Plan, Range
+from flashpoint.metrics import fmt_change
+
+if TYPE_CHECKING:
+    from flashpoint.world.arrays import WorldArrays
+
+__all__ = ["COLLAPSE", "DEFAULT_AUDIT_RUNS", "PROXIES", "AuditResult", "audit_claims"]
+
+#: Runs of the audit's paired ensemble unless told otherwise.
+DEFAULT_AUDIT_RUNS = 64
+#: (a) counts as removing the effect when the median effect falls below this share of it.
+COLLAPSE = 0.25
+#: Effects below this share of the band are nil: they cannot be "determined" by anything.
+NEGLIGIBLE = 1e-3
+#: Mechanisms carrying less than this share of the attributed effect are left on in (b).
+MIN_PART = 0.05
+#: Attributed metrics standing in for metrics the engine does not attribute.
+PROXIES: Mapping[str, tuple[str, ...]] = {
+    "war_risk": ("war_hazard", "crisis_hazard"),
+    "gdp_loss_expected": ("war_hazard", "crisis_hazard"),
+    "milex_growth": ("arms_race_index",),
+    "alignment": ("axis_cohesion", "hedger_alignment", "nato_cohesion"),
+    "hedger_tilt": ("hedger_alignment",),
+    "tension": ("tension_china_west", "tension_indo_pacific"),
+    "intent": ("tension_china_west", "tension_indo_pacific"),
+}
+_NOT_MECHANISMS = frozenset({"levers", "interaction", "bounds", "shocks", "start"})
+#: Parts of the attribution that are the scenario's inputs acting directly.
+_DIRECT = ("levers", "shocks", "start")
+
+#: ``progress(label)``: called before each simulation of the audit.
+AuditProgress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One re-run of the claim: what was changed, and the verdict it gave."""
+
+    change: str
+    verdict: str
+    effect_median: float
+    share: float
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """The construction audit of one claim."""
+
+    claim: Claim
+    tag: str
+    original: Variant
+    no_inputs: Variant | None
+    no_feedback: Variant | None
+    no_link: Variant | None
+    relation_inputs: int
+    mechanisms: tuple[str, ...]
+    parameter: str | None
+    parameter_meaning: str
+    levers_share: float
+
+    def sentence(self) -> str:
+        """The audit's numbers in one plain sentence, effects in the metric's display unit."""
+        c = self.claim
+        f = 100.0 if c.scale == "relative" else 1.0
+
+        def eff(v: Variant) -> str:
+            if c.scale == "relative":
+                return f"{v.effect_median * f:+.2g} %"
+            return fmt_change(c.spec, v.effect_median, unit=True)
+
+        parts = [f"effect {eff(self.original)} ({self.original.verdict})"]
+        if self.no_inputs is not None:
+            parts.append(f"without the scenario's {self.relation_inputs} direct relation "
+                         f"input(s) {eff(self.no_inputs)} ({self.no_inputs.verdict})")
+        else:
+            parts.append("no direct relation inputs to remove")
+        if self.no_feedback is not None:
+            mech = ", ".join(self.mechanisms)
+            parts.append(f"with {mech} off {eff(self.no_feedback)} ({self.no_feedback.verdict})")
+        if self.no_link is not None and self.parameter:
+            parts.append(f"with {self.parameter_meaning or self.parameter} at the low end of its "
+                         f"range {eff(self.no_link)} ({self.no_link.verdict})")
+        if np.isfinite(self.levers_share):
+            parts.append(f"the scenario's inputs acting directly (levers, shocks, the change at "
+                         f"the start) are {100 * self.levers_share:.0f} % of the attributed change")
+        return f"{self.tag}: " + "; ".join(parts) + "."
+
+    def record(self) -> dict[str, Any]:
+        """JSON-ready fields."""
+        def v(x: Variant | None) -> dict[str, Any] | None:
+            return None if x is None else {"change": x.change, "verdict": x.verdict,
+                                           "effect_median": _num(x.effect_median),
+                                           "share": _num(x.share)}
+
+        return {"id": self.claim.id, "audit": self.tag, "original": v(self.original),
+                "no_relation_inputs": v(self.no_inputs), "no_feedback": v(self.no_feedback),
+                "link_at_zero": v(self.no_link), "relation_inputs": self.relation_inputs,
+                "mechanisms": list(self.mechanisms), "parameter": self.parameter,
+                "parameter_meaning": self.parameter_meaning,
+                "levers_share": _num(self.levers_share), "detail": self.sentence()}
+
+
+def _num(x: float) -> float | None:
+    return float(x) if np.isfinite(x) else None
+
+
+class _Runner:
+    """Simulates plans on one paired ensemble, each plan once."""
+
+    def __init__(self, world: WorldArrays, runs: int, years: float, seed: int,
+                 progress: AuditProgress | None) -> None:
+        self.world, self.runs, self.years, self.seed = world, runs, years, seed
+        self.progress = progress
+        self._cache: dict[tuple[str, bool, bool], xr.Dataset] = {}
+        self._plans: dict[str, Plan] = {}
+
+    def plan(self, name: str) -> Plan:
+        if name not in self._plans:
+            from flashpoint.api import resolve_plan
+
+            self._plans[name] = resolve_plan(name, self.world)
+        return self._plans[name]
+
+    def run(self, plan: Plan, *, attribution: bool, dyadic: bool, label: str) -> xr.Dataset:
+        key = (repr(plan), attribution, dyadic)
+        if key not in self._cache:
+            from flashpoint.api import simulate
+
+            if self.progress is not None:
+                self.progress(label)
+            ds = simulate(self.world, plan, runs=self.runs, years=self.years, seed=self.seed,
+                          attribution=attribution, keep_dyadic=dyadic)
+            ds.attrs["scenario"] = plan.name
+            self._cache[key] = ds
+        return self._cache[key]
+
+
+def _variant(claim: Claim, change: str, s: xr.Dataset, b: xr.Dataset | None) -> tuple[Variant, Verdict]:
+    v = evaluate_claim(claim, s, b if claim.is_relative else None)
+    return Variant(change, v.pooled_verdict or v.verdict, v.median_difference, v.share), v
+
+
+def _attributed_parts(claim: Claim, s: xr.Dataset, b: xr.Dataset | None) -> dict[str, float]:
+    """Mean over runs of each part's contribution to the paired change at the horizon,
+    summed over the claim's metric (or its proxies) in units of each metric's band."""
+    from flashpoint.metrics import METRICS
+
+    names = (claim.metric,) if f"attribution__{claim.metric}" in s.data_vars else PROXIES.get(
+        claim.metric, ())
+    out: dict[str, float] = {}
+    for name in names:
+        var = f"attribution__{name}"
+        if var not in s.data_vars or (b is not None and var not in b.data_vars):
+            continue
+        t = int(np.flatnonzero(np.asarray(s["time"].values) <= claim.horizon + 1e-9)[-1])
+        c = _parts(s, var, t, claim)
+        start = _at_start(s, name, claim)
+        if b is not None and claim.is_relative:
+            c = c - _parts(b, var, t, claim).reindex(mechanism=c["mechanism"], fill_value=0.0)
+            start = start - _at_start(b, name, claim)
+        mean = np.nanmean(np.asarray(c.transpose("run", "mechanism").values), axis=0)
+        scale = max(METRICS[name].materiality, 1e-12)
+        for mech, val in zip([str(x) for x in c["mechanism"].values], mean, strict=True):
+            out[str(mech)] = out.get(str(mech), 0.0) + abs(float(val)) / scale
+        # the scenario's inputs can move the metric at t = 0 already (a commitment enters
+        # credibility at once); attribution covers changes since t = 0, so count it here
+        out["start"] = out.get("start", 0.0) + abs(start) / scale
+    return out
+
+
+def _parts(ds: xr.Dataset, var: str, t: int, claim: Claim) -> xr.DataArray:
+    da = ds[var].isel(time=t)
+    for dim, label in claim.selector.items():
+        if dim in da.dims:
+            labels = [label] if isinstance(label, str) else list(label)
+            da = da.sel({dim: labels}).mean(dim)
+    extra = [d for d in da.dims if d not in ("run", "mechanism")]
+    return da.mean(extra) if extra else da
+
+
+def _at_start(ds: xr.Dataset, name: str, claim: Claim) -> float:
+    da = ds[name].isel(time=0)
+    for dim, label in claim.selector.items():
+        if dim in da.dims:
+            labels = [label] if isinstance(label, str) else list(label)
+            da = da.sel({dim: labels}).mean(dim)
+    return float(np.nanmean(np.asarray(da.values, dtype=np.float64)))
+
+
+def _linking_parameter(verdict: Verdict, mechanisms: Sequence[str]) -> str | None:
+    """The parameter of ``mechanisms`` most rank-correlated with the per-run effect."""
+    m = verdict.margins
+    effect = np.asarray(m.values, dtype=np.float64)
+    best, best_rho = None, -1.0
+    for coord in m.coords:
+        name = str(coord)
+        if not name.startswith("param__"):
+            continue
+        p = name.removeprefix("param__")
+        if not any(p.startswith(mech + ".") for mech in mechanisms):
+            continue
+        x = np.asarray(m[coord].values, dtype=np.float64)
+        ok = np.isfinite(effect) & np.isfinite(x)
+        if ok.sum() < 3 or np.ptp(x[ok]) == 0 or np.ptp(effect[ok]) == 0:
+            continue
+        rho = abs(float(spearmanr(x[ok], effect[ok]).statistic))
+        if np.isfinite(rho) and rho > best_rho:
+            best, best_rho = p, rho
+    return best
+
+
+def _at_low(plan: Plan, name: str) -> tuple[Plan, float]:
+    from flashpoint.engine.context import all_parameters
+
+    p = next(q for q in all_parameters() if q.name == name)
+    low = 0.0 if p.low <= 0.0 <= p.high else p.low
+    kept = tuple(o for o in plan.overrides if o.name != name)
+    return replace(plan, overrides=(*kept, ParamOverride(name, Range(low, low)))), low
+
+
+def _material(claim: Claim, v: Variant) -> int:
+    """+1 / -1: a material effect up / down; 0: inside the band (the verdict side for levels)."""
+    if not claim.is_relative:
+        return {"support": 1, "against": -1}.get(verdict_class(v.verdict), 0)
+    if not np.isfinite(v.effect_median) or abs(v.effect_median) <= claim.band:
+        return 0
+    return 1 if v.effect_median > 0 else -1
+
+
+def _tag(claim: Claim, original: Variant, a: Variant | None, b: Variant | None,
+         c: Variant | None, direct_share: float) -> str:
+    m0 = _material(claim, original)
+    if a is not None:
+        # an effect far inside the band (below NEGLIGIBLE of it) is nil whatever the inputs
+        collapsed = (abs(original.effect_median) > NEGLIGIBLE * max(claim.band, 1e-12)
+                     and abs(a.effect_median) <= COLLAPSE * abs(original.effect_median))
+        if collapsed or (m0 != 0 and _material(claim, a) != m0):
+            return "input-determined"
+    if m0 != 0:
+        if b is None and np.isfinite(direct_share) and direct_share >= 0.5:
+            return "identity"
+        if b is not None and _material(claim, b) == m0 and (
+                c is None or _material(claim, c) == m0):
+            return "identity"
+    return "emergent"
+
+
+def audit_claims(
+    claims: Iterable[Claim],
+    world: Any = None,
+    *,
+    runs: int = DEFAULT_AUDIT_RUNS,
+    years: float | None = None,
+    seed: int = 0,
+    progress: AuditProgress | None = None,
+) -> dict[str, AuditResult]:
+    """Audit each claim (see the module docstring); claim id -> :class:`AuditResult`."""
+    from flashpoint.analysis.assess import _DYADIC_METRICS
+    from flashpoint.api import resolve_world
+    from flashpoint.engine.context import all_parameters
+
+    chosen = list(claims)
+    arrays = resolve_world(world)
+    horizon = float(max(c.horizon for c in chosen)) if years is None else float(years)
+    r = _Runner(arrays, runs, horizon, seed, progress)
+    meanings = {p.name: p.meaning for p in all_parameters()}
+    out: dict[str, AuditResult] = {}
+    for claim in chosen:
+        dyadic = claim.metric in _DYADIC_METRICS
+        sp = r.plan(claim.scenario)
+        bp = r.plan(claim.baseline) if claim.is_relative else None
+
+        def pair(s_plan: Plan, b_plan: Plan | None, *, attribution: bool = False,
+                 what: str = "", _claim: Claim = claim, _dyadic: bool = dyadic
+                 ) -> tuple[xr.Dataset, xr.Dataset | None]:
+            s = r.run(s_plan, attribution=attribution, dyadic=_dyadic,
+                      label=f"{_claim.scenario} {what}".strip())
+            b = None if b_plan is None else r.run(b_plan, attribution=attribution,
+                                                  dyadic=_dyadic,
+                                                  label=f"{_claim.baseline} {what}".strip())
+            return s, b
+
+        s0, b0 = pair(sp, bp, attribution=True)
+        original, v0 = _variant(claim, "as specified", s0, b0)
+        n_rel = len(sp.relation_shocks) + (len(bp.relation_shocks) if bp is not None else 0)
+        no_inputs = None
+        if n_rel:
+            s1, b1 = pair(replace(sp, relation_shocks=()),
+                          None if bp is None else replace(bp, relation_shocks=()),
+                          what="(no relation inputs)")
+            no_inputs, _ = _variant(claim, "direct relation inputs removed", s1, b1)
+        parts = _attributed_parts(claim, s0, b0)
+        total = sum(parts.values())
+        direct = sum(parts.get(k, 0.0) for k in _DIRECT)
+        levers_share = direct / total if total > 0 else float("nan")
+        mech_parts = {k: v for k, v in parts.items() if k not in _NOT_MECHANISMS}
+        mtotal = sum(mech_parts.values())
+        mechanisms = tuple(sorted((k for k, v in mech_parts.items()
+                                   if mtotal > 0 and v >= MIN_PART * mtotal),
+                                  key=lambda k: -mech_parts[k]))
+        no_feedback = no_link = None
+        parameter = None
+        if mechanisms:
+            off = tuple(dict.fromkeys((*sp.disabled, *mechanisms)))
+            s2, b2 = pair(replace(sp, disabled=off),
+                          None if bp is None else replace(bp, disabled=tuple(
+                              dict.fromkeys((*bp.disabled, *mechanisms)))),
+                          what="(feedback off)")
+            no_feedback, _ = _variant(claim, f"mechanisms off: {', '.join(mechanisms)}", s2, b2)
+            parameter = _linking_parameter(v0, mechanisms)
+            if parameter is not None:
+                s_low, low = _at_low(sp, parameter)
+                b_low = None if bp is None else _at_low(bp, parameter)[0]
+                s3, b3 = pair(s_low, b_low, what=f"({parameter} = {low:g})")
+                no_link, _ = _variant(claim, f"{parameter} = {low:g}", s3, b3)
+        tag = _tag(claim, original, no_inputs, no_feedback, no_link, levers_share)
+        out[claim.id] = AuditResult(
+            claim=claim, tag=tag, original=original, no_inputs=no_inputs,
+            no_feedback=no_feedback, no_link=no_link, relation_inputs=n_rel,
+            mechanisms=mechanisms, parameter=parameter,
+            parameter_meaning=meanings.get(parameter or "", ""), levers_share=levers_share,
+        )
+    return out
