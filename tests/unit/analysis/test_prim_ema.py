@@ -102,8 +102,12 @@ def _ema_cases() -> list[tuple[str, pd.DataFrame, np.ndarray, dict[str, float]]]
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore")
 def test_same_trajectory_as_ema_workbench() -> None:
-    pytest.importorskip("ema_workbench")
-    from ema_workbench.analysis import prim as ema_prim
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pytest.importorskip("ema_workbench")
+        from ema_workbench.analysis import prim as ema_prim
 
     for name, x, y, kw in _ema_cases():
         yv = np.asarray(y).astype(int)
