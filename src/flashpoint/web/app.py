@@ -569,7 +569,8 @@ def create_app(store_path: str | Path | None = None, token: str | None = None, *
         return {"id": c.id, "side": c.side, "paraphrase": c.paraphrase, "statement": c.describe(),
                 "source": {"seed": c.source.seed, "quote": c.source.quote}, "metric": c.metric,
                 "direction": c.direction, "scenario": c.scenario, "baseline": c.baseline,
-                "horizon": c.horizon, "note": c.note, "result": res}
+                "horizon": c.horizon, "note": c.note, "threshold": c.threshold,
+                "unit": _metric_unit(c.metric), "result": res}
 
     @app.get("/api/claims", response_model=list[ClaimOut], tags=["claims"])
     def claims() -> list[dict[str, Any]]:
@@ -616,6 +617,16 @@ def _catalogue_twin(sc: Any) -> str:
 
     twin = _catalogue().get(sc.scenario.name)
     return sc.scenario.name if twin is not None and digest(twin) == digest(sc) else ""
+
+
+def _metric_unit(name: str) -> str:
+    """The metric's unit from the metric registry (``flashpoint.metrics``), '' without one."""
+    try:
+        from flashpoint.metrics import METRICS
+    except ImportError:
+        return ""
+    spec = METRICS.get(name)
+    return str(getattr(spec, "unit", "")) if spec is not None else ""
 
 
 def _variant_of(sc: Any) -> tuple[str, ...]:

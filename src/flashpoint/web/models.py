@@ -400,4 +400,6 @@ class ClaimOut(BaseModel):
     baseline: str
     horizon: int
     note: str
+    threshold: float | None = None
+    unit: str = ""
     result: ClaimResult | None = None
