@@ -34,9 +34,29 @@ def _free_port() -> int:
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
+def _registry_stub() -> object | None:
+    """The metric registry's interface (BRIEF: METRICS with materiality) for a branch without it."""
+    try:
+        import flashpoint.metrics  # noqa: F401
+    except ImportError:
+        import types
+
+        stub = types.ModuleType("flashpoint.metrics")
+        stub.METRICS = {"tension_china_west": types.SimpleNamespace(  # type: ignore[attr-defined]
+            name="tension_china_west", unit="index", materiality=0.02,
+            materiality_source="test stub of the registry interface")}
+        return stub
+    return None
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import sys
+
     uvicorn = pytest.importorskip("uvicorn")
+    stub = _registry_stub()
+    if stub is not None:
+        sys.modules["flashpoint.metrics"] = stub  # type: ignore[assignment]
     from flashpoint.analysis.assess import assess, store_assessment
     from flashpoint.storage import Store
     from flashpoint.web.app import create_app
@@ -57,6 +77,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
     thread.join(timeout=10)
+    if stub is not None:
+        del sys.modules["flashpoint.metrics"]
 
 
 @pytest.fixture(scope="module")
@@ -130,6 +152,8 @@ def test_page_at_phone_and_desktop_width(browser: object, server: str, width: in
     pg.wait_for_selector("#charts .chart svg path", timeout=120_000)  # type: ignore[attr-defined]
     pg.locator("input[name=view][value=difference]").check()  # type: ignore[attr-defined]
     _symmetric(pg)
+    band = pg.locator("#charts .chart[data-metric='tension_china_west'] rect.materiality")  # type: ignore[attr-defined]
+    assert band.count() == 1  # the registry's materiality band is drawn about zero
     _no_horizontal_overflow(pg, width)
     _shot(pg, "difference", width)
     pg.click("#tabs button[data-tab='claims']")  # type: ignore[attr-defined]
