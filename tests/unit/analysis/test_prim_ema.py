@@ -96,6 +96,17 @@ def _ema_cases() -> list[tuple[str, pd.DataFrame, np.ndarray, dict[str, float]]]
     rng = np.random.default_rng(0)
     xi = pd.DataFrame({"a": rng.integers(0, 10, size=100)})
     out.append(("integer", xi, (xi.a > 5).to_numpy(), {}))
+    xs = pd.DataFrame(rng.uniform(size=(1000, 5)), columns=list("abcde"))
+    out.append(("synthetic box", xs, ((xs.a > 0.6) & (xs.c < 0.3)).to_numpy(), {}))
+    # a flashpoint ensemble: where does the partnership raise China-West tension the most?
+    import flashpoint
+    from flashpoint.analysis.discovery import factor_table
+
+    ds = flashpoint.simulate(None, "nato_ip4_partnership", runs=300, years=2, dt=1.0,
+                             attribution=False, keep_dyadic=False)
+    xf, _ = factor_table(ds)
+    tension = ds["tension_china_west"].isel(time=-1).to_numpy()
+    out.append(("flashpoint ensemble", xf, tension > np.quantile(tension, 0.7), {}))
     return out
 
 
