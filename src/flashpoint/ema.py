@@ -62,8 +62,8 @@ Evaluator
     random numbers across policies). EMA's own evaluators still work
     (``model.run_model`` then runs one experiment) at the fixed cost of a
     whole ensemble per experiment; such an experiment meets the event stream
-    numbered by its EMA scenario name, which EMA draws from a process-wide
-    counter, so the streams are distinct but the numbers are not those of
+    numbered by its EMA scenario name (modulo 65,536), which EMA draws from a
+    process-wide counter, so the streams are distinct but the numbers are not those of
     :class:`FlashpointEvaluator` (use it for reproducible numbers).
 """
 
@@ -104,6 +104,7 @@ __all__ = [
 
 Sampler = Literal["lhs", "mc", "uniform_lhs", "ff", "pff", "sobol", "morris", "fast"]
 _HONOURS_DIST = {"lhs", "mc"}
+_STREAMS = 2**16  # event streams of one-experiment runs (EMA's own evaluators) cycle modulo this
 
 
 # --------------------------------------------------------------------------- outcomes
@@ -252,7 +253,7 @@ class FlashpointModel(Model):  # type: ignore[misc]
     def run_model(self, scenario: Any, policy: Any) -> None:
         """One experiment (EMA's own evaluators); event stream = the EMA scenario's id."""
         AbstractModel.run_model(self, scenario, policy)
-        stream = scenario.name if isinstance(scenario.name, (int, np.integer)) else 0
+        stream = int(scenario.name) % _STREAMS if isinstance(scenario.name, (int, np.integer)) else 0
         values = {**dict(scenario), **dict(policy)}
         raw = self._evaluate([values], first=int(stream))[0]
         self.outcomes_output = raw

@@ -597,7 +597,8 @@ function renderScorecard() {
   const side = document.getElementById("score-side").value, judgedOnly = document.getElementById("score-judged").checked;
   const groups = scoreRecords();
   box.replaceChildren();
-  for (const [option, all] of Object.entries(groups)) {
+  const entries = Object.entries(groups).sort(([a], [b]) => Number(b.startsWith("custom:")) - Number(a.startsWith("custom:")));
+  for (const [option, all] of entries) {
     const recs = all.filter((r) => !side || r.side === side);
     if (!recs.length) continue;
     const judged = recs.filter((r) => r.evaluated);
