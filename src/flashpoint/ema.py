@@ -350,7 +350,7 @@ class FlashpointModel(Model):  # type: ignore[misc]
 def build_model(options: str | Any | Sequence[Any] = "status_quo", *, world: Any = None,
                 years: float = 10, dt: float = 0.25, seed: int = 0, claims: Iterable[Any] = (),
                 statistic: Literal["final", "mean"] = "final", actor_metrics: bool = False,
-                sampler: Sampler = "lhs", log_priors: Literal["dist", "log"] = "dist",
+                sampler: Sampler | Any = "lhs", log_priors: Literal["dist", "log"] = "dist",
                 lever_effects: Literal["levers", "uncertainties"] = "levers",
                 chunk_size: int | None = None, name: str = "flashpoint") -> FlashpointModel:
     """An EMA Workbench model of flashpoint: uncertainties, levers and outcomes in one call.
@@ -375,8 +375,9 @@ def build_model(options: str | Any | Sequence[Any] = "status_quo", *, world: Any
     actor_metrics
         Also one outcome per actor for the per-actor metrics (35 each).
     sampler
-        The EMA sampler the uncertainties will be drawn with; checked against
-        the log-uniform priors (see the module docstring).
+        The EMA sampler the uncertainties will be drawn with (a name such as
+        ``"sobol"`` or a member of EMA's ``Samplers``); checked against the
+        log-uniform priors (see the module docstring).
     log_priors
         ``"dist"``: log-uniform distributions (LHS and Monte Carlo only);
         ``"log"``: uniform uncertainties on the logarithm (every sampler).
@@ -406,7 +407,7 @@ def build_model(options: str | Any | Sequence[Any] = "status_quo", *, world: Any
     if not name.isalnum():
         raise ParameterError(f"flashpoint.ema: the model name must be alphanumeric (EMA's rule). "
                              f"Got {name!r} instead.")
-    sampler_key = str(sampler).lower()
+    sampler_key = str(getattr(sampler, "name", sampler)).lower()  # a name or EMA's Samplers member
     factors = factors_for(*[o.plan for o in opts], levers=False)
     logs = [f for f in factors if f.log]
     if log_priors == "dist" and logs and sampler_key not in _HONOURS_DIST:

@@ -111,3 +111,20 @@ def test_bad_builds_are_one_line_errors() -> None:
         build_model("status_quo", claims=[CLAIM])
     with pytest.raises(ParameterError, match="alphanumeric"):
         build_model("status_quo", name="my model")
+
+
+def test_sobol_design_with_log_priors_runs_through_the_evaluator() -> None:
+    from ema_workbench.em_framework.evaluators import Samplers
+
+    from flashpoint.engine.context import all_parameters
+
+    with pytest.raises(ParameterError, match="ignore the log-uniform priors"):
+        build_model("status_quo", sampler=Samplers.SOBOL)
+    model = build_model("status_quo", sampler=Samplers.SOBOL, log_priors="log", years=1, dt=1.0)
+    with FlashpointEvaluator(model) as evaluator:
+        experiments, outcomes = perform_experiments(model, scenarios=2, evaluator=evaluator,
+                                                    uncertainty_sampling=Samplers.SOBOL)
+    ln = experiments["ln__threat__range_km"].to_numpy(dtype=float)
+    prior = next(p for p in all_parameters() if p.name == "threat.range_km")
+    assert (np.exp(ln) >= prior.low * (1 - 1e-12)).all() and (np.exp(ln) <= prior.high * (1 + 1e-12)).all()
+    assert len(experiments) >= 100 and np.isfinite(outcomes["axis_cohesion"]).all()
