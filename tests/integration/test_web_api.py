@@ -29,6 +29,7 @@ INLINE: dict[str, Any] = {
 
 
 def _client(**kw: Any) -> TestClient:
+    kw.setdefault("assessments", None)  # not the developer's own store
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return TestClient(create_app(**kw))
@@ -175,13 +176,28 @@ def test_attribution_adds_up_to_the_mean_effect(client: TestClient, finished: di
     assert total == pytest.approx(float(np.mean(d.values)), abs=1e-9)
 
 
-def test_inline_scenario_runs_and_judges_no_claims(client: TestClient) -> None:
-    r = client.post("/api/jobs", json={"scenario": INLINE, "runs": 6, "years": 2})
+def test_inline_scenario_is_judged_on_the_claims_of_the_scenarios_it_extends(client: TestClient) -> None:
+    # the custom scenario uses the partnership's lever (other magnitudes, plus a crisis): the
+    # partnership's claims are judged on it, flagged as judged on a variant
+    r = client.post("/api/jobs", json={"scenario": INLINE, "runs": 6, "years": 10})
     assert r.status_code == 202, r.text
     s = _wait(client, r.json()["id"])
     assert s["status"] == "done" and s["scenario"] == "custom"
     res = client.get(s["result_url"]).json()
-    assert res["claims"] == [] and res["title"] == "Custom partnership and crisis"
+    assert res["title"] == "Custom partnership and crisis" and res["variant_of"] == ["nato_ip4_partnership"]
+    rows = res["claims"]
+    assert len(rows) >= 10 and {r["variant_of"] for r in rows} == {"nato_ip4_partnership"}
+    assert sum(r["evaluated"] for r in rows) >= 5
+    # a verdict on a variant is not the claim's verdict on its own scenario
+    listed = {c["id"]: c for c in client.get("/api/claims").json()}
+    assert all((listed[r["id"]]["result"] or {}).get("job") != s["id"] for r in rows)
+
+
+def test_a_shorter_custom_run_says_why_claims_are_not_judged(client: TestClient) -> None:
+    r = client.post("/api/jobs", json={"scenario": INLINE, "runs": 5, "years": 2})
+    res = client.get(_wait(client, r.json()["id"])["result_url"]).json()
+    assert res["claims"] and not any(r["evaluated"] for r in res["claims"])
+    assert all("horizon" in r["reason"] for r in res["claims"])
 
 
 def test_inline_scenario_is_validated_like_a_file(client: TestClient) -> None:
@@ -380,3 +396,24 @@ def test_serve_refuses_a_public_address_without_a_token() -> None:
         serve(host="0.0.0.0", port=8765, token=None)
     with pytest.raises(ServeError, match="at least 16 characters"):
         serve(host="0.0.0.0", port=8765, token="short")
+
+
+def test_claims_show_the_latest_stored_assessment(tmp_path: pathlib.Path) -> None:
+    from flashpoint.analysis.assess import assess, store_assessment
+    from flashpoint.storage import Store
+
+    db = tmp_path / "assess.duckdb"
+    with Store.open(db) as st:
+        store_assessment(assess(runs=6, years=10, seed=1, scenarios=["nato_ip4_partnership"]), st)
+        latest = assess(runs=8, years=10, seed=2, scenarios=["nato_ip4_partnership"])
+        latest_id = store_assessment(latest, st)
+    with _client(assessments=db) as c:
+        claims = c.get("/api/claims").json()
+    ours = [x for x in claims if x["scenario"] == "nato_ip4_partnership"]
+    assert ours and all(x["result"]["origin"] == "assessment" for x in ours)
+    assert {x["result"]["assessment"] for x in ours} == {latest_id}
+    judged = [x for x in ours if x["result"]["evaluated"]]
+    assert len(judged) >= 10 and all(x["result"]["n_runs"] == 8 for x in judged)
+    assert all(x["result"]["verdict"] == latest.verdicts[x["id"]].verdict for x in judged)
+    other = [x for x in claims if x["scenario"] != "nato_ip4_partnership"]
+    assert all(x["result"] is not None and not x["result"]["evaluated"] for x in other)

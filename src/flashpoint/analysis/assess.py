@@ -223,6 +223,8 @@ class Assessment:
             "dt": str(base.get("dt", "")),
             "design": str(base.get("design", "")),
             "code_version": str(base.get("code_version", "")),
+            "git_commit": str(base.get("git_commit", "")),
+            "package_versions": str(base.get("package_versions", "")),
             "world_digest": str(base.get("world_digest", self.world.digest())),
             "world_year": str(base.get("world_year", self.world.year)),
             "actors": str(self.world.n),

@@ -21,50 +21,75 @@ Other entry points: :func:`prim` (the algorithm on any ``x``, boolean ``y``),
 :func:`factor_table` (the per-run inputs of a result or margins), :func:`cart_rules`
 (a CART cross-check; needs scikit-learn), :func:`box_sentence`.
 
-PRIM (Friedman & Fisher 1999)
+PRIM (Friedman & Fisher 1999), as EMA Workbench runs it (Kwakkel 2017)
     Start with the box :math:`B` containing every point. *Peeling*: for every
     input :math:`j` consider removing the :math:`\alpha` share of the points
-    in :math:`B` with the lowest (or highest) :math:`x_j`; take the peel
+    in :math:`B` with the highest (or lowest) :math:`x_j`; take the peel
     :math:`b` maximising
 
     .. math::
 
         \frac{\bar y_{B - b} - \bar y_B}{n_B - n_{B-b}}
 
-    (gain in the share of cases of interest per point removed: Friedman &
-    Fisher's criterion, EMA Workbench's ``LENIENT1``), ties going to the box
-    restricting fewer inputs; repeat while the gain is positive and the box
+    (gain in the share of cases of interest per point removed: EMA
+    Workbench's ``LENIENT1``); repeat while the gain is positive and the box
     keeps at least ``mass_min`` of the points. This gives the *peeling
     trajectory* from high coverage/low density to low coverage/high density.
-    *Pasting* then widens the chosen box along each restricted input by a
+    *Pasting* then widens the last box along each restricted input by a
     ``paste_alpha`` share of the points just outside it, while that raises
-    the density. Every box of the trajectory is first stripped of the
-    restrictions that add less than ``prune_tol`` to its density (so that
-    noise peels do not use up the ``max_dims`` budget). A box is summarised by
+    the density. The details follow EMA Workbench 2.5's ``Prim`` exactly, so
+    the trajectories agree step for step (tested on EMA's shipped example
+    data when ``ema_workbench`` is installed):
+
+    * the peel value is EMA's :func:`get_quantile` (the midpoint of the order
+      statistics around :math:`(n-1)q`, stepping past ties), not a linear
+      interpolation, so integer and few-valued inputs peel;
+    * candidates are ordered real columns, then integer columns, then
+      categorical ones; per column the upper peel, then the lower one (per
+      categorical column one candidate per category still allowed); ties on
+      the objective go to the box restricting fewer inputs, then to the first
+      candidate (EMA's stable descending sort);
+    * integer columns peel to an integer and take the nearest data value as
+      the limit (EMA's ``_discrete_peel``); categorical columns (object,
+      string, category or boolean dtype) peel by dropping one category
+      (``_categorical_peel``); a categorical column with one category and a
+      column named ``scenario`` (EMA's experiment id) are dropped;
+    * pasting considers the restricted real columns (if none is restricted,
+      EMA pastes nothing), then the restricted integer and categorical ones;
+    * covering (``max_boxes > 1``) looks for each further box among the
+      points outside the earlier boxes, and a box's coverage counts only
+      those points, so coverages sum to at most 1. A box whose density stays
+      below ``min_density`` ends the covering; EMA then returns a "dump box"
+      (the whole remaining space), flashpoint the box it found, flagged
+      ``meets_threshold=False``.
+
+    ``PrimResult.raw_trajectory`` is EMA's trajectory (peels, then pastes);
+    ``PrimResult.trajectory`` the same boxes each stripped of the restrictions
+    that add less than ``prune_tol`` to its density (so that noise peels do
+    not use up the ``max_dims`` budget). A box is summarised by
 
     * coverage :math:`= \sum_{i \in B} y_i / \sum_i y_i` (share of all cases
       of interest inside the box),
     * density :math:`= \bar y_B` (share of the box's points that are cases),
     * mass :math:`= n_B / n`.
 
-    From the trajectory we choose, among the boxes whose density reaches
-    ``min_density`` and which restrict at most ``max_dims`` inputs, the one
-    with the highest harmonic mean of coverage and density
-    :math:`2cd/(c + d)` (Bryant & Lempert 2010 pick by hand on the
-    coverage-density trade-off and stress interpretability; this rule
-    automates that choice, weighing coverage and density equally). The default
-    ``min_density`` is half-way between the base rate and 1 (rationale: a box
-    must at least halve the distance to a pure region to be called
-    "deciding"). Further boxes come from repeating on the points outside the
-    boxes found (the covering approach of Friedman & Fisher, section 5).
+    The box is chosen by ``rule``. ``"ema"`` (the default of :func:`prim`):
+    EMA's, the last box of the trajectory, pasted. ``"balanced"`` (the
+    project's rule, used by :func:`deciding_assumptions`): among the pruned
+    trajectory boxes whose density reaches ``min_density`` and which restrict
+    at most ``max_dims`` inputs, the one with the highest harmonic mean of
+    coverage and density :math:`2cd/(c + d)`, then pasted as EMA pastes
+    (Bryant & Lempert 2010 pick by hand on the coverage-density trade-off and
+    stress interpretability; this rule automates that choice, weighing
+    coverage and density equally). The default ``min_density`` is half-way
+    between the base rate and 1 (rationale: a box must at least halve the
+    distance to a pure region to be called "deciding").
 
-Why a port rather than EMA Workbench's ``prim``: EMA Workbench 2.5 requires
-scikit-learn, platypus-opt, statsmodels, seaborn, matplotlib and tqdm, and
-its module mixes the algorithm with plotting; the algorithm itself is ~150
-lines. This port follows EMA's ``Prim._peel``/``_paste``/``LENIENT1``
-(Kwakkel 2017) for real-valued inputs (all of flashpoint's factors are
-real-valued), vectorised over inputs, and is tested on synthetic data with
-a known box.
+Why our own implementation rather than calling EMA Workbench's ``prim``: EMA
+Workbench 2.5 requires scikit-learn, platypus-opt, statsmodels, seaborn,
+matplotlib and tqdm, and its module mixes the algorithm with plotting; this
+module reproduces its algorithm (vectorised over inputs) without those
+dependencies, and :mod:`flashpoint.ema` connects flashpoint to EMA itself.
 
 CART cross-check (Breiman et al. 1984)
     :func:`cart_rules` fits a shallow :class:`sklearn.tree.DecisionTreeClassifier`
@@ -93,7 +118,7 @@ and Regression Trees*. Wadsworth.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -112,6 +137,7 @@ __all__ = [
     "cart_rules",
     "deciding_assumptions",
     "factor_table",
+    "get_quantile",
     "prim",
     "screen_factors",
 ]
@@ -121,12 +147,17 @@ Target = Literal["holds", "fails"]
 
 @dataclass(frozen=True)
 class Limit:
-    """A restricted input: ``low <= x <= high`` (``None`` where the side is unrestricted)."""
+    """A restricted input: ``low <= x <= high`` (``None`` where the side is unrestricted).
+
+    For a categorical input ``values`` lists the categories the box keeps
+    (``low`` and ``high`` are then ``None``).
+    """
 
     factor: str
     low: float | None
     high: float | None
     meaning: str = ""
+    values: tuple[Any, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -147,153 +178,357 @@ class Box:
         return tuple(lim.factor for lim in self.limits)
 
 
+TRAJECTORY_COLUMNS = ["coverage", "density", "mean", "res_dim", "mass", "id", "n", "k"]
+
+
 @dataclass(frozen=True, eq=False)
 class PrimResult:
-    """The boxes found and the peeling trajectory of the first one.
+    """The boxes found and their peeling (and pasting) trajectories.
 
-    ``trajectory`` has one row per peel: ``coverage, density, mass, n_restricted``.
+    * ``trajectory``: the first box's peeling trajectory with every box pruned
+      of the restrictions that add less than ``prune_tol`` density (columns
+      ``coverage, density, mass, n_restricted``), the one the project's
+      ``"balanced"`` rule chooses from;
+    * ``raw_trajectory``: the first box's unpruned trajectory exactly as EMA
+      Workbench's ``PrimBox.peeling_trajectory`` has it (peels, then the
+      pastes of the box chosen; columns ``coverage, density, mean, res_dim,
+      mass, id, n, k``), with ``raw_limits[i]`` the limits of row ``i``
+      (restricted inputs only);
+    * ``raw_trajectories`` / ``all_raw_limits``: the same for every box of
+      the covering, in order.
     """
 
     boxes: tuple[Box, ...]
     trajectory: pd.DataFrame
     base_rate: float
+    raw_trajectory: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TRAJECTORY_COLUMNS))
+    raw_limits: tuple[tuple[Limit, ...], ...] = ()
+    raw_trajectories: tuple[pd.DataFrame, ...] = ()
+    all_raw_limits: tuple[tuple[tuple[Limit, ...], ...], ...] = ()
 
 
-def _in_box(x: FloatArray, lo: FloatArray, hi: FloatArray) -> BoolArray:
-    return np.asarray(np.all((x >= lo) & (x <= hi), axis=1))
+def get_quantile(data: Any, quantile: float) -> float:
+    """EMA Workbench's (and sdtoolkit's) PRIM quantile of ``data``.
+
+    With the data sorted and :math:`i = (n-1)q`, the value is the midpoint of
+    the order statistics :math:`x_{(\\lfloor i\\rfloor)}` and
+    :math:`x_{(\\lceil i\\rceil)}`, where, for an upper quantile (q > 0.5),
+    the lower index steps down past values tied with the upper one, and for a
+    lower quantile the upper index steps up past ties. A peel at this value
+    therefore always falls between two distinct data values (so it removes
+    points even on integer or few-valued inputs), unlike a linear
+    interpolation that lands on a tied value.
+    """
+    return float(_quantiles(np.asarray(data, dtype=np.float64).reshape(-1, 1), quantile)[0])
 
 
-def _peel_candidates(x: FloatArray, y: FloatArray, inside: BoolArray, lo: FloatArray,
-                     hi: FloatArray, alpha: float) -> tuple[FloatArray, FloatArray, BoolArray]:
-    """Objective, new limits and new membership of the 2D peels (lower then upper per input)."""
-    xin = x[inside]
-    yin = y[inside]
-    q_lo = np.quantile(xin, alpha, axis=0)
-    q_hi = np.quantile(xin, 1.0 - alpha, axis=0)
-    keep_lo = xin >= q_lo  # (n_in, D): peel the lower tail of input j
-    keep_hi = xin <= q_hi
-    keep = np.concatenate([keep_lo, keep_hi], axis=1)  # (n_in, 2D)
-    n_new = keep.sum(axis=0)
+def _quantiles(x: FloatArray, q: float) -> FloatArray:
+    """:func:`get_quantile` of every column of ``x`` (n, D) at once."""
+    s = np.sort(x, axis=0)
+    n = s.shape[0]
+    i = (n - 1) * q
+    lo_i, hi_i = int(np.floor(i)), int(np.ceil(i))
+    cols = np.arange(s.shape[1])
+    if q > 0.5:
+        v_hi = s[hi_i]
+        below = (s < v_hi).sum(axis=0)  # index of the last value below x_(hi) is below - 1
+        lo = np.maximum(np.minimum(lo_i, below - 1), 0)
+        return np.asarray((s[lo, cols] + v_hi) / 2)
+    v_lo = s[lo_i]
+    upto = (s <= v_lo).sum(axis=0)  # index of the first value above x_(lo)
+    hi = np.minimum(np.maximum(hi_i, upto), n - 1)
+    return np.asarray((v_lo + s[hi, cols]) / 2)
+
+
+class _Data:
+    """The inputs split as EMA Workbench splits them: real, integer, categorical columns.
+
+    Columns are ordered real first, then integer, then categorical (EMA's
+    order, which decides ties between peels). Categorical columns (object,
+    string, category or boolean dtype) are coded by their sorted categories;
+    a categorical column with one category is dropped (as EMA does), as is a
+    column named ``scenario`` (EMA's experiment id).
+    """
+
+    def __init__(self, x: pd.DataFrame) -> None:
+        x = x.drop(columns=[c for c in x.columns if str(c) == "scenario"]).reset_index(drop=True)
+        real, ints, noms = [], [], []
+        for c in x.columns:
+            kind = x[c].dtype.kind
+            if kind == "f":
+                real.append(c)
+            elif kind in "iu":
+                ints.append(c)
+            elif pd.Series(x[c]).nunique(dropna=False) > 1:
+                noms.append(c)
+        self.num_names = [str(c) for c in real + ints]
+        self.n_real = len(real)
+        self.nom_names = [str(c) for c in noms]
+        self.names = self.num_names + self.nom_names
+        num = x[real + ints].to_numpy(dtype=np.float64) if real or ints else np.zeros((len(x), 0))
+        self.num: FloatArray = np.asarray(num)
+        if not np.all(np.isfinite(self.num)):
+            raise AnalysisError("prim: the numeric inputs must be finite (no NaN or infinity).")
+        self.is_int = np.array([False] * len(real) + [True] * len(ints), dtype=bool)
+        self.cats: list[list[Any]] = []
+        codes = []
+        for c in noms:
+            present = sorted(pd.unique(pd.Series(x[c]).dropna()), key=_sort_key)
+            cat = pd.Categorical(x[c], categories=present)
+            if (cat.codes < 0).any():
+                raise AnalysisError(f"prim: categorical input {c!r} has missing values.")
+            self.cats.append(present)
+            codes.append(np.asarray(cat.codes, dtype=np.int64))
+        self.codes = np.stack(codes, axis=1) if codes else np.zeros((len(x), 0), dtype=np.int64)
+        self.n = len(x)
+
+
+def _sort_key(v: Any) -> tuple[str, Any]:
+    return (type(v).__name__, v)
+
+
+@dataclass
+class _Lims:
+    """Box limits: ``lo``/``hi`` per numeric column, allowed categories per categorical one."""
+
+    lo: FloatArray
+    hi: FloatArray
+    allowed: list[BoolArray]
+
+    def copy(self) -> _Lims:
+        return _Lims(self.lo.copy(), self.hi.copy(), [a.copy() for a in self.allowed])
+
+
+def _box_init(d: _Data) -> _Lims:
+    return _Lims(d.num.min(axis=0) if d.n else np.zeros(0), d.num.max(axis=0) if d.n else np.zeros(0),
+                 [np.ones(len(c), dtype=bool) for c in d.cats])
+
+
+def _restricted_mask(b: _Lims, b0: _Lims) -> BoolArray:
+    """Restricted columns (numeric then categorical), by exact comparison as EMA does."""
+    num = (b.lo != b0.lo) | (b.hi != b0.hi)
+    nom = np.array([not np.array_equal(a, a0) for a, a0 in zip(b.allowed, b0.allowed, strict=True)],
+                   dtype=bool)
+    return np.concatenate([num, nom])
+
+
+def _in(d: _Data, b: _Lims, rows: BoolArray) -> BoolArray:
+    """Rows of ``rows`` inside box ``b`` (inclusive limits)."""
+    inside = rows & np.all((d.num >= b.lo) & (d.num <= b.hi), axis=1)
+    for j, a in enumerate(b.allowed):
+        if not a.all():
+            inside &= a[d.codes[:, j]]
+    return np.asarray(inside)
+
+
+def _lenient1(n_old: int, k_old: int, n_new: Any, k_new: Any) -> Any:
+    """EMA's ``LENIENT1`` objective: gain in mean per point removed (or added); 0 if the mean is unchanged."""
+    n_new = np.asarray(n_new)
+    k_new = np.asarray(k_new)
+    mean_old = k_old / n_old
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean_new = (yin @ keep) / n_new
-        removed = yin.size - n_new
-        obj = np.where((removed > 0) & (n_new > 0), (mean_new - yin.mean()) / removed, -np.inf)
-    d = x.shape[1]
-    new_lo = np.tile(lo, (2 * d, 1))
-    new_hi = np.tile(hi, (2 * d, 1))
-    new_lo[np.arange(d), np.arange(d)] = q_lo
-    new_hi[d + np.arange(d), np.arange(d)] = q_hi
-    return obj, np.stack([new_lo, new_hi], axis=1), keep
+        mean_new = np.where(n_new > 0, k_new / np.maximum(n_new, 1), 0.0)
+        obj = (mean_new - mean_old) / np.abs(n_old - n_new)
+    return np.where(mean_new != mean_old, obj, 0.0), mean_new
+
+
+def _choose(obj: FloatArray, n_res: Any, n_cols: int) -> int:
+    """EMA's choice: highest objective, then most unrestricted columns, then the first candidate."""
+    non_res = n_cols - np.asarray(n_res)
+    return int(np.lexsort((np.arange(obj.size), -non_res, -obj))[0])
+
+
+class _Prim:
+    """EMA Workbench's PRIM (``Prim.find_box``) on the split inputs; see :func:`prim`."""
+
+    def __init__(self, d: _Data, y: FloatArray, peel_alpha: float, paste_alpha: float,
+                 mass_min: float) -> None:
+        self.d, self.y = d, y
+        self.peel_alpha, self.paste_alpha, self.mass_min = peel_alpha, paste_alpha, mass_min
+        self.b0 = _box_init(d)
+        self.n_cols = len(d.names)
+        self.t_coi = int(y.sum())
+
+    def stats(self, inside: BoolArray, b: _Lims, i: int) -> dict[str, float]:
+        n = int(inside.sum())
+        k = int(self.y[inside].sum())
+        return {"coverage": k / self.t_coi if self.t_coi else 0.0, "density": k / n if n else 0.0,
+                "mean": k / n if n else 0.0, "res_dim": int(_restricted_mask(b, self.b0).sum()),
+                "mass": n / self.d.n, "id": i, "n": n, "k": k}
+
+    def _peel_candidates(self, b: _Lims, inside: BoolArray) -> tuple[list[_Lims], BoolArray]:
+        """Candidate peels in EMA's order: per real column upper then lower, the same per integer
+        column, then per categorical column one candidate per category it still allows."""
+        d = self.d
+        idx = np.flatnonzero(inside)
+        xin = d.num[idx]
+        p = xin.shape[1]
+        lims: list[_Lims] = []
+        keeps: list[BoolArray] = []
+        if p:
+            q_hi = _quantiles(xin, 1 - self.peel_alpha)
+            q_lo = _quantiles(xin, self.peel_alpha)
+            keep_hi = xin <= q_hi
+            keep_lo = xin >= q_lo
+            new_hi, new_lo = q_hi.copy(), q_lo.copy()
+            ints = d.is_int
+            if ints.any():  # EMA's _discrete_peel: integer peel value, a data value as the new limit
+                t_hi, t_lo = np.trunc(q_hi), np.trunc(q_lo)
+                at_hi, at_lo = t_hi == b.hi, t_lo == b.lo
+                kh = np.where(at_hi, xin < b.hi, xin <= t_hi)
+                kl = np.where(at_lo, xin > b.lo, xin >= t_lo)
+                keep_hi[:, ints], keep_lo[:, ints] = kh[:, ints], kl[:, ints]
+                with np.errstate(invalid="ignore"):
+                    mx = np.where(kh, xin, -np.inf).max(axis=0)
+                    mn = np.where(kl, xin, np.inf).min(axis=0)
+                mx = np.where(kh.any(axis=0), mx, xin.max(axis=0))
+                mn = np.where(kl.any(axis=0), mn, xin.min(axis=0))
+                new_hi[ints], new_lo[ints] = mx[ints], mn[ints]
+            for j in range(p):
+                up = b.copy()
+                up.hi[j] = new_hi[j]
+                low = b.copy()
+                low.lo[j] = new_lo[j]
+                lims += [up, low]
+                keeps += [keep_hi[:, j], keep_lo[:, j]]
+        for j, allowed in enumerate(b.allowed):
+            if allowed.sum() <= 1:
+                continue
+            cin = d.codes[idx, j]
+            for c in np.flatnonzero(allowed):
+                nb = b.copy()
+                nb.allowed[j][c] = False
+                lims.append(nb)
+                keeps.append(cin != c)
+        full = np.zeros((len(keeps), d.n), dtype=bool)
+        if keeps:
+            full[:, idx] = np.stack(keeps)
+        return lims, full
+
+    def peel(self, b: _Lims, inside: BoolArray, traj: list[tuple[_Lims, BoolArray]]) -> tuple[_Lims, BoolArray]:
+        while True:
+            lims, members = self._peel_candidates(b, inside)
+            if not lims:
+                return b, inside
+            n_old, k_old = int(inside.sum()), int(self.y[inside].sum())
+            n_new = members.sum(axis=1)
+            k_new = members @ self.y
+            obj, _ = _lenient1(n_old, k_old, n_new, k_new)
+            n_res = [int(_restricted_mask(c, self.b0).sum()) for c in lims]
+            k = _choose(obj, n_res, self.n_cols)
+            mass_new, mass_old = n_new[k] / self.d.n, n_old / self.d.n
+            if not (mass_new >= self.mass_min and mass_new < mass_old and obj[k] > 0):
+                return b, inside
+            b, inside = lims[k], members[k]
+            traj.append((b, inside))
+
+    def paste(self, b: _Lims, inside: BoolArray, remaining: BoolArray,
+              traj: list[tuple[_Lims, BoolArray]]) -> tuple[_Lims, BoolArray]:
+        d = self.d
+        while True:
+            res = _restricted_mask(b, self.b0)
+            cands: list[_Lims] = []
+            for j in np.flatnonzero(res[: d.num.shape[1]]):
+                if j >= d.n_real and not cands:
+                    break  # EMA returns when no real column is restricted (its dtype loop)
+                for side in (0, 1):
+                    region = b.copy()
+                    if side == 0:
+                        region.lo[j], region.hi[j] = self.b0.lo[j], b.lo[j]
+                    else:
+                        region.lo[j], region.hi[j] = b.hi[j], self.b0.hi[j]
+                    data = d.num[_in(d, region, remaining), j]
+                    nb = b.copy()
+                    if side == 0:
+                        nb.lo[j] = get_quantile(data, 1 - self.paste_alpha) if data.size else self.b0.lo[j]
+                    else:
+                        nb.hi[j] = get_quantile(data, self.paste_alpha) if data.size else self.b0.hi[j]
+                    cands.append(nb)
+            if cands:
+                for j in np.flatnonzero(res[d.num.shape[1]:]):
+                    for c in np.flatnonzero(~b.allowed[j]):
+                        nb = b.copy()
+                        nb.allowed[j][c] = True
+                        cands.append(nb)
+            if not cands:
+                return b, inside
+            members = np.stack([_in(d, c, remaining) for c in cands])
+            n_old, k_old = int(inside.sum()), int(self.y[inside].sum())
+            n_new = members.sum(axis=1)
+            k_new = members @ self.y
+            obj, mean_new = _lenient1(n_old, k_old, n_new, k_new)
+            n_res = [int(_restricted_mask(c, self.b0).sum()) for c in cands]
+            k = _choose(obj, n_res, self.n_cols)
+            mass_new, mass_old = n_new[k] / d.n, n_old / d.n
+            if not (mass_new >= self.mass_min and mass_new > mass_old and obj[k] > 0
+                    and mean_new[k] > k_old / n_old):
+                return b, inside
+            b, inside = cands[k], members[k]
+            traj.append((b, inside))
+
+    def prune(self, b: _Lims, remaining: BoolArray, tol: float) -> _Lims:
+        """Drop restrictions whose removal costs less than ``tol`` density (greedily, cheapest first)."""
+        d = self.d
+        b = b.copy()
+        p = d.num.shape[1]
+        while True:
+            inside = _in(d, b, remaining)
+            dens = float(self.y[inside].mean()) if inside.any() else 0.0
+            best: tuple[float, int] | None = None
+            for j in np.flatnonzero(_restricted_mask(b, self.b0)):
+                t = self._unrestrict(b, int(j), p)
+                ins = _in(d, t, remaining)
+                loss = dens - float(self.y[ins].mean())
+                if loss < tol and (best is None or loss < best[0]):
+                    best = (loss, int(j))
+            if best is None:
+                return b
+            b = self._unrestrict(b, best[1], p)
+
+    def _unrestrict(self, b: _Lims, j: int, p: int) -> _Lims:
+        t = b.copy()
+        if j < p:
+            t.lo[j], t.hi[j] = self.b0.lo[j], self.b0.hi[j]
+        else:
+            t.allowed[j - p] = self.b0.allowed[j - p].copy()
+        return t
+
+
+def _same(a: _Lims, b: _Lims) -> bool:
+    return bool(np.array_equal(a.lo, b.lo) and np.array_equal(a.hi, b.hi)
+                and all(np.array_equal(u, v) for u, v in zip(a.allowed, b.allowed, strict=True)))
 
 
 def _restricted(lo: FloatArray, hi: FloatArray, lo0: FloatArray, hi0: FloatArray) -> BoolArray:
     return np.asarray((lo > lo0) | (hi < hi0))
 
 
-def _peel(x: FloatArray, y: FloatArray, points: BoolArray, lo0: FloatArray, hi0: FloatArray,
-          alpha: float, mass_min: float, n_total: int) -> list[tuple[FloatArray, FloatArray]]:
-    """The peeling trajectory as a list of (low, high) limits, starting with the full box."""
-    lo, hi = lo0.copy(), hi0.copy()
-    traj = [(lo.copy(), hi.copy())]
-    inside = points & _in_box(x, lo, hi)
-    while True:
-        obj, lims, keep = _peel_candidates(x, y, inside, lo, hi, alpha)
-        n_res = np.array([_restricted(lims[k, 0], lims[k, 1], lo0, hi0).sum() for k in range(len(obj))])
-        # best objective; ties to fewer restricted inputs (EMA sorts on (obj, non-restricted))
-        order = np.lexsort((n_res, -obj))
-        k = int(order[0])
-        n_new = int(keep[:, k].sum())
-        if not np.isfinite(obj[k]) or obj[k] <= 0 or n_new / n_total < mass_min or n_new >= inside.sum():
-            return traj
-        lo, hi = lims[k, 0].copy(), lims[k, 1].copy()
-        idx = np.flatnonzero(inside)
-        inside = np.zeros_like(inside)
-        inside[idx[keep[:, k]]] = True
-        traj.append((lo.copy(), hi.copy()))
-
-
-def _paste(x: FloatArray, y: FloatArray, points: BoolArray, lo: FloatArray, hi: FloatArray,
-           lo0: FloatArray, hi0: FloatArray, alpha: float) -> tuple[FloatArray, FloatArray]:
-    """Widen the box along restricted inputs while the density rises (EMA ``_real_paste``)."""
-    lo, hi = lo.copy(), hi.copy()
-    while True:
-        inside = points & _in_box(x, lo, hi)
-        n_old, mean_old = int(inside.sum()), float(y[inside].mean())
-        best: tuple[float, FloatArray, FloatArray] | None = None
-        for j in np.flatnonzero(_restricted(lo, hi, lo0, hi0)):
-            for side in (0, 1):
-                region_lo, region_hi = lo.copy(), hi.copy()
-                if side == 0:
-                    region_lo[j], region_hi[j] = lo0[j], lo[j]
-                else:
-                    region_lo[j], region_hi[j] = hi[j], hi0[j]
-                data = x[points & _in_box(x, region_lo, region_hi), j]
-                new_lo, new_hi = lo.copy(), hi.copy()
-                if side == 0:
-                    new_lo[j] = np.quantile(data, 1.0 - alpha) if data.size else lo0[j]
-                else:
-                    new_hi[j] = np.quantile(data, alpha) if data.size else hi0[j]
-                cand = points & _in_box(x, new_lo, new_hi)
-                n_new = int(cand.sum())
-                if n_new <= n_old:
-                    continue
-                mean_new = float(y[cand].mean())
-                obj = (mean_new - mean_old) / (n_new - n_old)
-                if mean_new > mean_old and obj > 0 and (best is None or obj > best[0]):
-                    best = (obj, new_lo, new_hi)
-        if best is None:
-            return lo, hi
-        lo, hi = best[1], best[2]
-
-
-def _prune(x: FloatArray, y: FloatArray, points: BoolArray, lo: FloatArray, hi: FloatArray,
-           lo0: FloatArray, hi0: FloatArray, tol: float) -> tuple[FloatArray, FloatArray]:
-    """Drop restrictions whose removal costs less than ``tol`` density (greedily, cheapest first)."""
-    lo, hi = lo.copy(), hi.copy()
-    while True:
-        dens = float(y[points & _in_box(x, lo, hi)].mean())
-        best: tuple[float, int] | None = None
-        for j in np.flatnonzero(_restricted(lo, hi, lo0, hi0)):
-            tlo, thi = lo.copy(), hi.copy()
-            tlo[j], thi[j] = lo0[j], hi0[j]
-            loss = dens - float(y[points & _in_box(x, tlo, thi)].mean())
-            if loss < tol and (best is None or loss < best[0]):
-                best = (loss, int(j))
-        if best is None:
-            return lo, hi
-        lo[best[1]], hi[best[1]] = lo0[best[1]], hi0[best[1]]
-
-
-def _stats(x: FloatArray, y: FloatArray, lo: FloatArray, hi: FloatArray,
-           points: BoolArray | None = None) -> tuple[float, float, float, int, int]:
-    inside = _in_box(x, lo, hi) if points is None else points & _in_box(x, lo, hi)
-    n_in = int(inside.sum())
-    cases = int(y[inside].sum())
-    total = float(y.sum())
-    return (cases / total if total else 0.0, cases / n_in if n_in else 0.0, n_in / y.size, n_in, cases)
-
-
-def _make_box(names: list[str], meanings: dict[str, str], x: FloatArray, y: FloatArray,
-              lo: FloatArray, hi: FloatArray, lo0: FloatArray, hi0: FloatArray,
-              ok: bool) -> Box:
-    res = _restricted(lo, hi, lo0, hi0)
-    limits = tuple(Limit(names[j], float(lo[j]) if lo[j] > lo0[j] else None,
-                         float(hi[j]) if hi[j] < hi0[j] else None, meanings.get(names[j], ""))
-                   for j in np.flatnonzero(res))
-    cov, dens, mass, n_in, cases = _stats(x, y, lo, hi)
-    return Box(limits, cov, dens, mass, n_in, cases, ok)
+def _limits(d: _Data, b: _Lims, b0: _Lims, meanings: dict[str, str]) -> tuple[Limit, ...]:
+    out = []
+    p = d.num.shape[1]
+    for j in np.flatnonzero(_restricted_mask(b, b0)):
+        name = d.names[j]
+        if j < p:
+            out.append(Limit(name, float(b.lo[j]) if b.lo[j] != b0.lo[j] else None,
+                             float(b.hi[j]) if b.hi[j] != b0.hi[j] else None, meanings.get(name, "")))
+        else:
+            cats = d.cats[j - p]
+            out.append(Limit(name, None, None, meanings.get(name, ""),
+                             tuple(cats[c] for c in np.flatnonzero(b.allowed[j - p]))))
+    return tuple(out)
 
 
 def prim(x: pd.DataFrame, y: Any, *, peel_alpha: float = 0.05, paste_alpha: float = 0.05,
          mass_min: float = 0.05, min_density: float | None = None, max_dims: int = 3,
          max_boxes: int = 1, meanings: dict[str, str] | None = None,
-         prune_tol: float = 0.01) -> PrimResult:
+         prune_tol: float = 0.01, rule: Literal["ema", "balanced"] = "ema") -> PrimResult:
     """PRIM boxes for the cases ``y`` (boolean per row of ``x``); see the module docstring.
 
     Parameters
     ----------
     x
-        Inputs, one row per run, real-valued columns.
+        Inputs, one row per run: real (float), integer and categorical
+        (object, string, category, boolean) columns.
     y
         Boolean (or 0/1) case indicator per row.
     peel_alpha, paste_alpha
@@ -302,66 +537,98 @@ def prim(x: pd.DataFrame, y: Any, *, peel_alpha: float = 0.05, paste_alpha: floa
     mass_min
         Smallest box, as a share of all points.
     min_density
-        Density a box must reach; default half-way between the base rate and 1.
+        Density a box must reach (EMA's ``threshold``); default half-way
+        between the base rate and 1.
     max_dims
-        Most restricted inputs a chosen box may have (interpretability).
+        Most restricted inputs a box chosen by the ``"balanced"`` rule may have.
     max_boxes
         Boxes to find by covering (each on the points outside the earlier ones).
     meanings
         Column -> plain-language meaning, used by :func:`box_sentence`.
     prune_tol
         A restriction of a trajectory box whose removal lowers the density by
-        less than this is dropped (Bryant & Lempert 2010 remove restrictions that
-        add little density, for interpretability).
+        less than this is dropped in the pruned trajectory (Bryant & Lempert
+        2010 remove restrictions that add little density, for interpretability).
+    rule
+        ``"ema"`` (default): EMA Workbench's ``find_box``, the last box of the
+        peeling trajectory, then pasted; a box below ``min_density`` ends the
+        covering (EMA's "dump box"). ``"balanced"``: the project's choice on
+        top, the pruned trajectory box of highest harmonic mean of coverage
+        and density among those reaching ``min_density`` with at most
+        ``max_dims`` restrictions, then pasted as EMA pastes.
     """
     if not 0 < peel_alpha < 0.5 or not 0 < paste_alpha < 0.5:
         raise AnalysisError(f"prim: peel_alpha and paste_alpha must lie in (0, 0.5). "
                             f"Got {peel_alpha} and {paste_alpha} instead.")
     if not 0 < mass_min < 1:
         raise AnalysisError(f"prim: mass_min must lie in (0, 1). Got {mass_min} instead.")
-    xv = np.asarray(x.to_numpy(dtype=np.float64))
+    if rule not in ("ema", "balanced"):
+        raise AnalysisError(f"prim: rule must be 'ema' or 'balanced'. Got {rule!r} instead.")
+    if not isinstance(x, pd.DataFrame):
+        raise AnalysisError(f"prim: x must be a pandas DataFrame. Got {type(x).__name__} instead.")
     yv = np.asarray(y, dtype=np.float64).reshape(-1)
-    if xv.ndim != 2 or xv.shape[0] != yv.size or yv.size == 0:
+    if x.ndim != 2 or x.shape[0] != yv.size or yv.size == 0:
         raise AnalysisError(f"prim: expected x (n, D) and y (n,) with n > 0. "
-                            f"Got {xv.shape} and {yv.shape} instead.")
-    if not np.all(np.isfinite(xv)) or not np.all((yv == 0) | (yv == 1)):
+                            f"Got {x.shape} and {yv.shape} instead.")
+    if not np.all((yv == 0) | (yv == 1)):
         raise AnalysisError("prim: x must be finite and y boolean (0/1).")
-    names = [str(c) for c in x.columns]
+    d = _Data(x)
+    if not d.names:
+        raise AnalysisError("prim: x has no input that varies.")
     meanings = meanings or {}
     base = float(yv.mean())
     threshold = base + 0.5 * (1.0 - base) if min_density is None else float(min_density)
-    lo0, hi0 = xv.min(axis=0), xv.max(axis=0)
-    n = yv.size
-    points = np.ones(n, dtype=bool)
+    alg = _Prim(d, yv, peel_alpha, paste_alpha, mass_min)
+    remaining = np.ones(d.n, dtype=bool)
     boxes: list[Box] = []
     trajectory = pd.DataFrame(columns=["coverage", "density", "mass", "n_restricted"])
-    for b in range(max_boxes):
-        if yv[points].sum() == 0 or points.sum() == 0:
+    raws: list[pd.DataFrame] = []
+    raw_lims: list[tuple[tuple[Limit, ...], ...]] = []
+    for b_i in range(max_boxes):
+        if not remaining.any() or yv[remaining].sum() == 0:
             break
-        traj = [_prune(xv, yv, points, lo, hi, lo0, hi0, prune_tol)
-                for lo, hi in _peel(xv, yv, points, lo0, hi0, peel_alpha, mass_min, n)]
-        rows = []
-        for lo, hi in traj:
-            cov, dens, mass, _, _ = _stats(xv, yv, lo, hi, points)
-            rows.append((cov, dens, mass, int(_restricted(lo, hi, lo0, hi0).sum())))
-        frame = pd.DataFrame(rows, columns=["coverage", "density", "mass", "n_restricted"])
-        if b == 0:
-            trajectory = frame
-        allowed = frame["n_restricted"] <= max_dims
-        good = allowed & (frame["density"] >= threshold)
-        ok = bool(good.any())
-        f1 = 2 * frame["coverage"] * frame["density"] / (frame["coverage"] + frame["density"])
-        pick = f1[good].idxmax() if ok else frame["density"][allowed].idxmax()
-        lo, hi = traj[int(str(pick))]
-        lo, hi = _paste(xv, yv, points, lo, hi, lo0, hi0, paste_alpha)
-        box = _make_box(names, meanings, xv, yv, lo, hi, lo0, hi0, ok)
-        if not box.limits:
+        traj: list[tuple[_Lims, BoolArray]] = [(alg.b0.copy(), remaining.copy())]
+        b, inside = alg.peel(alg.b0.copy(), remaining.copy(), traj)
+        n_peel = len(traj)
+        pruned = ([alg.prune(t[0], remaining, prune_tol) for t in traj[:n_peel]]
+                  if rule == "balanced" or b_i == 0 else [])
+        if pruned and b_i == 0:
+            rows = []
+            for pb in pruned:
+                s = alg.stats(_in(d, pb, remaining), pb, 0)
+                rows.append((s["coverage"], s["density"], s["mass"], s["res_dim"]))
+            trajectory = pd.DataFrame(rows, columns=["coverage", "density", "mass", "n_restricted"])
+        ok = True
+        if rule == "balanced":
+            st = [alg.stats(_in(d, pb, remaining), pb, 0) for pb in pruned]
+            frame = pd.DataFrame(st)
+            allowed = frame["res_dim"] <= max_dims
+            good = allowed & (frame["density"] >= threshold)
+            ok = bool(good.any())
+            f1 = 2 * frame["coverage"] * frame["density"] / (frame["coverage"] + frame["density"])
+            pick = int(str(f1[good].idxmax() if ok else frame["density"][allowed].idxmax()))
+            b = pruned[pick]
+            inside = _in(d, b, remaining)
+            if not _same(b, traj[-1][0]):
+                traj.append((b, inside))
+        b, inside = alg.paste(b, inside, remaining, traj)
+        raw = pd.DataFrame([alg.stats(t[1], t[0], i) for i, t in enumerate(traj)], columns=TRAJECTORY_COLUMNS)
+        raws.append(raw)
+        raw_lims.append(tuple(_limits(d, t[0], alg.b0, meanings) for t in traj))
+        n_in, k_in = int(inside.sum()), int(yv[inside].sum())
+        if rule == "ema":
+            ok = n_in > 0 and k_in / n_in >= threshold
+        limits = _limits(d, b, alg.b0, meanings)
+        if not limits:
             break
-        boxes.append(box)
-        points = points & ~_in_box(xv, lo, hi)
+        boxes.append(Box(limits, k_in / alg.t_coi, k_in / n_in if n_in else 0.0, n_in / d.n,
+                         n_in, k_in, ok))
+        remaining = remaining & ~inside
         if not ok:
             break
-    return PrimResult(tuple(boxes), trajectory, base)
+    return PrimResult(tuple(boxes), trajectory, base,
+                      raws[0] if raws else pd.DataFrame(columns=TRAJECTORY_COLUMNS),
+                      raw_lims[0] if raw_lims else (), tuple(raws), tuple(raw_lims))
 
 
 def _fmt(v: float) -> str:
@@ -478,7 +745,7 @@ def deciding_assumptions(verdict_or_margins: Any, *, target: Literal["holds", "f
             continue
         cols = screen_factors(x, y, screen) if screen else list(x.columns)
         res = prim(x[cols], y, max_dims=max_dims, min_density=min_density, mass_min=mass_min,
-                   meanings=meanings)
+                   meanings=meanings, rule="balanced")
         out += [Assumption(claim, side, b, box_sentence(b, side)) for b in res.boxes]
     return out
 

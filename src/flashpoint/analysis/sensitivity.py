@@ -297,7 +297,11 @@ def _analyze_column(design: Design, y: FloatArray, seed: int) -> dict[str, Float
     if design.method == "sobol":
         from SALib.analyze import sobol as sobol_analyze
 
-        res = sobol_analyze.analyze(design.problem(), y, calc_second_order=False, seed=seed)
+        # SALib's Sobol' analysis draws its bootstrap from the global NumPy state when the seed is
+        # falsy (``if seed:``), so seed 0 would mean "no seed"; a Generator built from the
+        # recorded seed is honoured for every integer, 0 included.
+        res = sobol_analyze.analyze(design.problem(), y, calc_second_order=False,
+                                    seed=np.random.default_rng(seed))
     else:
         from SALib.analyze import morris as morris_analyze
 
@@ -317,7 +321,9 @@ def analyze(design: Design, y: Any, *, seed: int = 0) -> xr.Dataset:
         Output values, ``(runs,)`` or ``(runs, T)``, or a DataArray whose first
         dimension is ``run`` (any second dimension, e.g. ``time``, is kept).
     seed
-        Seed of the bootstrap confidence intervals.
+        Seed of the bootstrap confidence intervals, recorded as
+        ``attrs["bootstrap_seed"]``; every integer (0 included) gives the
+        same intervals on every run.
 
     Returns
     -------

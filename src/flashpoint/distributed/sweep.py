@@ -123,7 +123,7 @@ def _scenario_provenance(name: str) -> dict[str, str]:
 
 
 def _provenance(cfg: SweepConfig, world: WorldArrays) -> dict[str, Any]:
-    from flashpoint import __version__
+    from flashpoint.provenance import code_version
 
     return {
         "scenarios": [_scenario_provenance(s) for s in cfg.scenarios],
@@ -131,7 +131,7 @@ def _provenance(cfg: SweepConfig, world: WorldArrays) -> dict[str, Any]:
         "runs": cfg.runs, "years": float(cfg.years), "dt": float(cfg.dt),
         "design": "latin_hypercube" if cfg.design is None else cfg.design.describe(),
         "design_digest": "" if cfg.design is None else cfg.design.digest(),
-        "code_version": __version__, "chunk_size": cfg.chunk_size,
+        "code_version": code_version(), "chunk_size": cfg.chunk_size,
     }
 
 

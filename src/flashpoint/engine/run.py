@@ -493,7 +493,7 @@ def _dataset(world: WorldArrays, fps: FlashpointArrays, plan: Plan, cfg: RunConf
              params: tuple[Parameter, ...], values: dict[str, FloatArray],
              levers: dict[str, FloatArray], data: dict[str, Any],
              mechs: list[Mechanism]) -> xr.Dataset:
-    from flashpoint import __version__
+    from flashpoint.provenance import provenance_attrs
 
     n_rec = data["milex"].shape[1]
     step_years = cfg.dt * cfg.steps_per_record
@@ -535,7 +535,6 @@ def _dataset(world: WorldArrays, fps: FlashpointArrays, plan: Plan, cfg: RunConf
             ds[name].attrs["units"] = unit
     ds.attrs.update(
         seed=cfg.seed,
-        code_version=__version__,
         world_digest=world.digest(),
         world_year=world.year,
         scenario=plan.name,
@@ -547,6 +546,7 @@ def _dataset(world: WorldArrays, fps: FlashpointArrays, plan: Plan, cfg: RunConf
         variants=json.dumps(dict(plan.variants), sort_keys=True),
         parameters=",".join(p.name for p in params),
     )
+    ds.attrs.update(provenance_attrs())  # code_version with the git commit, library versions
     return ds
 
 

@@ -221,13 +221,16 @@ class _Spec:
     years: int
     seed: int
     dt: float
+    variant_of: tuple[str, ...] = ()  # catalogue scenarios a custom one extends (their claims too)
 
 
 class _State:
     """Shared, lazily built data of one application."""
 
-    def __init__(self, store_path: Path | None) -> None:
+    def __init__(self, store_path: Path | None, assessments: Path | None = None) -> None:
         self.store_path = store_path
+        self.assessments = assessments  # the store whose latest `flashpoint assess` the page shows
+        self._assessed: tuple[float, dict[str, dict[str, Any]]] | None = None
         self.store_lock = threading.Lock()
         self.verdicts: dict[str, dict[str, Any]] = {}
         self.datasets: dict[str, tuple[Any, Any]] = {}  # job id -> ensembles awaiting storage
@@ -236,6 +239,16 @@ class _State:
     @property
     def world(self) -> dict[str, Any]:
         return _cached_world()
+
+    def assessed(self) -> dict[str, dict[str, Any]]:
+        """The latest stored assessment's verdicts by claim id (re-read when the file changes)."""
+        path = self.assessments
+        if path is None or not path.exists():
+            return {}
+        mtime = path.stat().st_mtime
+        if self._assessed is None or self._assessed[0] != mtime:
+            self._assessed = (mtime, _latest_assessment(path))
+        return self._assessed[1]
 
     @property
     def arrays(self) -> Any:
@@ -299,7 +312,8 @@ def _iso(t: datetime | None) -> str | None:
 
 def create_app(store_path: str | Path | None = None, token: str | None = None, *,
                max_jobs: int = 8, max_runs: int = MAX_RUNS, max_kept: int = 32,
-               workers: int = 1, max_body: int = MAX_BODY) -> FastAPI:
+               workers: int = 1, max_body: int = MAX_BODY,
+               assessments: str | Path | None = "default") -> FastAPI:
     """Build the flashpoint web application.
 
     Parameters
@@ -319,10 +333,20 @@ def create_app(store_path: str | Path | None = None, token: str | None = None, *
         Jobs run at once (1-2; each simulation is vectorised).
     max_body : int
         Largest request body in bytes; larger ones get 413.
+    assessments : str or Path, optional
+        The store whose latest ``flashpoint assess`` verdicts the claims show
+        until a job on this server judges them; ``"default"``: ``store_path``
+        if given, else the assess command's default store
+        (:func:`flashpoint.storage.default_db_path`); None: none.
     """
     if not 1 <= max_runs <= MAX_RUNS:
         raise ValueError(f"max_runs must be in [1, {MAX_RUNS}]. Got {max_runs} instead.")
-    state = _State(Path(store_path) if store_path is not None else None)
+    if assessments == "default":
+        from flashpoint.storage import default_db_path
+
+        assessments = store_path if store_path is not None else default_db_path()
+    state = _State(Path(store_path) if store_path is not None else None,
+                   Path(assessments) if assessments is not None else None)
 
     def work(spec: _Spec) -> float:
         from flashpoint.engine.run import steps_for
@@ -338,7 +362,7 @@ def create_app(store_path: str | Path | None = None, token: str | None = None, *
             return
         with state.verdict_lock:
             for row in job.result["claims"]:
-                if row.get("evaluated"):
+                if row.get("evaluated") and not row.get("variant_of"):
                     state.verdicts[row["id"]] = {**row, "job": job.id}
         if state.store_path is not None:
             _store_result(state, job)
@@ -469,6 +493,7 @@ def create_app(store_path: str | Path | None = None, token: str | None = None, *
             sc = req.scenario
             assert sc is not None  # JobRequest requires one of the two
             claims_for = _catalogue_twin(sc)
+        variant_of = () if claims_for else _variant_of(sc)
         from flashpoint.scenarios import compile_scenario
 
         try:  # actors and groups resolve against the world now, so errors come back as 422
@@ -477,7 +502,7 @@ def create_app(store_path: str | Path | None = None, token: str | None = None, *
             raise HTTPException(422, f"scenario: {e}") from None
         spec = _Spec(name=sc.scenario.name, title=sc.scenario.title, scenario=sc,
                      claims_scenario=claims_for, runs=req.runs, years=req.years, seed=req.seed,
-                     dt=float(req.dt))
+                     dt=float(req.dt), variant_of=variant_of)
         try:
             job = queue.submit(spec, spec.name)
         except QueueFullError as e:
@@ -539,14 +564,18 @@ def create_app(store_path: str | Path | None = None, token: str | None = None, *
     def claim_out(c: Any) -> dict[str, Any]:
         with state.verdict_lock:
             res = state.verdicts.get(c.id)
+        if res is None:
+            res = state.assessed().get(c.id)
         return {"id": c.id, "side": c.side, "paraphrase": c.paraphrase, "statement": c.describe(),
                 "source": {"seed": c.source.seed, "quote": c.source.quote}, "metric": c.metric,
                 "direction": c.direction, "scenario": c.scenario, "baseline": c.baseline,
-                "horizon": c.horizon, "note": c.note, "result": res}
+                "horizon": c.horizon, "note": c.note, "threshold": c.threshold,
+                "unit": _metric_unit(c.metric), "result": res}
 
     @app.get("/api/claims", response_model=list[ClaimOut], tags=["claims"])
     def claims() -> list[dict[str, Any]]:
-        """The claims catalogue with the latest verdict of each claim a job has evaluated."""
+        """The claims catalogue, each with its latest verdict: from a job on this server, else
+        from the latest stored ``flashpoint assess`` (``result.origin`` says which)."""
         return [claim_out(c) for c in _claims()]
 
     @app.get("/api/claims/{claim_id}", response_model=ClaimOut, responses=err, tags=["claims"])
@@ -590,6 +619,92 @@ def _catalogue_twin(sc: Any) -> str:
     return sc.scenario.name if twin is not None and digest(twin) == digest(sc) else ""
 
 
+def _metric_unit(name: str) -> str:
+    """The metric's unit from the metric registry (``flashpoint.metrics``), '' without one."""
+    try:
+        from flashpoint.metrics import METRICS
+    except ImportError:
+        return ""
+    spec = METRICS.get(name)
+    return str(getattr(spec, "unit", "")) if spec is not None else ""
+
+
+def _variant_of(sc: Any) -> tuple[str, ...]:
+    """Catalogue scenarios a custom scenario extends: it uses every one of their levers.
+
+    Only catalogue scenarios made of levers alone (no edits, shocks or
+    overrides) and with at least one lever count; their claims are judged on
+    the custom scenario too (the page says so), so a composition that adds a
+    lever to the NATO+IP4 partnership, or changes its magnitudes, still has
+    the partnership's claims judged.
+    """
+    mine = {u.lever for u in sc.lever}
+    out = []
+    for name, cat in _catalogue().items():
+        levers = {u.lever for u in cat.lever}
+        if levers and not (cat.edit or cat.shock or cat.override) and levers <= mine:
+            out.append(name)
+    return tuple(sorted(out))
+
+
+def _latest_assessment(path: Path) -> dict[str, dict[str, Any]]:
+    """Verdicts of the newest assessment in the store at ``path`` (read-only; {} if none)."""
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:  # locked by a running assessment, or not a DuckDB file
+        return {}
+    try:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        if not {"assessments", "assessment_verdicts"} <= tables:
+            return {}
+        head = con.execute("SELECT assessment, created_at, runs, years FROM assessments "
+                           "ORDER BY created_at DESC LIMIT 1").fetchone()
+        if head is None:
+            return {}
+        df = con.execute("SELECT * FROM assessment_verdicts WHERE assessment = ?", [head[0]]).df()
+    except duckdb.Error:
+        return {}
+    finally:
+        con.close()
+    claims = {c.id: c for c in _claims()}
+    out: dict[str, dict[str, Any]] = {}
+    for rec in df.to_dict("records"):
+        c = claims.get(str(rec.get("claim", "")))
+        if c is None:
+            continue
+        row = {str(k): _json_value(v) for k, v in rec.items()
+               if k not in ("assessment", "claim", "quote", "seed", "paraphrase")}
+        verdict = row.get("verdict")
+        evaluated = bool(verdict) and verdict != "not evaluated"
+        row.update(id=c.id, side=c.side, paraphrase=c.paraphrase, metric=c.metric,
+                   direction=c.direction, statement=c.describe(), horizon=c.horizon,
+                   scenario=c.scenario, baseline=c.baseline, threshold=c.threshold,
+                   evaluated=evaluated, verdict=verdict if evaluated else None,
+                   reason="" if evaluated else str(row.get("skipped") or "not evaluated"),
+                   origin="assessment", assessment=str(head[0]),
+                   assessed_at=_iso(head[1]) if isinstance(head[1], datetime) else str(head[1]),
+                   deciding_text=str(row.pop("deciding_assumptions", "") or ""))
+        if row.get("n_runs") is not None:
+            row["n_runs"] = int(row["n_runs"])
+        out[c.id] = row
+    return out
+
+
+def _json_value(v: Any) -> Any:
+    """A JSON-safe value of a stored cell (NaN -> None, numpy scalars -> Python)."""
+    import math
+
+    if hasattr(v, "item") and not isinstance(v, (list, dict)):
+        v = v.item()
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    if isinstance(v, (str, int, float, bool)) or v is None:
+        return v
+    return str(v)
+
+
 def _run(state: _State, spec: _Spec, reporter: Reporter) -> dict[str, Any]:
     """Simulate the scenario and the baseline (same seed) and summarise them."""
     import flashpoint
@@ -612,9 +727,11 @@ def _run(state: _State, spec: _Spec, reporter: Reporter) -> dict[str, Any]:
         base = scen
     else:
         base = flashpoint.simulate(arrays, _catalogue()["status_quo"], **kw)  # type: ignore[arg-type]
-    claims = [c for c in _claims() if spec.claims_scenario and c.scenario == spec.claims_scenario]
+    claims = [c for c in _claims() if (spec.claims_scenario and c.scenario == spec.claims_scenario)
+              or c.scenario in spec.variant_of]
     doc = summarise(scen, base, scenario_name=spec.claims_scenario or spec.name,
-                    baseline_name="status_quo", claims=claims)
+                    baseline_name="status_quo", claims=claims, variant_of=spec.variant_of)
+    doc["variant_of"] = list(spec.variant_of)
     doc.update(scenario=spec.name, title=spec.title, runs=spec.runs, years=spec.years,
                seed=spec.seed, job=reporter.job.id)
     doc["provenance"]["steps"] = steps_for(float(spec.years), spec.dt)

@@ -278,6 +278,8 @@ class MetricOut(BaseModel):
     baseline: Bands
     difference: Bands
     final: FinalDifference
+    materiality: float | None = None  # smallest change that matters (metric registry), if known
+    materiality_source: str = ""
 
 
 class MechanismShare(BaseModel):
@@ -317,7 +319,14 @@ class AssumptionOut(BaseModel):
 
 
 class ClaimResult(BaseModel):
-    """A claim's evaluation in one job (or why it was not evaluated)."""
+    """A claim's evaluation in one job or the latest stored assessment (or why it was not evaluated).
+
+    Further fields of the claim record (effect quantiles, threshold source,
+    audit, per-theory verdicts, ...) pass through unchanged for the page's
+    scorecard.
+    """
+
+    model_config = ConfigDict(extra="allow")
 
     id: str
     side: str
@@ -353,6 +362,13 @@ class ClaimResult(BaseModel):
     audit_detail: str = ""
     runs: int | None = None
     per_theory: dict[str, Any] = {}
+    scenario: str | None = None
+    baseline: str | None = None
+    variant_of: str = ""  # judged on a custom scenario that extends this catalogue scenario
+    origin: str = "job"  # "job" (this server) or "assessment" (the latest stored `flashpoint assess`)
+    assessment: str | None = None
+    assessed_at: str | None = None
+    deciding_text: str = ""
 
 
 class ResultOut(BaseModel):
@@ -370,6 +386,7 @@ class ResultOut(BaseModel):
     attribution: list[AttributionOut]
     claims: list[ClaimResult]
     provenance: dict[str, Any]
+    variant_of: list[str] = []  # catalogue scenarios whose claims a custom scenario was judged on
 
 
 class StoredResult(BaseModel):
@@ -398,4 +415,6 @@ class ClaimOut(BaseModel):
     baseline: str
     horizon: int
     note: str
+    threshold: float | None = None
+    unit: str = ""
     result: ClaimResult | None = None

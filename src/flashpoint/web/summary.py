@@ -198,16 +198,48 @@ def _lever_label(text: str) -> str:
     return " ".join(p for p in (kind, field.group(1) if field else "", f"from {who}" if who else "") if p)
 
 
+def _scalar(v: Any) -> Any:
+    """A JSON-safe scalar (NaN and infinities become None), or None for anything else."""
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    if isinstance(v, (int, np.integer)):
+        return int(v)
+    if isinstance(v, (float, np.floating)):
+        return _num(float(v))
+    if isinstance(v, str):
+        return v
+    return None
+
+
+def _record(v: Verdict) -> dict[str, Any]:
+    """A verdict's scalar fields (``Verdict.summary()``) plus any per-theory or audit records,
+    so the page's scorecard shows whatever the claim records carry."""
+    out: dict[str, Any] = {}
+    for k, val in v.summary().items():
+        if isinstance(val, dict | list):
+            out[k] = val
+        else:
+            sv = _scalar(val)
+            if sv is not None or val is None:
+                out[k] = sv
+    out.pop("claim", None)
+    return out
+
+
 def _claim_rows(claims: Sequence[Claim], scenario_name: str, baseline_name: str,
-                scen: xr.Dataset, base: xr.Dataset) -> list[dict[str, Any]]:
+                scen: xr.Dataset, base: xr.Dataset,
+                variant_of: Sequence[str] = ()) -> list[dict[str, Any]]:
     years = float(scen["time"].values.max()) if scen.sizes.get("time") else 0.0
     rows = []
     for c in claims:
-        if c.scenario != scenario_name:
+        if c.scenario != scenario_name and c.scenario not in variant_of:
             continue
         row: dict[str, Any] = {"id": c.id, "side": c.side, "paraphrase": c.paraphrase,
                                "metric": c.metric, "direction": c.direction,
                                "statement": c.describe(), "horizon": c.horizon,
+                               "scenario": c.scenario, "baseline": c.baseline,
+                               "threshold": c.threshold,
+                               "variant_of": c.scenario if c.scenario != scenario_name else "",
                                "evaluated": False, "verdict": None, "reason": ""}
         if c.is_relative and c.baseline != baseline_name:
             row["reason"] = f"compares with {c.baseline!r}; this job's baseline is {baseline_name!r}."
@@ -219,6 +251,7 @@ def _claim_rows(claims: Sequence[Claim], scenario_name: str, baseline_name: str,
             except FlashpointError as e:
                 row["reason"] = str(e)
             else:
+                row.update({k: val for k, val in _record(v).items() if k not in row})
                 row.update(evaluated=True, verdict=v.verdict, share=v.share, ci_low=v.ci_low,
                            ci_high=v.ci_high, n_runs=v.n_runs,
                            median_difference=_num(v.median_difference),
@@ -251,9 +284,34 @@ def _assumptions(verdict: Verdict) -> list[dict[str, Any]]:
     return out
 
 
+def materiality(m: KeyMetric) -> tuple[float | None, str]:
+    """The smallest change of ``m`` that matters and its source, from the metric registry.
+
+    Looks the metric up in :mod:`flashpoint.metrics` (by the page's key, then
+    by the result variable); ``(None, "")`` when there is no registry or no
+    entry, and the page then draws the symmetric scale without a band.
+    """
+    try:
+        from flashpoint.metrics import METRICS
+    except ImportError:
+        return None, ""
+    for name in (m.key, m.variable):
+        spec = METRICS.get(name)
+        value = getattr(spec, "materiality", None) if spec is not None else None
+        if value is not None and math.isfinite(float(value)) and float(value) > 0:
+            return float(value), str(getattr(spec, "materiality_source", ""))
+    return None, ""
+
+
 def summarise(scen: xr.Dataset, base: xr.Dataset, *, scenario_name: str, baseline_name: str,
-              claims: Sequence[Claim] = ()) -> dict[str, Any]:
-    """The page's result document for a scenario/baseline pair (see the module docstring)."""
+              claims: Sequence[Claim] = (), variant_of: Sequence[str] = ()) -> dict[str, Any]:
+    """The page's result document for a scenario/baseline pair (see the module docstring).
+
+    ``variant_of`` names catalogue scenarios whose claims are also judged on
+    this (custom) scenario: one that uses every lever of them, so a claim
+    about the NATO+IP4 partnership is judged on a partnership with other
+    levers added or its magnitudes changed. Such rows carry ``variant_of``.
+    """
     time = _jsonable(np.asarray(scen["time"].values, dtype=np.float64))
     metrics = []
     attribution = []
@@ -266,9 +324,11 @@ def summarise(scen: xr.Dataset, base: xr.Dataset, *, scenario_name: str, baselin
         d = sv - bv
         last = d[:, -1]
         fin = last[np.isfinite(last)]
+        band, band_source = materiality(m)
         metrics.append({
             "key": m.key, "variable": m.variable, "label": m.label, "unit": m.unit,
             "meaning": m.meaning, "select": dict(m.select), "time": time,
+            "materiality": band, "materiality_source": band_source,
             "scenario": _bands(sv), "baseline": _bands(bv), "difference": _bands(d),
             "final": {
                 "median_difference": _num(np.median(fin)) if fin.size else None,
@@ -286,7 +346,7 @@ def summarise(scen: xr.Dataset, base: xr.Dataset, *, scenario_name: str, baselin
         "time": time,
         "metrics": metrics,
         "attribution": attribution,
-        "claims": _claim_rows(claims, scenario_name, baseline_name, scen, base),
+        "claims": _claim_rows(claims, scenario_name, baseline_name, scen, base, variant_of),
         "provenance": {k: (v if isinstance(v, (int, float, str)) else str(v))
                        for k, v in scen.attrs.items() if k != "parameters"},
     }

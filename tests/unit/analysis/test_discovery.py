@@ -53,7 +53,7 @@ def test_prim_covering_finds_a_second_box() -> None:
     rng = np.random.default_rng(4)
     x = pd.DataFrame(rng.uniform(size=(3000, 4)), columns=list("abcd"))
     y = ((x.a < 0.2) | (x.b > 0.8)).to_numpy()
-    res = prim(x, y, max_boxes=2)
+    res = prim(x, y, max_boxes=2, rule="balanced")
     assert [b.restricted for b in res.boxes] in ([("a",), ("b",)], [("b",), ("a",)])
 
 

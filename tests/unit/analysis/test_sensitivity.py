@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 from SALib.test_functions import Ishigami
 
 from flashpoint.analysis.sensitivity import (
@@ -34,6 +34,17 @@ def test_sobol_reproduces_ishigami_indices() -> None:
     assert_allclose(ix["S1"].values, [0.3139, 0.4424, 0.0], atol=0.04)
     assert_allclose(ix["ST"].values, [0.5576, 0.4424, 0.2437], atol=0.04)
     assert list(ix.factor.values) == ["x1", "x2", "x3"]
+
+
+def test_default_seed_gives_the_same_confidence_intervals() -> None:
+    # SALib's Sobol' analysis treats seed 0 as "no seed"; the default (0) must still reproduce
+    design = make_design(ISHIGAMI, 128, method="sobol")
+    y = _ishigami(design)
+    a, b = analyze(design, y), analyze(design, y)  # NumPy's global state moves between the two
+    assert a.attrs["bootstrap_seed"] == 0
+    for var in ("S1_conf", "ST_conf"):
+        assert_array_equal(a[var].values, b[var].values)
+    assert not np.array_equal(analyze(design, y, seed=1)["ST_conf"].values, a["ST_conf"].values)
 
 
 def test_sobol_indices_over_time_keep_the_second_dimension() -> None:

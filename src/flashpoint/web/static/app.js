@@ -274,8 +274,19 @@ function describeScenario() {
   } else {
     const n = composed().length;
     desc.textContent = "";
-    mode.textContent = n ? `Custom scenario: ${n} lever(s) or shock(s). Claims are about catalogue scenarios, so none is judged.` : "No lever chosen: the status quo.";
+    const ext = variantsOf(composed());
+    const judged = ext.length ? ` The claims about ${ext.map((v) => "“" + (S.catalogue.find((c) => c.name === v)?.title || v) + "”").join(", ")} are judged on it, as a variant of ${ext.length > 1 ? "those scenarios" : "that scenario"}.` : " It extends no catalogue scenario, so no claim is judged on it.";
+    mode.textContent = n ? `Custom scenario: ${n} lever(s) or shock(s).${judged}` : "No lever chosen: the status quo.";
   }
+}
+function variantsOf(uses) {
+  // catalogue scenarios made only of levers, every one of which the composition uses (server rule)
+  const mine = new Set(uses.map((u) => u.lever));
+  return S.catalogue.filter((sc) => {
+    const d = S.details[sc.name]?.definition;
+    if (!d || d.shock.length || d.edit.length || d.override.length || !d.lever.length) return false;
+    return d.lever.every((u) => mine.has(u.lever));
+  }).map((sc) => sc.name);
 }
 async function pickCatalogue(name) {
   S.scenario = name || null;
@@ -359,17 +370,35 @@ function chart(m, view) {
   const t = m.time;
   const series = view === "difference" ? [["difference", m.difference, "#6a3d9a"]] : [["baseline", m.baseline, "#7a828f"], ["scenario", m.scenario, "#1f5fa8"]];
   const vals = series.flatMap(([, b]) => [...b.q05, ...b.q95]).filter((v) => v !== null);
-  if (view === "difference") vals.push(0);
-  const yt = niceTicks(Math.min(...vals), Math.max(...vals), 4);
+  let yt, band = null;
+  if (view === "difference") {
+    // symmetric about zero, never narrower than the materiality band (metric registry) or, without
+    // one, than a tenth of the status quo's 5-95% spread: a negligible effect must look negligible
+    const spread = Math.max(0, ...m.baseline.q95.map((v, i) => (v === null || m.baseline.q05[i] === null ? 0 : v - m.baseline.q05[i])));
+    band = m.materiality > 0 ? m.materiality : null;
+    const floor = band ? 1.5 * band : 0.1 * spread;
+    const M = Math.max(...vals.map(Math.abs), floor, 1e-12);
+    yt = niceTicks(-M, M, 4);
+    const h = Math.max(Math.abs(yt.lo), Math.abs(yt.hi));
+    yt = Object.assign(yt, { lo: -h, hi: h });
+  } else {
+    yt = niceTicks(Math.min(...vals), Math.max(...vals), 4);
+  }
   const sx = (x) => L + (W - L - R) * (x - t[0]) / Math.max(1e-9, t[t.length - 1] - t[0]);
   const sy = (y) => T + (H - T - B) * (1 - (y - yt.lo) / (yt.hi - yt.lo));
   for (const v of yt.ticks) {
     svg("line", { x1: L, x2: W - R, y1: sy(v), y2: sy(v), stroke: v === 0 ? "#9aa3b2" : "#eceef2" }, root);
-    const tx = svg("text", { x: L - 4, y: sy(v) + 3, "text-anchor": "end", "font-size": 10, fill: "#5b6475" }, root); tx.textContent = tickLabel(v, yt.step);
+    const tx = svg("text", { x: L - 4, y: sy(v) + 3, "text-anchor": "end", "font-size": 10, fill: "#5b6475", class: "ytick", "data-value": v }, root); tx.textContent = tickLabel(v, yt.step);
   }
   const xt = niceTicks(t[0], t[t.length - 1], Math.min(6, t.length - 1 || 1)).ticks.filter((v) => v >= t[0] && v <= t[t.length - 1]);
   for (const v of xt) { const tx = svg("text", { x: sx(v), y: H - B + 13, "text-anchor": "middle", "font-size": 10, fill: "#5b6475" }, root); tx.textContent = v; }
   const xl = svg("text", { x: (L + W - R) / 2, y: H - 3, "text-anchor": "middle", "font-size": 10, fill: "#5b6475" }, root); xl.textContent = "years from 2024";
+  if (band) {
+    const y1 = sy(band), y2 = sy(-band);
+    const r = svg("rect", { x: L, y: y1, width: W - L - R, height: y2 - y1, fill: "#c77c0e", "fill-opacity": 0.12, stroke: "#c77c0e", "stroke-opacity": 0.5, "stroke-dasharray": "3 3", class: "materiality" }, root);
+    hover(r, `<b>Materiality band ±${fmt(band)}</b> (${esc(m.unit)})<br>the smallest change of this metric that matters${m.materiality_source ? `<br><span class="src">${esc(m.materiality_source)}</span>` : ""}`);
+    const bt = svg("text", { x: W - R - 2, y: y1 - 2, "text-anchor": "end", "font-size": 9, fill: "#8a5a08" }, root); bt.textContent = `materiality ±${fmt(band)}`;
+  }
   for (const [name, b, colour] of series) {
     svg("path", { d: area(sx, sy, t, b.q05, b.q95), fill: colour, "fill-opacity": 0.13, stroke: "none", "data-series": name }, root);
     svg("path", { d: area(sx, sy, t, b.q25, b.q75), fill: colour, "fill-opacity": 0.25, stroke: "none" }, root);
@@ -421,6 +450,8 @@ function showResult(res) {
   loadClaims();
   loadResults();
   selectTab("trajectories");
+  // one column (phones): the controls sit above the results, so bring the results into view
+  if (window.matchMedia("(max-width: 860px)").matches) document.querySelector("main").scrollIntoView();
 }
 
 // ------------------------------------------------------------------ attribution
@@ -471,6 +502,7 @@ function renderAttribution() {
 async function loadClaims() {
   S.claims = await api("/api/claims");
   renderClaims();
+  renderScorecard();
 }
 function verdictBadge(r) {
   if (!r || !r.evaluated) return el("span", { class: "verdict v-none", text: r ? "not judged" : "not run" });
@@ -483,13 +515,15 @@ function renderClaims() {
   const fromJob = Object.fromEntries((S.result?.claims || []).map((c) => [c.id, c]));
   body.replaceChildren();
   for (const c of S.claims) {
-    if (only && c.scenario !== current) continue;
+    if (only && c.scenario !== current && !fromJob[c.id]) continue;
     if (side && c.side !== side) continue;
     const r = fromJob[c.id] || c.result;
     const claimCell = el("td", {}, el("span", { text: c.paraphrase }), el("span", { class: "small", text: c.statement }));
     hover(claimCell, `<b>${esc(c.id)}</b><br>“${esc(c.source.quote)}”<br><span class="src">seed ${esc(c.source.seed)}</span>${c.note ? "<br>" + esc(c.note) : ""}`);
     const verdictCell = el("td", {}, verdictBadge(r));
     if (r && !r.evaluated && r.reason) verdictCell.append(el("span", { class: "small", text: r.reason }));
+    if (r && r.variant_of) verdictCell.append(el("span", { class: "small", text: `judged on this custom scenario, which extends ${r.variant_of}` }));
+    if (r && r.origin === "assessment") verdictCell.append(el("span", { class: "small", text: `from the stored assessment of ${(r.assessed_at || "").replace("T", " ")}` }));
     const shareCell = el("td", {});
     if (r && r.evaluated) shareCell.append(el("span", { text: `${pct(r.share)} (${pct(r.ci_low)}–${pct(r.ci_high)}) of ${r.n_runs} runs` }), el("span", { class: "small", text: `median Δ ${signed(r.median_difference)}` }));
     const decCell = el("td", { class: "deciding" });
@@ -497,12 +531,110 @@ function renderClaims() {
       for (const a of r.assumptions || []) decCell.append(el("span", { class: "box " + a.target, text: "It " + a.sentence.replace(/^no clear region; at best it /, "(weak) ") }));
       const rho = (r.deciding || []).map((d) => `${d.input} (ρ ${fmt(d.rho, 2)})`).join("; ");
       if (rho) decCell.append(el("span", { class: "small", text: "Rank correlation with the margin: " + rho }));
+      if (r.deciding_text) decCell.append(el("span", { class: "box", text: r.deciding_text }));
       if (!decCell.children.length) decCell.append(el("span", { class: "small", text: "no sampled input moves the margin" }));
     }
     const tr = el("tr", { "data-claim": c.id }, claimCell, el("td", { text: c.side }), el("td", { text: c.scenario }), verdictCell, shareCell, decCell);
     body.append(tr);
   }
   if (!body.children.length) body.append(el("tr", {}, el("td", { colspan: 6, text: "No claim matches the filters." })));
+}
+
+// ------------------------------------------------------------------ scorecard
+const SCORE_COLUMNS = [
+  // [field(s) of the claim record, header, formatter]; a column no record carries is left out
+  ["metric", "Metric", (r) => esc(r.metric) + (r.unit ? `<span class="small">${esc(r.unit)}</span>` : "")],
+  ["verdict", "Verdict", null],
+  ["share", "Holds in (95% CI)", null],
+  [["effect_median", "median_difference"], "Effect: median (5–95%)", (r) => {
+    const med = r.effect_median ?? r.median_difference;
+    if (med === null || med === undefined) return "–";
+    const q = r.effect_p05 !== undefined && r.effect_p05 !== null ? ` <span class="small">(${fmt(r.effect_p05)} to ${fmt(r.effect_p95)})</span>` : "";
+    return signed(med) + q;
+  }],
+  ["threshold", "Threshold", (r) => (r.threshold === null || r.threshold === undefined ? "–" : fmt(r.threshold)) + (r.threshold_source ? `<span class="small">${esc(r.threshold_source)}</span>` : "")],
+  [["runs", "n_runs"], "Runs", (r) => String(r.runs ?? r.n_runs ?? "–")],
+  ["per_theory", "By theory", (r) => theories(r.per_theory)],
+  ["audit", "Audit", (r) => esc(typeof r.audit === "string" ? r.audit : r.audit ? JSON.stringify(r.audit) : "")],
+];
+function theories(pt) {
+  if (!pt) return "";
+  const entries = Array.isArray(pt) ? pt.map((x) => [x.theory || x.name || "", x]) : Object.entries(pt);
+  return `<span class="theories">${entries.map(([k, v]) => {
+    const verdict = typeof v === "string" ? v : v?.verdict ?? "";
+    const share = typeof v === "object" && v?.share !== undefined ? " " + pct(v.share) : "";
+    return esc(k) + ": " + esc(verdict) + share;
+  }).join("<br>")}</span>`;
+}
+function shareBar(r) {
+  const root = svg("svg", { viewBox: "0 0 110 14", class: "share", role: "img", "aria-label": `holds in ${pct(r.share)}` });
+  const x = (v) => 5 + 100 * v;
+  svg("line", { x1: x(0), x2: x(1), y1: 7, y2: 7, stroke: "#e1e6ee", "stroke-width": 4 }, root);
+  svg("line", { x1: x(0.5), x2: x(0.5), y1: 2, y2: 12, stroke: "#9aa3b2" }, root);
+  if (r.ci_low !== null && r.ci_low !== undefined) svg("line", { x1: x(r.ci_low), x2: x(r.ci_high), y1: 7, y2: 7, stroke: "#1f5fa8", "stroke-width": 3 }, root);
+  if (r.share !== null && r.share !== undefined) svg("circle", { cx: x(r.share), cy: 7, r: 3.5, fill: "#17202f" }, root);
+  return root;
+}
+function scoreRecords() {
+  // one record per claim: the claim's own fields, overlaid by its latest verdict (job or assessment)
+  const fromJob = Object.fromEntries((S.result?.claims || []).map((c) => [c.id, c]));
+  const groups = {};
+  for (const c of S.claims) {
+    const job = fromJob[c.id];
+    const r = job && !job.variant_of ? job : c.result;
+    const rec = Object.assign({ id: c.id, side: c.side, scenario: c.scenario, baseline: c.baseline, metric: c.metric, unit: c.unit, threshold: c.threshold, paraphrase: c.paraphrase }, r || {}, { scenario: c.scenario });
+    (groups[c.scenario] = groups[c.scenario] || []).push(rec);
+    if (job && job.variant_of) {
+      const key = "custom:" + S.result.scenario;
+      (groups[key] = groups[key] || []).push(Object.assign({}, rec, job, { scenario: key }));
+    }
+  }
+  return groups;
+}
+function renderScorecard() {
+  const box = document.getElementById("scorecards");
+  if (!box) return;
+  const side = document.getElementById("score-side").value, judgedOnly = document.getElementById("score-judged").checked;
+  const groups = scoreRecords();
+  box.replaceChildren();
+  const entries = Object.entries(groups).sort(([a], [b]) => Number(b.startsWith("custom:")) - Number(a.startsWith("custom:")));
+  for (const [option, all] of entries) {
+    const recs = all.filter((r) => !side || r.side === side);
+    if (!recs.length) continue;
+    const judged = recs.filter((r) => r.evaluated);
+    if (judgedOnly && !judged.length) continue;
+    const custom = option.startsWith("custom:");
+    const title = custom ? `${S.result.title} (custom; judged on the claims of ${recs[0].variant_of})` : (S.catalogue.find((c) => c.name === option)?.title || option);
+    const card = el("div", { class: "scorecard", "data-option": option });
+    card.append(el("h3", { text: title }), el("div", { class: "small", text: custom ? "" : option }));
+    const tally = el("div", { class: "tally" });
+    const counts = {};
+    for (const r of recs) { const v = r.evaluated ? r.verdict : "not judged"; counts[v] = (counts[v] || 0) + 1; }
+    for (const [v, n] of Object.entries(counts)) tally.append(el("span", { class: "verdict v-" + (v === "not judged" ? "none" : v.replace(/ /g, "-")), text: `${n} ${v}` }));
+    card.append(tally);
+    const cols = SCORE_COLUMNS.filter(([f]) => [f].flat().some((k) => recs.some((r) => r[k] !== undefined && r[k] !== null && r[k] !== "")));
+    const table = el("table", {});
+    const head = el("tr", {}, el("th", { text: "Claim" }), el("th", { text: "Side" }), ...cols.map(([, h]) => el("th", { text: h })));
+    table.append(el("thead", {}, head));
+    const body = el("tbody", {});
+    for (const r of recs) {
+      const tr = el("tr", { "data-claim": r.id });
+      const idCell = el("td", { class: "claim" }, el("span", { text: r.id.replace(/_/g, "_\u200b") }), el("span", { class: "small para", text: r.paraphrase || "" }));
+      tr.append(idCell, el("td", { text: r.side, "data-label": "Side" }));
+      for (const [f, h, format] of cols) {
+        const td = el("td", { class: "num", "data-label": h });
+        if (f === "verdict") td.append(verdictBadge(r.evaluated ? r : null));
+        else if (f === "share") { if (r.evaluated) td.append(shareBar(r), el("span", { class: "small", text: `${pct(r.share)} (${pct(r.ci_low)}–${pct(r.ci_high)})` })); else td.textContent = r.reason ? "" : "–"; }
+        else td.innerHTML = format(r);
+        tr.append(td);
+      }
+      body.append(tr);
+    }
+    table.append(body);
+    card.append(el("div", { class: "table-wrap" }, table));
+    box.append(card);
+  }
+  if (!box.children.length) box.append(el("p", { class: "note", text: "No claim has a verdict yet: run a catalogue scenario, or `flashpoint assess` and serve its store." }));
 }
 
 // ------------------------------------------------------------------ data, sources, downloads
@@ -564,6 +696,7 @@ function selectTab(name) {
   for (const b of document.querySelectorAll("#tabs button")) b.setAttribute("aria-selected", String(b.dataset.tab === name));
   for (const s of document.querySelectorAll(".tab")) s.hidden = s.id !== "tab-" + name;
   if (name === "claims") renderClaims();
+  if (name === "scorecard") renderScorecard();
 }
 async function start() {
   for (const b of document.querySelectorAll("#tabs button")) b.addEventListener("click", () => selectTab(b.dataset.tab));
@@ -572,6 +705,8 @@ async function start() {
   document.getElementById("attr-metric").addEventListener("change", renderAttribution);
   document.getElementById("claims-current").addEventListener("change", renderClaims);
   document.getElementById("claims-side").addEventListener("change", renderClaims);
+  document.getElementById("score-side").addEventListener("change", renderScorecard);
+  document.getElementById("score-judged").addEventListener("change", renderScorecard);
   document.getElementById("run").addEventListener("click", run);
   document.getElementById("cancel").addEventListener("click", cancel);
   try {
