@@ -22,7 +22,10 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from flashpoint.analysis.assess import DEFAULT_RUNS, DEFAULT_YEARS
+#: Defaults of ``assess`` (equal to flashpoint.analysis.assess's, which is not imported here so that
+#: ``flashpoint --help`` stays fast; tests/reliability/test_cli_errors.py checks they agree).
+DEFAULT_RUNS = 250
+DEFAULT_YEARS = 10
 
 __all__ = ["assess", "compare"]
 

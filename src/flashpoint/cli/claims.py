@@ -23,11 +23,12 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from flashpoint.claims import Claim, Verdict, evaluate_all, load_claims
 from flashpoint.errors import did_you_mean
 
 if TYPE_CHECKING:
     import xarray as xr
+
+    from flashpoint.claims import Claim, Verdict
 
 __all__ = ["app"]
 
@@ -55,6 +56,8 @@ def _console() -> Console:
 
 
 def _load(file: Path | None) -> tuple[Claim, ...]:
+    from flashpoint.claims import load_claims
+
     return load_claims(file)  # a ClaimError is reported by flashpoint.cli.app.main
 
 
@@ -108,6 +111,8 @@ def evaluate(
         name for c in chosen for name in ((c.baseline, c.scenario) if c.is_relative else (c.scenario,))
     ))
     results = _simulate(names, runs=runs, years=horizon, seed=seed)
+    from flashpoint.claims import evaluate_all
+
     verdicts = evaluate_all(chosen, results)  # errors are reported by flashpoint.cli.app.main
     _console().print(_verdict_table(list(verdicts.values()), runs=runs, seed=seed))
 

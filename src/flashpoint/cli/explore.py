@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, cast
 
-import numpy as np
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -40,6 +39,7 @@ def _selector(items: list[str] | None) -> dict[str, str]:
 def save_sensitivity_figure(result: SensitivityResult, path: Path, top: int = 15) -> None:
     """Bar chart of S1 and ST with confidence intervals (or Morris mu* with its interval)."""
     import matplotlib
+    import numpy as np
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -161,6 +161,8 @@ def discover(
     if not found:
         console.print("- the outcome is the same in every run: no deciding assumption")
     if cart:
+        import numpy as np
+
         x, meanings = factor_table(verdict.margins)
         holding = np.asarray(verdict.holding.values, dtype=bool)
         for b in cart_rules(x, holding, meanings=meanings)[:2]:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
-import xarray as xr
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from flashpoint.errors import FlashpointError
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 __all__ = ["run", "summary_table", "write_output"]
 
@@ -36,6 +37,8 @@ SUMMARY: tuple[tuple[str, str | None, str | None, str], ...] = (
 
 def summary_table(ds: xr.Dataset, title: str) -> Table:
     """Median and 90 % interval of the key metrics at the start and the horizon."""
+    import numpy as np
+
     table = Table(title=title)
     for col in ("metric", "start (median)", "horizon median", "5 %", "95 %"):
         table.add_column(col, justify="left" if col == "metric" else "right")

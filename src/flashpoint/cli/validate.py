@@ -8,17 +8,20 @@ baselines on a test window) for the method; ``docs/validation.md`` for results.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from flashpoint.errors import DataError
-from flashpoint.validation.backtest import Backtest
-from flashpoint.validation.calibrate import Calibration
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from flashpoint.validation.backtest import Backtest
+    from flashpoint.validation.calibrate import Calibration
 
 __all__ = ["backtest", "backtest_tables", "calibrate", "calibration_tables"]
 
@@ -29,6 +32,8 @@ def _progress(console: Console) -> Progress:
 
 
 def _table(df: pd.DataFrame, title: str, index: str, fmt: dict[str, str]) -> Table:
+    import pandas as pd
+
     t = Table(title=title)
     t.add_column(index, no_wrap=True)
     for c in df.columns:
@@ -157,6 +162,8 @@ def backtest(
                   f"{'calibrated posterior sample and priors' if cal is not None else 'priors'}; "
                   f"{runs} runs, seed {seed}.")
     if csv is not None:
+        import pandas as pd
+
         pd.concat([bt.milex.assign(target="milex"), bt.alignment.assign(target="alignment")],
                   ignore_index=True).to_csv(csv, index=False)
         console.print(f"wrote {csv}")
