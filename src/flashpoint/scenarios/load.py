@@ -272,6 +272,13 @@ def _as_tuples(value: Any) -> Any:
 
 def parse_scenario(text: str, path: str = "<string>") -> Scenario:
     """Validate a scenario given as TOML text; ``path`` names it in errors."""
+    from flashpoint.files import MAX_BYTES, check_tree
+
+    def refuse(where: str, reason: str) -> ScenarioError:
+        return ScenarioError(path, "<toml>", reason.rstrip(".").rstrip() + ".")
+
+    if len(text) > MAX_BYTES:
+        raise refuse(path, f"expected at most {MAX_BYTES} characters. Got {len(text)} instead.")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
@@ -279,6 +286,9 @@ def parse_scenario(text: str, path: str = "<string>") -> Scenario:
         line = int(m.group(1)) if m else None
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(err))
         raise ScenarioError(path, "<toml>", f"invalid TOML: {reason}.", line) from err
+    except RecursionError:
+        raise refuse(path, "nested too deeply for a scenario") from None
+    check_tree(data, path, error=refuse)
     if "scenario" not in data:
         close = [k for k in data if suggest(k, ["scenario"])]
         hint = f" (found {', '.join(map(repr, close))})" if close else ""
@@ -363,16 +373,15 @@ def catalogue_path(name: str) -> Path:
 
 def read_source(path_or_name: str | Path) -> tuple[Path, str]:
     """Resolve a path or catalogue name and read its text (errors as ScenarioError)."""
+    from flashpoint.files import read_text
+
     p = Path(path_or_name)
-    if not p.exists():
+    if not p.exists() and not p.is_symlink():
         if isinstance(path_or_name, str) and re.fullmatch(r"[a-z][a-z0-9_]*", path_or_name):
             p = catalogue_path(path_or_name)
         else:
             raise ScenarioError(str(path_or_name), "<file>", "file not found.")
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise ScenarioError(str(p), "<file>", f"cannot read the file: {err}.") from err
+    text = read_text(p, error=lambda where, reason: ScenarioError(where, "<file>", reason))
     return p, text
 
 
