@@ -104,11 +104,17 @@ def simulate(
         mechanism``; per-run parameter coordinates ``param__*``; provenance in
         ``attrs`` (seed, code version, world digest, design).
     """
+    from flashpoint.limits import check_memory, check_run_options
+
+    # Bounds and the memory estimate before anything is allocated (flashpoint.limits).
+    check_run_options(runs=runs, years=years, dt=dt, seed=seed, chunk_size=chunk_size, cli=False)
     arrays = resolve_world(world)
     plan = resolve_plan(scenario, arrays)
     if keep_dyadic is None:
         records = int(years) + 1
         keep_dyadic = runs * records * arrays.n * arrays.n * 8 * 3 < 1e9
+    check_memory(runs, years, dt, arrays.n, attribution=attribution, keep_dyadic=keep_dyadic,
+                 what="runs")
     cfg = RunConfig(runs=runs, years=float(years), seed=seed, dt=dt, chunk_size=chunk_size,
                     attribution=attribution, keep_dyadic=keep_dyadic, fixed_params=fixed_params,
                     precision=precision)

@@ -38,6 +38,8 @@ __all__ = [
     "MAX_BYTES",
     "MAX_DEPTH",
     "InputFileError",
+    "OutputPathError",
+    "check_output_path",
     "check_tree",
     "parse_document",
     "read_text",
@@ -58,7 +60,33 @@ class InputFileError(FlashpointError, ValueError):
         super().__init__(f"{where}: {reason}")
 
 
+class OutputPathError(FlashpointError, ValueError):
+    """An output path cannot be written: checked before any work is done."""
+
+
 ErrorFactory = Callable[[str, str], Exception]
+
+
+def check_output_path(path: str | Path, *, option: str,
+                      suffixes: tuple[str, ...] | None = None) -> None:
+    """Refuse, before the work, an output path that cannot be written.
+
+    The suffix must be one of ``suffixes`` (when given); the path must not be a
+    directory or another non-regular file; its folder must exist and be
+    writable (an existing file must be writable too).
+    """
+    p = Path(path)
+    if suffixes is not None and p.suffix.lower() not in suffixes:
+        raise OutputPathError(f"{option} {p}: expected a file name ending in "
+                              f"{' or '.join(suffixes)}. Got {p.suffix or 'no suffix'!r} instead.")
+    if p.exists() and not p.is_file():
+        raise OutputPathError(f"{option} {p}: expected a file to write. Got "
+                              f"{'a directory' if p.is_dir() else 'a special file'} instead.")
+    parent = p.parent if str(p.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputPathError(f"{option} {p}: the folder {parent} does not exist.")
+    if not os.access(parent, os.W_OK | os.X_OK) or (p.exists() and not os.access(p, os.W_OK)):
+        raise OutputPathError(f"{option} {p}: not writable (permission denied).")
 
 
 def read_text(path: str | Path, *, error: ErrorFactory = InputFileError,

@@ -102,6 +102,9 @@ def evaluate(
     side: SideOpt = None,
 ) -> None:
     """Simulate the scenarios the claims need with one seed and show the verdicts."""
+    from flashpoint.limits import check_run_options
+
+    check_run_options(runs=runs, years=years, seed=seed, min_runs=2)
     chosen = _select(_load(file), claim or (), side)
     if not chosen:
         _console().print("no claims selected.")

@@ -86,6 +86,9 @@ def calibrate(
     out: Annotated[Path, typer.Option(help="Calibration file to write (JSON).")] = Path("calibration.json"),
 ) -> None:
     """Calibrate the parameters to observed military spending and alignment (ABC rejection)."""
+    from flashpoint.limits import check_run_options
+
+    check_run_options(runs=runs, seed=seed)
     from flashpoint.validation.calibrate import calibrate as run_calibration
     from flashpoint.validation.calibrate import parse_window
 
@@ -140,6 +143,9 @@ def backtest(
     csv: Annotated[Path | None, typer.Option(help="Write every actor-year score to this CSV.")] = None,
 ) -> None:
     """Score the model against history and naive baselines (persistence, linear trend, AR(1))."""
+    from flashpoint.limits import check_run_options
+
+    check_run_options(runs=runs, seed=seed)
     from flashpoint.validation.backtest import backtest as run_backtest
     from flashpoint.validation.calibrate import load_calibration, parse_window
 

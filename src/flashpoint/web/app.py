@@ -630,7 +630,8 @@ def _store_result(state: _State, job: Job) -> None:
 
     assert job.result is not None and state.store_path is not None
     datasets = state.datasets.pop(job.id, None)
-    with state.store_lock, Store.open(state.store_path) as st:
+    # One transaction: a killed server leaves the job stored whole or not at all.
+    with state.store_lock, Store.open(state.store_path) as st, st.transaction():
         if datasets is not None:
             for ds in datasets:
                 save_result(st, ds)
