@@ -272,13 +272,14 @@ def _as_tuples(value: Any) -> Any:
 
 def parse_scenario(text: str, path: str = "<string>") -> Scenario:
     """Validate a scenario given as TOML text; ``path`` names it in errors."""
-    from flashpoint.files import MAX_BYTES, check_tree
+    from flashpoint.files import check_tree
 
     def refuse(where: str, reason: str) -> ScenarioError:
         return ScenarioError(path, "<toml>", reason.rstrip(".").rstrip() + ".")
 
-    if len(text) > MAX_BYTES:
-        raise refuse(path, f"expected at most {MAX_BYTES} characters. Got {len(text)} instead.")
+    if len(text) > MAX_SCENARIO_BYTES:
+        raise refuse(path, f"expected a scenario of at most {MAX_SCENARIO_BYTES // 1024} KiB. "
+                     f"Got {len(text) // 1024} KiB instead")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
@@ -289,6 +290,11 @@ def parse_scenario(text: str, path: str = "<string>") -> Scenario:
     except RecursionError:
         raise refuse(path, "nested too deeply for a scenario") from None
     check_tree(data, path, error=refuse)
+    for table in ("lever", "shock", "edit", "override"):
+        entries = data.get(table)
+        if isinstance(entries, list) and len(entries) > MAX_ENTRIES:
+            raise ScenarioError(path, table, f"expected at most {MAX_ENTRIES} [[{table}]] entries. "
+                                f"Got {len(entries)} instead.")
     if "scenario" not in data:
         close = [k for k in data if suggest(k, ["scenario"])]
         hint = f" (found {', '.join(map(repr, close))})" if close else ""
@@ -314,9 +320,40 @@ def parse_scenario(text: str, path: str = "<string>") -> Scenario:
     return scenario
 
 
+#: Largest scenario file or text (the catalogue's are a few KiB), and entries per table.
+MAX_SCENARIO_BYTES = 1024 * 1024
+MAX_ENTRIES = 1000
+
+
+def _duplicate_warnings(scenario: Scenario, path: str, index: dict[Any, int]) -> None:
+    """A lever used twice, or an actor named twice in one edit: valid, but likely a slip."""
+    first: dict[str, int] = {}
+    for k, use in enumerate(scenario.lever):
+        if use.lever in first:
+            line = _line_for(index, ("lever", k, "lever"))
+            loc = f"{path}:{line}" if line is not None else path
+            warnings.warn(f"{loc}: field 'lever[{k}].lever': lever {use.lever!r} is used again "
+                          f"(first in lever[{first[use.lever]}]); both apply.",
+                          FlashpointWarning, stacklevel=4)
+        first.setdefault(use.lever, k)
+    for table, entries in (("edit", scenario.edit), ("shock", scenario.shock)):
+        for k, entry in enumerate(entries):
+            for name, value in entry:
+                if isinstance(value, tuple) and value and all(isinstance(v, str) for v in value):
+                    dup = sorted({v for v in value if value.count(v) > 1})
+                    if dup and name not in ("flashpoints",):
+                        line = _line_for(index, (table, k, name))
+                        loc = f"{path}:{line}" if line is not None else path
+                        warnings.warn(f"{loc}: field '{table}[{k}].{name}': actor {dup[0]!r} is "
+                                      "named twice; it counts once.", FlashpointWarning,
+                                      stacklevel=4)
+
+
 def check_warnings(scenario: Scenario, path: str = "<string>", text: str | None = None) -> None:
-    """Warn about valid but dubious choices (lever effects outside their sourced range)."""
+    """Warn about valid but dubious choices (lever effects outside their sourced range,
+    a lever used twice, an actor named twice in one edit)."""
     index = line_index(text) if text is not None else {}
+    _duplicate_warnings(scenario, path, index)
     for k, use in enumerate(scenario.lever):
         if use.effect is None:
             continue
