@@ -14,7 +14,9 @@ reason, when it is
   deepest shipped file uses 4), which would otherwise exhaust the parser's
   recursion;
 - holding a NaN or an infinite number anywhere (TOML's ``nan`` and ``inf``,
-  JSON's ``NaN`` and ``Infinity``): no input of flashpoint means either.
+  JSON's ``NaN`` and ``Infinity``): no input of flashpoint means either;
+- holding a key with control characters (a line break in a key would break
+  the one-line error that names it).
 
 The error class is the loader's own (``ScenarioError``, ``DataError``,
 ``ClaimError``), passed as ``error``: a callable taking the place (the file,
@@ -26,6 +28,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import stat
 import tomllib
 from collections.abc import Callable
@@ -194,10 +197,16 @@ def check_tree(data: Any, where: str, *, error: ErrorFactory = InputFileError,
                             "levels. Got deeper instead.")
             items = obj.items() if isinstance(obj, dict) else enumerate(obj)
             for k, v in items:
+                if isinstance(k, str) and _CONTROL.search(k):
+                    raise error(where, f"{at or 'document'}: expected keys of printable text. "
+                                f"Got {k!r} instead.")
                 sub = f"{at}[{k}]" if not isinstance(obj, dict) else (f"{at}.{k}" if at else str(k))
                 stack.append((v, sub, depth + 1))
         elif isinstance(obj, float) and not math.isfinite(obj):
             raise error(where, f"{at or 'value'}: expected a finite number. Got {obj!r} instead.")
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class _NonFinite(Exception):

@@ -8,7 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-SRC = str(Path(__file__).resolve().parents[2] / "src")
+#: The package source the subprocesses run (``FLASHPOINT_SRC`` overrides it, e.g. to measure
+#: the corpus on another checkout).
+SRC = os.environ.get("FLASHPOINT_SRC") or str(Path(__file__).resolve().parents[2] / "src")
 
 
 def env() -> dict[str, str]:
