@@ -56,3 +56,16 @@ def test_the_estimate_bounds_the_real_result(runs: int, years: float, dt: float,
 
 def test_check_memory_passes_small_runs() -> None:
     check_memory(100, 10, 0.25, 35)
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
+def test_simulate_refuses_non_finite_explicit_values(value: float) -> None:
+    import numpy as np
+
+    from flashpoint.engine.context import all_parameters
+
+    name = all_parameters()[0].name
+    with pytest.raises(ParameterError, match="expected finite values"):
+        fp.simulate(runs=4, years=1, parameters={name: np.full(4, value)})
+    with pytest.raises(ParameterError, match="expected finite values"):
+        fp.simulate(runs=4, years=1, levers={"any": np.full(4, value)})
