@@ -73,7 +73,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -403,23 +403,20 @@ def _check_calibration_document(p: Path, raw: dict[str, object]) -> None:
         if not isinstance(raw[key], kind):
             want = "an object (table)" if kind is dict else "an array"
             raise DataError(f"{p}: {key}", f"expected {want}. Got {type(raw[key]).__name__} instead")
-    train = raw["train"]
-    assert isinstance(train, list)
+    train = cast(list[object], raw["train"])  # the types were checked just above
     if len(train) != 2 or not all(isinstance(y, int) and not isinstance(y, bool) for y in train):
         raise DataError(f"{p}: train", f"expected [first, last] years. Got {train!r} instead")
     def numbers(x: object) -> bool:
         return isinstance(x, list) and all(isinstance(v, int | float) and not isinstance(v, bool)
                                            for v in x)
-    accepted = raw["accepted"]
-    assert isinstance(accepted, dict)
+    accepted = cast(dict[str, object], raw["accepted"])
     for name, col in accepted.items():
         if not numbers(col):
             raise DataError(f"{p}: accepted.{name}", "expected an array of numbers")
     for key in ("weights", "distance"):
         if not numbers(raw[key]):
             raise DataError(f"{p}: {key}", "expected an array of numbers")
-    prior = raw["prior"]
-    assert isinstance(prior, dict)
+    prior = cast(dict[str, object], raw["prior"])
     for name, v in prior.items():
         if not (isinstance(v, list) and len(v) == 3 and numbers(v[:2]) and isinstance(v[2], bool)):
             raise DataError(f"{p}: prior.{name}", f"expected [low, high, log]. Got {v!r} instead")
