@@ -20,9 +20,34 @@ __all__ = [
     "simulate",
 ]
 
-from flashpoint.api import simulate
-from flashpoint.engine.plan import Plan
-from flashpoint.engine.run import RunConfig
-from flashpoint.world import World, load_world
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flashpoint.api import simulate
+    from flashpoint.engine.plan import Plan
+    from flashpoint.engine.run import RunConfig
+    from flashpoint.world import World, load_world
+
+# The public names are imported on first use (PEP 562), so that ``import flashpoint.errors``
+# or ``flashpoint --help`` does not pay for NumPy, xarray and SciPy.
+_LAZY = {
+    "simulate": "flashpoint.api",
+    "Plan": "flashpoint.engine.plan",
+    "RunConfig": "flashpoint.engine.run",
+    "World": "flashpoint.world",
+    "load_world": "flashpoint.world",
+}
 
 
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'flashpoint' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -104,11 +104,19 @@ def simulate(
         mechanism``; per-run parameter coordinates ``param__*``; provenance in
         ``attrs`` (seed, code version, world digest, design).
     """
+    from flashpoint.limits import check_memory, check_run_options
+
+    # Bounds and the memory estimate before anything is allocated (flashpoint.limits).
+    check_run_options(runs=runs, years=years, dt=dt, seed=seed, chunk_size=chunk_size, cli=False)
+    _check_finite("parameters", parameters)
+    _check_finite("levers", levers)
     arrays = resolve_world(world)
     plan = resolve_plan(scenario, arrays)
     if keep_dyadic is None:
         records = int(years) + 1
         keep_dyadic = runs * records * arrays.n * arrays.n * 8 * 3 < 1e9
+    check_memory(runs, years, dt, arrays.n, attribution=attribution, keep_dyadic=keep_dyadic,
+                 what="runs")
     cfg = RunConfig(runs=runs, years=float(years), seed=seed, dt=dt, chunk_size=chunk_size,
                     attribution=attribution, keep_dyadic=keep_dyadic, fixed_params=fixed_params,
                     precision=precision)
@@ -118,3 +126,20 @@ def simulate(
     if callable(digest):
         ds.attrs["scenario_digest"] = str(digest())
     return ds
+
+
+def _check_finite(what: str, values: Mapping[str, Any] | None) -> None:
+    """Refuse NaN or infinite explicit values (a NaN passes every range comparison)."""
+    import numpy as np
+
+    from flashpoint.errors import ParameterError
+
+    for name, v in (values or {}).items():
+        try:
+            arr = np.asarray(v, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ParameterError(f"{what}[{name!r}]: expected numbers. Got {type(v).__name__} "
+                                 "instead.") from None
+        if not np.all(np.isfinite(arr)):
+            raise ParameterError(f"{what}[{name!r}]: expected finite values. Got "
+                                 f"{arr[~np.isfinite(arr)][:3].tolist()} instead.")

@@ -61,19 +61,22 @@ def load_claims(path: str | Path | None = None) -> tuple[Claim, ...]:
     if path is None:
         text = resources.files("flashpoint.claims").joinpath(CATALOGUE).read_text("utf-8")
         return parse_claims(text, where=f"flashpoint/claims/{CATALOGUE}")
+    from flashpoint.files import read_text
+
     p = Path(path)
     if p.is_dir():
         files = sorted(p.glob("*.toml"))
         if not files:
             raise ClaimError(f"{p}: expected at least one *.toml claims file. Got none instead.")
-    elif p.is_file():
-        files = [p]
+    elif p.exists() or p.is_symlink():
+        files = [p]  # read_text refuses what is not a regular file (a FIFO, a device)
     else:
         raise ClaimError(f"{p}: no such claims file or folder.")
     claims: list[Claim] = []
     seen: dict[str, str] = {}
     for f in files:
-        for claim in parse_claims(f.read_text("utf-8"), where=str(f)):
+        text = read_text(f, error=lambda where, reason: ClaimError(f"{where}: {reason}"))
+        for claim in parse_claims(text, where=str(f)):
             if claim.id in seen:
                 raise ClaimError(
                     f"{f}: claim {claim.id!r}: field 'id': must be unique. "
@@ -86,10 +89,17 @@ def load_claims(path: str | Path | None = None) -> tuple[Claim, ...]:
 
 def parse_claims(text: str, *, where: str = "<string>") -> tuple[Claim, ...]:
     """Parse the TOML ``text`` of a claims file; ``where`` names it in errors."""
+    from flashpoint.files import MAX_BYTES, check_tree
+
+    if len(text) > MAX_BYTES:
+        raise ClaimError(f"{where}: expected at most {MAX_BYTES} characters. Got {len(text)} instead.")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ClaimError(f"{where}: not valid TOML: {err}") from err
+    except RecursionError:
+        raise ClaimError(f"{where}: nested too deeply for a claims file.") from None
+    check_tree(data, where, error=lambda at, reason: ClaimError(f"{at}: {reason}"))
     extra = sorted(set(data) - {"claim"})
     if extra:
         raise ClaimError(
@@ -104,6 +114,9 @@ def parse_claims(text: str, *, where: str = "<string>") -> tuple[Claim, ...]:
     for k, table in enumerate(tables):
         line = lines[k] if k < len(lines) else None
         loc = f"{where}:{line}" if line is not None else where
+        if not isinstance(table, dict):
+            raise ClaimError(f"{loc}: claim number {k + 1}: expected a [[claim]] table. "
+                             f"Got {type(table).__name__} {table!r} instead.")
         claim = _validate(table, loc, k)
         if claim.id in seen:
             raise ClaimError(

@@ -22,7 +22,10 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from flashpoint.analysis.assess import DEFAULT_RUNS, DEFAULT_YEARS
+#: Defaults of ``assess`` (equal to flashpoint.analysis.assess's, which is not imported here so that
+#: ``flashpoint --help`` stays fast; tests/reliability/test_cli_errors.py checks they agree).
+DEFAULT_RUNS = 250
+DEFAULT_YEARS = 10
 
 __all__ = ["assess", "compare"]
 
@@ -58,14 +61,22 @@ def assess(
     from flashpoint.analysis.assess import assess as run_assessment
     from flashpoint.analysis.assess import planned_steps, store_assessment
     from flashpoint.api import resolve_world
+    from flashpoint.files import check_output_path
+    from flashpoint.limits import check_memory, check_run_options
     from flashpoint.reports.html import write_report
     from flashpoint.scenarios import catalogue_names
     from flashpoint.storage import Store
 
+    # Every check before the work: options, the report path, the store (format, lock), memory.
+    check_run_options(runs=runs, years=years, seed=seed, min_runs=2)
+    check_output_path(out, option="--out", suffixes=(".html", ".htm"))
+    if not no_store:
+        Store.preflight(db)
     console = Console(highlight=False)
     world = resolve_world(None)
     names = list(scenario) if scenario else list(catalogue_names())
     n_scen = len(dict.fromkeys(["status_quo", *names]))
+    check_memory(runs, years, 0.25, world.n, scenarios=n_scen)
     per = planned_steps(runs, years, world.n)
     console.print(f"[bold]flashpoint assess[/bold]: {n_scen} scenarios x {runs} runs x "
                   f"{years:g} years on {world.n} actors (seed {seed})")
@@ -94,7 +105,8 @@ def assess(
             store_task = bar.add_task("storing in DuckDB", total=1)
             from flashpoint.storage.results import save_result
 
-            with Store.open(db) as store:
+            # One transaction: the results and the assessment are stored whole or not at all.
+            with Store.open(db) as store, store.transaction():
                 for ds in a.results.values():
                     save_result(store, ds)
                 store_assessment(a, store, report=str(path.resolve()))
@@ -127,12 +139,16 @@ def compare(
     seed: SeedOpt = 0,
 ) -> None:
     """Compare scenario A with scenario B on the key metrics (paired runs, A minus B)."""
+    from flashpoint.limits import check_memory, check_run_options
+
+    check_run_options(runs=runs, years=years, seed=seed, min_runs=2)
     from flashpoint.analysis.compare import compare as compare_results
     from flashpoint.api import resolve_world, simulate
     from flashpoint.engine.run import steps_for
 
     console = Console(highlight=False)
     world = resolve_world(None)
+    check_memory(runs, years, 0.25, world.n, scenarios=2)
     results = {}
     with _progress(console) as bar:
         for name in (a, b):

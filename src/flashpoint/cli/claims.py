@@ -33,12 +33,12 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from flashpoint.claims import VERDICTS, Claim, Verdict, evaluate_all, load_claims
 from flashpoint.errors import did_you_mean
 
 if TYPE_CHECKING:
     import xarray as xr
 
+    from flashpoint.claims import Claim, Verdict
     from flashpoint.claims.audit import AuditResult
 
 __all__ = ["app"]
@@ -68,6 +68,8 @@ def _console() -> Console:
 
 
 def _load(file: Path | None) -> tuple[Claim, ...]:
+    from flashpoint.claims import load_claims
+
     return load_claims(file)  # a ClaimError is reported by flashpoint.cli.app.main
 
 
@@ -125,6 +127,10 @@ def evaluate(
     if fmt not in ("table", "json"):
         raise typer.BadParameter(f"expected 'table' or 'json'. Got {fmt!r} instead.",
                                  param_hint="--format")
+
+    from flashpoint.limits import check_run_options
+
+    check_run_options(runs=runs, years=years, seed=seed, min_runs=2)
     chosen = _select(_load(file), claim or (), side)
     if not chosen:
         if fmt == "json":
@@ -137,6 +143,8 @@ def evaluate(
         name for c in chosen for name in ((c.baseline, c.scenario) if c.is_relative else (c.scenario,))
     ))
     results = _simulate(names, runs=runs, years=horizon, seed=seed)
+    from flashpoint.claims import evaluate_all
+
     verdicts = evaluate_all(chosen, results)  # errors are reported by flashpoint.cli.app.main
     if audit:
         tags = _audit(chosen, runs=audit_runs, years=horizon, seed=seed)
@@ -209,6 +217,8 @@ def summary_line(verdicts: Sequence[Verdict]) -> str:
     claim, its band and the theories in the model, and an input-determined
     verdict supports nothing.
     """
+    from flashpoint.claims import VERDICTS
+
     parts = []
     for side, who in (("sceptic", "sceptics' claims"), ("proponent", "proponents' claims")):
         vs = [v for v in verdicts if v.claim.side == side]

@@ -11,8 +11,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from flashpoint.world.provenance import sources as _sources
-
 __all__ = ["app"]
 
 app = typer.Typer(no_args_is_help=True)
@@ -26,6 +24,8 @@ class Fmt(StrEnum):
 @app.command()
 def sources(fmt: Annotated[Fmt, typer.Option("--format", help="table or json")] = Fmt.table) -> None:
     """List the datasets, their versions, origins, licences and the citations their authors ask for."""
+    from flashpoint.world.provenance import sources as _sources
+
     src = list(_sources().values())
     if fmt is Fmt.json:
         typer.echo(json.dumps([asdict(s) for s in src], indent=2))

@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, cast
 
-import numpy as np
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -40,6 +39,7 @@ def _selector(items: list[str] | None) -> dict[str, str]:
 def save_sensitivity_figure(result: SensitivityResult, path: Path, top: int = 15) -> None:
     """Bar chart of S1 and ST with confidence intervals (or Morris mu* with its interval)."""
     import matplotlib
+    import numpy as np
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -77,6 +77,9 @@ def sensitivity(
     figure: Annotated[Path | None, typer.Option(help="Figure path (PNG).")] = None,
 ) -> None:
     """Rank every uncertain parameter and lever effect by its Sobol' (or Morris) index."""
+    from flashpoint.limits import check_run_options
+
+    check_run_options(runs=n, years=years, dt=dt, seed=seed)
     from flashpoint.analysis.sensitivity import claim_sensitivity
     from flashpoint.analysis.sensitivity import sensitivity as run_sensitivity
 
@@ -122,6 +125,9 @@ def discover(
     cart: Annotated[bool, typer.Option(help="Also print a CART cross-check (needs scikit-learn).")] = False,
 ) -> None:
     """PRIM boxes of the assumptions under which CLAIM holds or fails, in plain language."""
+    from flashpoint.limits import check_run_options
+
+    check_run_options(runs=runs, years=years, dt=dt, seed=seed, min_runs=2)
     import flashpoint
     from flashpoint.analysis.discovery import (
         box_sentence,
@@ -161,6 +167,8 @@ def discover(
     if not found:
         console.print("- the outcome is the same in every run: no deciding assumption")
     if cart:
+        import numpy as np
+
         x, meanings = factor_table(verdict.margins)
         holding = np.asarray(verdict.holding.values, dtype=bool)
         for b in cart_rules(x, holding, meanings=meanings)[:2]:
@@ -180,6 +188,12 @@ def sweep(
     retries: Annotated[int, typer.Option(help="Retries of a chunk whose worker dies.")] = 2,
 ) -> None:
     """Run (or resume) a chunked sweep on Dask; every finished chunk is stored atomically."""
+    from flashpoint.limits import check_run_options
+
+    check_run_options(runs=runs, years=years, dt=dt, seed=seed, chunk_size=chunk_size,
+                      workers=workers)
+    if retries < 0 or retries > 100:
+        raise ParameterError(f"--retries: expected 0 to 100. Got {retries} instead.")
     from flashpoint.distributed.sweep import SweepConfig, plan_chunks, run_sweep, sweep_scenarios
     from flashpoint.storage import Store
 

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
-import xarray as xr
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from flashpoint.errors import FlashpointError
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 __all__ = ["run", "summary_table", "write_output"]
 
@@ -23,6 +24,8 @@ def summary_table(ds: xr.Dataset, title: str) -> Table:
     (:data:`flashpoint.analysis.compare.KEY_METRICS`, read from the metric
     registry :mod:`flashpoint.metrics`); values are in each metric's display unit.
     """
+    import numpy as np
+
     from flashpoint.analysis.compare import KEY_METRICS
     from flashpoint.metrics import fmt_value
 
@@ -82,14 +85,24 @@ def run(
         help="Use a calibrated parameter set (from `flashpoint calibrate`) instead of the priors.")] = None,
 ) -> None:
     """Run an uncertain ensemble of the default world under a scenario."""
+    from flashpoint.files import check_output_path
+    from flashpoint.limits import check_memory, check_run_options
+
+    # Every check before any allocation or work: the numbers, the output path, the store.
+    check_run_options(runs=runs, years=years, dt=dt, seed=seed)
+    if out is not None:
+        check_output_path(out, option="--out", suffixes=(".nc", ".parquet"))
     import flashpoint as fp
     from flashpoint.api import resolve_plan, resolve_world
     from flashpoint.engine.run import steps_for
 
-    if out is not None and out.suffix.lower() not in (".nc", ".parquet"):
-        raise FlashpointError(f"--out {out}: expected a file name ending in .nc or .parquet.")
+    if store:
+        from flashpoint.storage.store import Store
+
+        Store.preflight(db)
     console = Console(stderr=True)
     world = resolve_world(None)
+    check_memory(runs, years, dt, world.n, attribution=attribution)
     plan = resolve_plan(scenario, world)
     parameters = None
     if calibration is not None:

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from flashpoint.errors import FlashpointError, FlashpointWarning
@@ -57,14 +58,14 @@ def check_cmd(
                 arrays = load_world(2024).to_arrays()
             scenario = check_file(file, arrays)
         except FlashpointError as exc:
-            err.print(f"[red]error[/red] {exc}", markup=True)
+            err.print(f"[red]error[/red] {escape(str(exc))}", markup=True)
             raise typer.Exit(1) from None
     for w in caught:
         if issubclass(w.category, FlashpointWarning):
-            err.print(f"[yellow]warning[/yellow] {w.message}", markup=True)
+            err.print(f"[yellow]warning[/yellow] {escape(str(w.message))}", markup=True)
     n = len(scenario.lever) + len(scenario.shock) + len(scenario.edit) + len(scenario.override)
     where = " and compiles against the 2024 world" if world else ""
-    out.print(f"ok: {file}: scenario {scenario.name!r} ({n} entries) is valid{where}.")
+    out.print(f"ok: {file}: scenario {scenario.name!r} ({n} entries) is valid{where}.", markup=False)
 
 
 @app.command("list")

@@ -8,17 +8,20 @@ baselines on a test window) for the method; ``docs/validation.md`` for results.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from flashpoint.errors import DataError
-from flashpoint.validation.backtest import Backtest, EventBacktest
-from flashpoint.validation.calibrate import Calibration
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from flashpoint.validation.backtest import Backtest, EventBacktest
+    from flashpoint.validation.calibrate import Calibration
 
 __all__ = ["backtest", "backtest_tables", "calibrate", "calibration_tables"]
 
@@ -29,6 +32,8 @@ def _progress(console: Console) -> Progress:
 
 
 def _table(df: pd.DataFrame, title: str, index: str, fmt: dict[str, str]) -> Table:
+    import pandas as pd
+
     t = Table(title=title)
     t.add_column(index, no_wrap=True)
     for c in df.columns:
@@ -81,6 +86,9 @@ def calibrate(
     out: Annotated[Path, typer.Option(help="Calibration file to write (JSON).")] = Path("calibration.json"),
 ) -> None:
     """Calibrate the parameters to observed military spending and alignment (ABC rejection)."""
+    from flashpoint.limits import check_run_options
+
+    check_run_options(runs=runs, seed=seed)
     from flashpoint.validation.calibrate import calibrate as run_calibration
     from flashpoint.validation.calibrate import parse_window
 
@@ -141,6 +149,9 @@ def backtest(
     origins: Annotated[str, typer.Option(help="Origins of --events, comma-separated.")] = "2008,2014,2018",
 ) -> None:
     """Score the model against history and naive baselines (persistence, linear trend, AR(1))."""
+    from flashpoint.limits import check_run_options
+
+    check_run_options(runs=runs, seed=seed)
     if hazards:
         _hazard_backtest(seed, csv)
         return
@@ -175,6 +186,8 @@ def backtest(
                   f"{'calibrated posterior sample and priors' if cal is not None else 'priors'}; "
                   f"{runs} runs, seed {seed}.")
     if csv is not None:
+        import pandas as pd
+
         pd.concat([bt.milex.assign(target="milex"), bt.alignment.assign(target="alignment")],
                   ignore_index=True).to_csv(csv, index=False)
         console.print(f"wrote {csv}")

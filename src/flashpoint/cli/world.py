@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from flashpoint.world.loader import load_world, load_world_file
-from flashpoint.world.model import UNITS, World
+if TYPE_CHECKING:
+    from flashpoint.world.model import World
+
 
 __all__ = ["app"]
 
@@ -31,6 +32,8 @@ FileOpt = Annotated[Path | None, typer.Option("--file", help="A user world file 
 
 
 def _get(year: int, all_states: bool, file: Path | None) -> World:
+    from flashpoint.world.loader import load_world, load_world_file
+
     if file is not None:
         return load_world_file(file)
     return load_world(year, "all" if all_states else None)
@@ -73,6 +76,8 @@ def show(
         t = Table(title=f"{a.name} ({a.iso3}, COW {a.ccode}, {a.theatre}, capital {a.capital}) - {w.year}")
         for c in ("field", "value", "unit", "source", "obs. year", "note / range"):
             t.add_column(c, overflow="fold")
+        from flashpoint.world.model import UNITS
+
         for f, v in a.values().items():
             rng = f" [range {v.low:g}-{v.high:g}]" if v.low is not None and v.high is not None else ""
             t.add_row(f, f"{v.value:,.4g}", UNITS[f], v.source, str(v.year), v.note + rng)
@@ -120,6 +125,8 @@ def build(
 @app.command()
 def validate(file: Annotated[Path, typer.Argument(help="A world file (TOML or JSON)")]) -> None:
     """Validate a user's world file; print a summary or a one-line error."""
+    from flashpoint.world.loader import load_world_file
+
     w = load_world_file(file)
     typer.echo(f"{file}: valid world file (base year {w.year}, {len(w.actors)} actors, "
                f"{len(w.relations)} relations)")

@@ -100,7 +100,9 @@ def initial_state(world: WorldArrays, fps: FlashpointArrays, runs: int) -> State
     np.fill_diagonal(tension, 0.0)
 
     def rep(x: FloatArray) -> FloatArray:
-        return np.broadcast_to(x, (runs, *x.shape)).astype(np.float64, copy=True)
+        # order="C": a broadcast copied in "K" order puts the run axis innermost, and a
+        # reduction over actors would then change with the chunk size (1 run vs more)
+        return np.broadcast_to(x, (runs, *x.shape)).astype(np.float64, order="C", copy=True)
 
     has_us = world.has("USA")
     at_war = np.broadcast_to(fps.at_war.astype(np.float64), (runs, f)).copy()

@@ -12,6 +12,11 @@ runs share its array. BLAS matrix-vector and matrix-matrix products over the
 run axis (``(R, N) @ (N,)``, ``(R, N) @ (N, K)``) do depend on it, so reduce
 with ``np.einsum`` (its own loops) or ``(x * w).sum(-1)`` instead; batched
 ``(R, N, N) @ (R, N, N)`` products are computed matrix by matrix and are safe.
+Keep arrays C-ordered (the run axis outermost): in a run-innermost layout
+(e.g. ``np.broadcast_to(x, (R, N)).astype(...)`` without ``order="C"``) a
+reduction over actors sums in another order for a chunk of one run than for
+more. ``tests/reliability/test_chunking.py`` checks every mechanism on the
+default world, in float64 and float32, for random chunk sizes including 1.
 
 Per-run parameter values arrive as ``ctx.params[name]`` with shape ``(R,)``;
 use :func:`col` to broadcast them against ``(R, N)`` or ``(R, N, N)``.

@@ -272,6 +272,14 @@ def _as_tuples(value: Any) -> Any:
 
 def parse_scenario(text: str, path: str = "<string>") -> Scenario:
     """Validate a scenario given as TOML text; ``path`` names it in errors."""
+    from flashpoint.files import check_tree
+
+    def refuse(where: str, reason: str) -> ScenarioError:
+        return ScenarioError(path, "<toml>", reason.rstrip(".").rstrip() + ".")
+
+    if len(text) > MAX_SCENARIO_BYTES:
+        raise refuse(path, f"expected a scenario of at most {MAX_SCENARIO_BYTES // 1024} KiB. "
+                     f"Got {len(text) // 1024} KiB instead")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
@@ -279,6 +287,14 @@ def parse_scenario(text: str, path: str = "<string>") -> Scenario:
         line = int(m.group(1)) if m else None
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(err))
         raise ScenarioError(path, "<toml>", f"invalid TOML: {reason}.", line) from err
+    except RecursionError:
+        raise refuse(path, "nested too deeply for a scenario") from None
+    check_tree(data, path, error=refuse)
+    for table in ("lever", "shock", "edit", "override"):
+        entries = data.get(table)
+        if isinstance(entries, list) and len(entries) > MAX_ENTRIES:
+            raise ScenarioError(path, table, f"expected at most {MAX_ENTRIES} [[{table}]] entries. "
+                                f"Got {len(entries)} instead.")
     if "scenario" not in data:
         close = [k for k in data if suggest(k, ["scenario"])]
         hint = f" (found {', '.join(map(repr, close))})" if close else ""
@@ -304,9 +320,40 @@ def parse_scenario(text: str, path: str = "<string>") -> Scenario:
     return scenario
 
 
+#: Largest scenario file or text (the catalogue's are a few KiB), and entries per table.
+MAX_SCENARIO_BYTES = 1024 * 1024
+MAX_ENTRIES = 1000
+
+
+def _duplicate_warnings(scenario: Scenario, path: str, index: dict[Any, int]) -> None:
+    """A lever used twice, or an actor named twice in one edit: valid, but likely a slip."""
+    first: dict[str, int] = {}
+    for k, use in enumerate(scenario.lever):
+        if use.lever in first:
+            line = _line_for(index, ("lever", k, "lever"))
+            loc = f"{path}:{line}" if line is not None else path
+            warnings.warn(f"{loc}: field 'lever[{k}].lever': lever {use.lever!r} is used again "
+                          f"(first in lever[{first[use.lever]}]); both apply.",
+                          FlashpointWarning, stacklevel=4)
+        first.setdefault(use.lever, k)
+    for table, entries in (("edit", scenario.edit), ("shock", scenario.shock)):
+        for k, entry in enumerate(entries):
+            for name, value in entry:
+                if isinstance(value, tuple) and value and all(isinstance(v, str) for v in value):
+                    dup = sorted({v for v in value if value.count(v) > 1})
+                    if dup and name not in ("flashpoints",):
+                        line = _line_for(index, (table, k, name))
+                        loc = f"{path}:{line}" if line is not None else path
+                        warnings.warn(f"{loc}: field '{table}[{k}].{name}': actor {dup[0]!r} is "
+                                      "named twice; it counts once.", FlashpointWarning,
+                                      stacklevel=4)
+
+
 def check_warnings(scenario: Scenario, path: str = "<string>", text: str | None = None) -> None:
-    """Warn about valid but dubious choices (lever effects outside their sourced range)."""
+    """Warn about valid but dubious choices (lever effects outside their sourced range,
+    a lever used twice, an actor named twice in one edit)."""
     index = line_index(text) if text is not None else {}
+    _duplicate_warnings(scenario, path, index)
     for k, use in enumerate(scenario.lever):
         if use.effect is None:
             continue
@@ -363,16 +410,15 @@ def catalogue_path(name: str) -> Path:
 
 def read_source(path_or_name: str | Path) -> tuple[Path, str]:
     """Resolve a path or catalogue name and read its text (errors as ScenarioError)."""
+    from flashpoint.files import read_text
+
     p = Path(path_or_name)
-    if not p.exists():
+    if not p.exists() and not p.is_symlink():
         if isinstance(path_or_name, str) and re.fullmatch(r"[a-z][a-z0-9_]*", path_or_name):
             p = catalogue_path(path_or_name)
         else:
             raise ScenarioError(str(path_or_name), "<file>", "file not found.")
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise ScenarioError(str(p), "<file>", f"cannot read the file: {err}.") from err
+    text = read_text(p, error=lambda where, reason: ScenarioError(where, "<file>", reason))
     return p, text
 
 

@@ -5,7 +5,9 @@ digest, design, code version, chunking ...), its per-run parameter values in
 ``run_params``, and its metrics in long form in ``run_metrics`` (one row per
 run, time, metric and selector; the dyadic state fields are not stored, the
 pair metrics derived from them are). ``run_id`` is a hash of the
-provenance, so storing the same result twice replaces it.
+provenance, so storing the same result twice replaces it. A result is written
+in one transaction, its ``runs`` row last, so a reader (or a killed writer)
+never leaves or sees part of one.
 """
 
 from __future__ import annotations
@@ -64,31 +66,31 @@ def _long(ds: xr.Dataset) -> pd.DataFrame:
 def save_result(store: Store, ds: xr.Dataset, *, chunking: str = "") -> str:
     """Store ``ds`` (a :func:`flashpoint.simulate` result) and return its ``run_id``."""
     rid = result_id(ds, chunking)
-    con = store.con
-    for table in ("runs", "run_metrics", "run_params"):
-        con.execute(f"DELETE FROM {table} WHERE run_id = ?", [rid])
     a = ds.attrs
-    con.execute(
-        "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [rid, str(a.get("scenario", "")), str(a.get("scenario_digest", "")),
-         str(a.get("world_digest", "")), int(a.get("world_year", 0)), int(a.get("seed", 0)),
-         int(a.get("runs", ds.sizes["run"])), float(a.get("years", 0)), float(a.get("dt", 0)),
-         str(a.get("design", "")), str(a.get("mechanisms", "")), str(a.get("variants", "")),
-         str(a.get("code_version", "")), chunking, datetime.now(UTC).replace(tzinfo=None)],
-    )
+    row = [rid, str(a.get("scenario", "")), str(a.get("scenario_digest", "")),
+           str(a.get("world_digest", "")), int(a.get("world_year", 0)), int(a.get("seed", 0)),
+           int(a.get("runs", ds.sizes["run"])), float(a.get("years", 0)), float(a.get("dt", 0)),
+           str(a.get("design", "")), str(a.get("mechanisms", "")), str(a.get("variants", "")),
+           str(a.get("code_version", "")), chunking, datetime.now(UTC).replace(tzinfo=None)]
     metrics = _long(ds)
     metrics.insert(0, "run_id", rid)
-    store.write_frame("run_metrics", metrics)
     params = [(str(c)[len("param__"):], ds[c].values) for c in ds.coords
               if str(c).startswith("param__")]
-    if params:
-        frame = pd.DataFrame({
-            "run_id": rid,
-            "run": np.tile(ds.run.values, len(params)).astype(np.int32),
-            "name": np.repeat([p[0] for p in params], ds.sizes["run"]),
-            "value": np.concatenate([np.asarray(p[1], dtype=np.float64) for p in params]),
-        })
-        store.write_frame("run_params", frame)
+    con = store.con
+    # One transaction; the `runs` row, which readers list, is the completion marker written last.
+    with store.transaction():
+        for table in ("runs", "run_metrics", "run_params"):
+            con.execute(f"DELETE FROM {table} WHERE run_id = ?", [rid])
+        store.write_frame("run_metrics", metrics)
+        if params:
+            frame = pd.DataFrame({
+                "run_id": rid,
+                "run": np.tile(ds.run.values, len(params)).astype(np.int32),
+                "name": np.repeat([p[0] for p in params], ds.sizes["run"]),
+                "value": np.concatenate([np.asarray(p[1], dtype=np.float64) for p in params]),
+            })
+            store.write_frame("run_params", frame)
+        con.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
     return rid
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from importlib import resources
@@ -30,7 +31,13 @@ from flashpoint.errors import StoreError
 if TYPE_CHECKING:
     from flashpoint.world.model import World
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store", "default_db_path"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "STORE_SUFFIXES", "Store", "check_store_path",
+           "default_db_path"]
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line (DuckDB messages span several)."""
+    return " ".join(text.split())
 
 
 def _schema_v1() -> str:
@@ -54,6 +61,10 @@ MIGRATIONS: dict[int, Callable[[], str]] = {1: _schema_v1, 2: _schema_v2, 3: _sc
                                             4: _schema_v4}
 SCHEMA_VERSION = max(MIGRATIONS)
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+#: File names a new store may take (an existing file must be a DuckDB database whatever its name).
+STORE_SUFFIXES = (".duckdb", ".db", ".ddb", "")
+#: DuckDB's magic bytes, at offset 8 of every database file.
+_MAGIC = b"DUCK"
 
 
 def default_db_path() -> Path:
@@ -64,30 +75,115 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir("flashpoint", appauthor=False)) / "flashpoint.duckdb"
 
 
+def check_store_path(p: Path) -> None:
+    """Refuse, with a clear :class:`StoreError`, a path that is not (or cannot become) a DuckDB file.
+
+    DuckDB opens some other files (``notes.csv``, ``x.json``) as read-only
+    in-memory views without an error, so a result "stored" there would be
+    lost: an existing file must carry DuckDB's magic bytes, and a new one a
+    store's suffix (:data:`STORE_SUFFIXES`).
+    """
+    if p.exists():
+        if not p.is_file():
+            kind = "a directory" if p.is_dir() else "not a regular file"
+            raise StoreError(f"--db {p}: expected a DuckDB database file. Got {kind} instead.")
+        try:
+            with open(p, "rb") as f:
+                head = f.read(12)
+        except OSError as e:
+            raise StoreError(f"--db {p}: cannot read the store: {e.strerror or e}.") from None
+        if head[8:12] != _MAGIC:
+            what = "an empty file" if not head else f"a {p.suffix or 'non-DuckDB'} file"
+            raise StoreError(f"--db {p}: expected a DuckDB database file. Got {what} instead "
+                             "(give a new .duckdb path, or the store written by flashpoint).")
+        return
+    if p.suffix.lower() not in STORE_SUFFIXES:
+        raise StoreError(f"--db {p}: expected a DuckDB file name ending in .duckdb (or .db). "
+                         f"Got {p.suffix!r} instead.")
+    parent = p.parent
+    if parent.exists() and not parent.is_dir():
+        raise StoreError(f"--db {p}: {parent} is not a folder.")
+
+
 class Store:
     """A DuckDB database holding world tables and, in later versions, results.
 
     Use :meth:`open` (creates the file and applies pending migrations) and
-    close it, or use it as a context manager.
+    close it, or use it as a context manager. Writers put each result in one
+    :meth:`transaction`, so a reader never sees part of one, even after the
+    writer was killed (DuckDB rolls back an uncommitted transaction on the
+    next open). A store held by another process is refused at once
+    (:meth:`open` does not wait), and :meth:`preflight` checks a path before
+    the work that will be stored there.
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection, path: Path | None) -> None:
         self.con = con
         self.path = path
+        self._depth = 0
 
     @classmethod
-    def open(cls, path: str | Path | None = None) -> Store:
+    def open(cls, path: str | Path | None = None, *, read_only: bool = False) -> Store:
         """Open (and create or migrate) the store at ``path`` (default: :func:`default_db_path`)."""
         p = None if path == ":memory:" else Path(path) if path is not None else default_db_path()
+        if p is not None:
+            check_store_path(p)
         try:
-            if p is not None:
+            if p is not None and not read_only:
                 p.parent.mkdir(parents=True, exist_ok=True)
-            con = duckdb.connect(":memory:" if p is None else str(p))
-        except (OSError, duckdb.Error) as e:
-            raise StoreError(f"{p}: cannot open the store: {e}") from None
+            con = duckdb.connect(":memory:" if p is None else str(p), read_only=read_only)
+        except duckdb.Error as e:
+            msg = str(e)
+            if "lock" in msg.lower():
+                pid = re.search(r"PID (\d+)", msg)
+                held = f" (PID {pid.group(1)})" if pid else ""
+                raise StoreError(f"--db {p}: the store is in use by another process{held}; wait for "
+                                 "it to finish, or give another --db.") from None
+            raise StoreError(f"--db {p}: cannot open the store: {one_line(msg)}") from None
+        except OSError as e:
+            raise StoreError(f"--db {p}: cannot create the store: {e.strerror or e}.") from None
         store = cls(con, p)
-        store.migrate()
+        if not read_only:
+            try:
+                store.migrate()
+            except duckdb.Error as e:
+                con.close()
+                raise StoreError(f"--db {p}: cannot migrate the store: {one_line(str(e))}") from None
         return store
+
+    @classmethod
+    def preflight(cls, path: str | Path | None = None) -> Path | None:
+        """Check, before the work, that the store at ``path`` can be opened for writing; return its path.
+
+        Raises :class:`StoreError` for a path that is not a DuckDB file, cannot
+        be created, or is held by another process.
+        """
+        with cls.open(path) as st:
+            return st.path
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """Everything written inside is committed together, or not at all (re-entrant)."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+            return
+        self.con.begin()
+        self._depth = 1
+        try:
+            yield self
+        except BaseException:
+            self._depth = 0
+            self.con.rollback()
+            raise
+        self._depth = 0
+        try:
+            self.con.commit()
+        except duckdb.Error as e:
+            raise StoreError(f"{self.path}: cannot commit: {one_line(str(e))}") from None
 
     def close(self) -> None:
         """Close the connection."""
@@ -119,9 +215,10 @@ class Store:
             raise StoreError(f"{self.path}: schema version {v} is newer than this flashpoint "
                              f"({SCHEMA_VERSION}); upgrade flashpoint")
         for k in range(v + 1, SCHEMA_VERSION + 1):
-            self.con.execute(MIGRATIONS[k]())
-            self.con.execute("INSERT INTO schema_version VALUES (?, ?)",
-                             [k, datetime.now(UTC).replace(tzinfo=None)])
+            with self.transaction():  # a migration is applied whole, with its version row
+                self.con.execute(MIGRATIONS[k]())
+                self.con.execute("INSERT INTO schema_version VALUES (?, ?)",
+                                 [k, datetime.now(UTC).replace(tzinfo=None)])
 
     # ----------------------------------------------------------- generic helpers
     def write_frame(self, table: str, df: pd.DataFrame, *, replace: bool = False) -> None:

@@ -73,7 +73,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -363,11 +363,13 @@ class Calibration:
 
 def load_calibration(path: str | Path) -> Calibration:
     """Read a calibration written by :meth:`Calibration.save` (``flashpoint calibrate``)."""
+    from flashpoint.files import parse_document, read_text
+
     p = Path(path)
-    if not p.exists():
-        raise DataError(str(p), "file not found")
+    # Safe reading (flashpoint.files): a regular UTF-8 file, bounded size and nesting, finite numbers.
+    raw = parse_document(read_text(p, error=DataError), str(p), fmt="json", error=DataError)
+    _check_calibration_document(p, raw)
     try:
-        raw = json.loads(p.read_text(encoding="utf-8"))
         names = tuple(raw["accepted"])
         acc = np.column_stack([np.asarray(raw["accepted"][n], dtype=np.float64) for n in names])
         cal = Calibration(
@@ -379,13 +381,63 @@ def load_calibration(path: str | Path) -> Calibration:
             distance=np.asarray(raw["distance"], dtype=np.float64),
             diagnostics=dict(raw["diagnostics"]),
         )
-    except (KeyError, TypeError, ValueError, IndexError, json.JSONDecodeError) as e:
+    except (KeyError, TypeError, ValueError, IndexError, OverflowError, json.JSONDecodeError) as e:
         raise DataError(str(p), f"expected a calibration file from 'flashpoint calibrate'. "
                         f"Got an unreadable file instead ({e}).") from None
     if cal.weights.shape != (acc.shape[0],):
         raise DataError(str(p), f"expected one weight per accepted run ({acc.shape[0]}). "
                         f"Got {cal.weights.shape[0]} instead.")
+    _check_calibration_values(p, cal)
     return cal
+
+
+def _check_calibration_document(p: Path, raw: dict[str, object]) -> None:
+    """The types of a calibration file's tables, before any conversion (each names its field)."""
+    shapes: dict[str, type | tuple[type, ...]] = {
+        "train": list, "accepted": dict, "prior": dict, "weights": list, "distance": list,
+        "diagnostics": dict}
+    for key, kind in shapes.items():
+        if key not in raw:
+            raise DataError(f"{p}: {key}", "expected a calibration file from 'flashpoint calibrate'. "
+                            "This field is missing")
+        if not isinstance(raw[key], kind):
+            want = "an object (table)" if kind is dict else "an array"
+            raise DataError(f"{p}: {key}", f"expected {want}. Got {type(raw[key]).__name__} instead")
+    train = cast(list[object], raw["train"])  # the types were checked just above
+    if len(train) != 2 or not all(isinstance(y, int) and not isinstance(y, bool) for y in train):
+        raise DataError(f"{p}: train", f"expected [first, last] years. Got {train!r} instead")
+    def numbers(x: object) -> bool:
+        return isinstance(x, list) and all(isinstance(v, int | float) and not isinstance(v, bool)
+                                           for v in x)
+    accepted = cast(dict[str, object], raw["accepted"])
+    for name, col in accepted.items():
+        if not numbers(col):
+            raise DataError(f"{p}: accepted.{name}", "expected an array of numbers")
+    for key in ("weights", "distance"):
+        if not numbers(raw[key]):
+            raise DataError(f"{p}: {key}", "expected an array of numbers")
+    prior = cast(dict[str, object], raw["prior"])
+    for name, v in prior.items():
+        if not (isinstance(v, list) and len(v) == 3 and numbers(v[:2]) and isinstance(v[2], bool)):
+            raise DataError(f"{p}: prior.{name}", f"expected [low, high, log]. Got {v!r} instead")
+    missing = [n for n in accepted if n not in prior]
+    if missing:
+        raise DataError(f"{p}: prior", f"expected a prior for every accepted parameter. "
+                        f"{missing[0]!r} has none")
+
+
+def _check_calibration_values(p: Path, cal: Calibration) -> None:
+    """Weights finite, non-negative and not all zero; parameter values finite."""
+    w = cal.weights
+    if w.size == 0:
+        raise DataError(f"{p}: weights", "expected at least one accepted run. Got none instead")
+    if not np.all(np.isfinite(w)) or np.any(w < 0):
+        k = int(np.flatnonzero(~np.isfinite(w) | (w < 0))[0])
+        raise DataError(f"{p}: weights[{k}]", f"expected a finite weight >= 0. Got {w[k]!r} instead")
+    if not w.sum() > 0:
+        raise DataError(f"{p}: weights", "expected a positive total weight. Got all zeros instead")
+    if not np.all(np.isfinite(cal.accepted)):
+        raise DataError(f"{p}: accepted", "expected finite parameter values")
 
 
 def calibrate(train: tuple[int, int] = (1995, 2013), runs: int = 2000, seed: int = 0,

@@ -24,7 +24,7 @@ import hmac
 import json
 import re
 import threading
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,7 +38,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
-from flashpoint.errors import FlashpointError, suggest
+from flashpoint.errors import FlashpointError, StoreError, suggest
 from flashpoint.web.jobs import Job, JobQueue, QueueFullError, Reporter
 from flashpoint.web.models import (
     MAX_RUNS,
@@ -313,7 +313,8 @@ def _iso(t: datetime | None) -> str | None:
 def create_app(store_path: str | Path | None = None, token: str | None = None, *,
                max_jobs: int = 8, max_runs: int = MAX_RUNS, max_kept: int = 32,
                workers: int = 1, max_body: int = MAX_BODY,
-               assessments: str | Path | None = "default") -> FastAPI:
+               assessments: str | Path | None = "default",
+               allowed_hosts: Sequence[str] | None = None) -> FastAPI:
     """Build the flashpoint web application.
 
     Parameters
@@ -338,6 +339,11 @@ def create_app(store_path: str | Path | None = None, token: str | None = None, *
         until a job on this server judges them; ``"default"``: ``store_path``
         if given, else the assess command's default store
         (:func:`flashpoint.storage.default_db_path`); None: none.
+    allowed_hosts : sequence of str, optional
+        Host names the server answers to (others get 421); None skips the
+        check (``flashpoint serve`` always passes its bound address). Header
+        limits and the cross-origin check apply in any case
+        (:class:`flashpoint.web.server.RequestGuard`).
     """
     if not 1 <= max_runs <= MAX_RUNS:
         raise ValueError(f"max_runs must be in [1, {MAX_RUNS}]. Got {max_runs} instead.")
@@ -365,7 +371,12 @@ def create_app(store_path: str | Path | None = None, token: str | None = None, *
                 if row.get("evaluated") and not row.get("variant_of"):
                     state.verdicts[row["id"]] = {**row, "job": job.id}
         if state.store_path is not None:
-            _store_result(state, job)
+            try:
+                _store_result(state, job)
+            except StoreError as e:  # the store is held by another process: keep it in memory
+                import logging
+
+                logging.getLogger("flashpoint.web").warning("job %s not stored: %s", job.id, e)
 
     queue = JobQueue(run_job, work, workers=workers, max_pending=max_jobs,
                      max_kept=max(max_kept, max_jobs), on_done=on_done)
@@ -592,6 +603,10 @@ def create_app(store_path: str | Path | None = None, token: str | None = None, *
     app.add_middleware(_Wrap, wrap=lambda a: BodyLimit(a, max_body))
     if token:
         app.add_middleware(_Wrap, wrap=lambda a: TokenAuth(a, token))
+    from flashpoint.web.server import RequestGuard
+
+    # outermost: header limits, Host (DNS rebinding) and Origin checks before anything else
+    app.add_middleware(_Wrap, wrap=lambda a: RequestGuard(a, allowed_hosts, token))
     return app
 
 
@@ -747,7 +762,8 @@ def _store_result(state: _State, job: Job) -> None:
 
     assert job.result is not None and state.store_path is not None
     datasets = state.datasets.pop(job.id, None)
-    with state.store_lock, Store.open(state.store_path) as st:
+    # One transaction: a killed server leaves the job stored whole or not at all.
+    with state.store_lock, Store.open(state.store_path) as st, st.transaction():
         if datasets is not None:
             for ds in datasets:
                 save_result(st, ds)
@@ -765,7 +781,11 @@ def _list_stored(state: _State) -> list[dict[str, Any]]:
         return []
     from flashpoint.storage.store import Store
 
-    with state.store_lock, Store.open(state.store_path) as st:
+    try:
+        st = Store.open(state.store_path)
+    except StoreError:  # held by another process: list what is in memory, do not fail
+        return []
+    with state.store_lock, st:
         if "web_results" not in st.tables():
             return []
         df = st.read_frame("SELECT job, scenario, runs, years, seed, finished FROM web_results "
@@ -779,7 +799,11 @@ def _load_stored(state: _State, job_id: str) -> dict[str, Any] | None:
         return None
     from flashpoint.storage.store import Store
 
-    with state.store_lock, Store.open(state.store_path) as st:
+    try:
+        st = Store.open(state.store_path)
+    except StoreError as e:
+        raise HTTPException(503, f"the results store is busy: {e}", {"Retry-After": "5"}) from None
+    with state.store_lock, st:
         if "web_results" not in st.tables():
             return None
         df = st.read_frame("SELECT doc FROM web_results WHERE job = ?", [job_id])

@@ -86,6 +86,13 @@ class JobRequest(BaseModel):
     @classmethod
     def _inline_as_tuples(cls, data: Any) -> Any:
         if isinstance(data, dict) and isinstance(data.get("scenario"), dict):
+            from flashpoint.files import check_tree
+
+            def refuse(where: str, reason: str) -> ValueError:
+                return ValueError(f"{where}.{reason}")
+
+            # nesting and NaN/inf checked iteratively before the recursive conversion
+            check_tree(data["scenario"], "scenario", error=refuse)
             data = {**data, "scenario": _tuples(data["scenario"])}
         return data
 

@@ -14,9 +14,10 @@ additions, relation additions and removals.
 
 from __future__ import annotations
 
-import json
 import math
+import re
 import tomllib
+import warnings
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
@@ -26,10 +27,11 @@ from typing import Any
 
 import pandas as pd
 
-from flashpoint.errors import DataError, UnknownActorError
+from flashpoint.errors import DataError, FlashpointWarning, UnknownActorError
 from flashpoint.world.arrays import THEATRES
 from flashpoint.world.model import (
     RELATION_KINDS,
+    UNITS,
     VALUE_FIELDS,
     Actor,
     Institution,
@@ -405,32 +407,142 @@ _REL_KEYS = {"a", "b", "kind", "symmetric", "remove", "source", "note"}
 
 
 def _read(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        raise DataError(str(path), "file not found")
-    text = path.read_text(encoding="utf-8")
-    try:
-        if path.suffix.lower() == ".json":
-            data = json.loads(text)
-        elif path.suffix.lower() == ".toml":
-            data = tomllib.loads(text)
-        else:
-            raise DataError(str(path), f"expected a .toml or .json file, found {path.suffix!r}")
-    except json.JSONDecodeError as e:
-        raise DataError(f"{path}:{e.lineno}", f"invalid JSON: {e.msg}") from None
-    except tomllib.TOMLDecodeError as e:
-        raise DataError(str(path), f"invalid TOML: {e}") from None
-    if not isinstance(data, dict):
-        raise DataError(str(path), "expected a table/object at the top level")
+    # Safe reading (flashpoint.files): regular files only, size, UTF-8, nesting depth, finite numbers.
+    from flashpoint.files import parse_document, read_text
+
+    suffix = path.suffix.lower()
+    if suffix not in (".json", ".toml"):
+        if not path.exists():
+            raise DataError(str(path), "file not found")
+        raise DataError(str(path), f"expected a .toml or .json file, found {path.suffix!r}")
+    text = read_text(path, error=DataError)
+    data = parse_document(text, str(path), fmt=suffix[1:], error=DataError)
+    _check_entries(path, data)
     return data
+
+
+# Plausibility bounds of user-given values (docs/world.md, "Checks of meaning"): a value outside
+# (low, high) is an error; world totals in 2023 for scale: population ~8,000 million, GDP
+# ~105,000 US$ bn (World Bank), military spending ~2,440 US$ bn (SIPRI), ~12,100 warheads (FAS);
+# the largest single arsenal ever, the USSR's in 1986, was ~40,000 warheads (FAS).
+PHYSICAL_BOUNDS: dict[str, tuple[float, float]] = {
+    "population": (0.0, 2_000.0),      # million; > 0 required (a state has people)
+    "gdp": (0.0, 200_000.0),           # US$ bn; > 0 required
+    "milex": (0.0, 5_000.0),           # US$ bn; twice the world total
+    "milex_share": (0.0, 1.0),         # fraction of GDP
+    "milper": (0.0, 10_000.0),         # thousand
+    "cinc": (0.0, 1.0),                # share of system capabilities
+    "warheads": (0.0, 45_000.0),
+    "ideal_point": (-5.0, 5.0),        # UNGA ideal points lie within about [-3, 3]
+}
+#: Fields that must be strictly positive.
+POSITIVE_FIELDS = ("population", "gdp")
+#: Military spending above this share of GDP is warned about (only wartime Ukraine, 37 % in
+#: 2023, exceeds it in the SIPRI data); above 1 (more than the whole GDP) it is an error.
+MILEX_SHARE_WARN = 0.25
+#: A world needs at least this many actors (a security system needs two states).
+MIN_ACTORS = 2
+_ISO3 = re.compile(r"[A-Z]{3}")
+
+
+def _check_entries(p: Path, d: dict[str, Any]) -> None:
+    """Types and physical bounds of a world file's entries (generic: each key checked if present)."""
+    if "base_year" in d and (isinstance(d["base_year"], bool) or not isinstance(d["base_year"], int)):
+        raise DataError(f"{p}: base_year", f"expected an integer year. Got {d['base_year']!r} instead")
+    sel = d.get("actors", "default")
+    if isinstance(sel, list):
+        for k, c in enumerate(sel):
+            _check_iso3(c, f"{p}: actors[{k}]")
+        dup = sorted({c for c in sel if sel.count(c) > 1})
+        if dup:
+            raise DataError(f"{p}: actors", f"expected each ISO3 code once. Got {dup[0]} twice instead")
+    for table in ("actor", "relation"):
+        if table in d and not (isinstance(d[table], list) and all(isinstance(e, dict) for e in d[table])):
+            raise DataError(f"{p}: {table}", f"expected an array of tables ([[{table}]]). "
+                            f"Got {type(d[table]).__name__} instead")
+    seen: dict[str, int] = {}
+    for k, entry in enumerate(d.get("actor", [])):
+        where = f"{p}: actor[{k}]"
+        code = entry.get("iso3")
+        _check_iso3(code, f"{where}.iso3")
+        if code in seen:
+            raise DataError(f"{where}.iso3", f"actor {code} is already given as actor[{seen[code]}]; "
+                            "give each actor once")
+        seen[code] = k
+        for key in ("name", "capital", "source", "note", "theatre"):
+            if key in entry and not isinstance(entry[key], str):
+                raise DataError(f"{where}.{key}", f"expected a string. Got {entry[key]!r} instead")
+        if "name" in entry and not entry["name"].strip():
+            raise DataError(f"{where}.name", "expected a non-empty name")
+        if "ccode" in entry:
+            cc = entry["ccode"]
+            if isinstance(cc, bool) or not isinstance(cc, int) or not 1 <= cc <= 999:
+                raise DataError(f"{where}.ccode", f"expected a COW country code, an integer 1-999. "
+                                f"Got {cc!r} instead")
+        for f, (lo, hi) in PHYSICAL_BOUNDS.items():
+            v = entry.get(f)
+            if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v):
+                low_ok = v > lo if f in POSITIVE_FIELDS else v >= lo
+                if not (low_ok and v <= hi):
+                    rel = ">" if f in POSITIVE_FIELDS else ">="
+                    raise DataError(f"{where}.{f}", f"expected a value {rel} {lo:g} and <= {hi:g} "
+                                    f"({UNITS[f]}). Got {v!r} instead")
+    for k, entry in enumerate(d.get("relation", [])):
+        where = f"{p}: relation[{k}]"
+        for key in ("symmetric", "remove"):
+            if key in entry and not isinstance(entry[key], bool):
+                raise DataError(f"{where}.{key}", f"expected true or false. Got {entry[key]!r} instead")
+        for key in ("source", "note"):
+            if key in entry and not isinstance(entry[key], str):
+                raise DataError(f"{where}.{key}", f"expected a string. Got {entry[key]!r} instead")
+        a, b = entry.get("a"), entry.get("b")
+        if isinstance(a, str) and isinstance(b, str) and a.upper() == b.upper():
+            raise DataError(f"{where}.b", f"expected a relation between two distinct actors. "
+                            f"Got {a} with itself instead")
+
+
+def _check_iso3(code: object, where: str) -> None:
+    if not isinstance(code, str) or not _ISO3.fullmatch(code):
+        hint = ""
+        if isinstance(code, str) and code.isascii() and code.isalpha() and len(code) == 3:
+            hint = f" Did you mean {code.upper()!r}?"
+        raise DataError(where, f"expected an ISO3 code of three ASCII capitals (e.g. 'USA'). "
+                        f"Got {code!r} instead.{hint}")
+
+
+def _check_world(world: World, p: Path, d: dict[str, Any]) -> World:
+    """Checks of meaning on the loaded world: enough actors, plausible spending (warnings)."""
+    if len(world.actors) < MIN_ACTORS:
+        raise DataError(f"{p}: actors", f"expected at least {MIN_ACTORS} actors. "
+                        f"Got {len(world.actors)} instead")
+    given = {e.get("iso3") for e in d.get("actor", [])}
+    for a in world.actors:
+        if a.iso3 not in given:
+            continue
+        share = a.milex.value / a.gdp.value if a.gdp.value > 0 else math.inf
+        if share > 1:
+            raise DataError(f"{p}: actor {a.iso3}.milex", f"military spending {a.milex.value:g} "
+                            f"exceeds the whole GDP {a.gdp.value:g} (US$ bn)")
+        if share > MILEX_SHARE_WARN:
+            warnings.warn(f"{p}: actor {a.iso3}.milex: military spending is {share:.0%} of GDP, "
+                          f"above {MILEX_SHARE_WARN:.0%} (only a state at war spends so much)",
+                          FlashpointWarning, stacklevel=3)
+    return world
 
 
 def load_world_file(path: str | Path) -> World:
     """Load a user's world file (TOML or JSON; format in ``docs/world.md``).
 
-    Every error names the file, the entry (``actor[2].milex``) and the reason.
+    Every error names the file, the entry (``actor[2].milex``) and the reason;
+    the checks of meaning (:func:`_check_entries`, :func:`_check_world`) are
+    listed in ``docs/world.md``.
     """
     p = Path(path)
     d = _read(p)
+    return _check_world(_build_world_file(p, d), p, d)
+
+
+def _build_world_file(p: Path, d: dict[str, Any]) -> World:
     unknown = set(d) - {"base_year", "actors", "actor", "relation", "pledge", "war"}
     if unknown:
         raise DataError(f"{p}: {sorted(unknown)[0]}",

@@ -155,9 +155,9 @@ def test_bad_override_names_parameter(world) -> None:
 
 
 def test_bad_config_is_rejected(world) -> None:
-    with pytest.raises(ParameterError, match="runs must be at least 1"):
+    with pytest.raises(ParameterError, match="runs: expected an ensemble of 1 to"):
         fp.simulate(world, runs=0)
-    with pytest.raises(ParameterError, match="dt must be"):
+    with pytest.raises(ParameterError, match="dt: expected a month, quarter"):
         fp.simulate(world, runs=2, dt=0.3)
 
 

@@ -1,0 +1,102 @@
+"""The CLI's one error path, through the installed ``flashpoint`` script as a shell runs it.
+
+Usage errors (a bad value, an unknown option or command, a missing argument)
+print one line, ``error: ...`` with a did-you-mean where one is close, and exit
+with 2; no traceback whatever the typer and click versions. ``--help`` is fast
+because the commands import the engine lazily.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+from _reliability import env, flashpoint_command, run_cli
+
+USAGE = [
+    (("run", "--runs", "abc"), r"--runs"),
+    (("assess", "--years", "0"), r"--years"),
+    (("run", "--rnus", "3"), r"No such option: --rnus\. Did you mean --runs"),
+    (("compare",), r"Missing argument"),
+    (("rnu",), r"No such command 'rnu'\. Did you mean 'run'"),
+    (("claims", "evaluate", "--claim", "engagement_raises_china_nato_tensio", "--runs", "2"),
+     r"Did you mean engagement_raises_china_nato_tension"),
+    (("claims", "list", "--side", "neutral"), r"--side"),
+    (("world", "show", "--format", "xml"), r"--format"),
+    (("serve", "--port", "0"), r"--port"),
+    (("run", "--years", "nan"), r"--years: expected a finite horizon"),
+    (("run", "--dt", "0"), r"--dt: expected a month, quarter"),
+    (("run", "--seed", str(2**63)), r"--seed: expected an integer from 0 to 2\*\*63 - 1"),
+    (("run", "--runs", str(2**70)), r"--runs: expected an ensemble of 1 to"),
+    (("sweep", "--runs", "0"), r"--runs: expected an ensemble of 1 to"),
+    (("sweep", "--runs", "10", "--chunk-size", "0"), r"--chunk-size"),
+    (("sweep", "--runs", "10", "--workers", "-1"), r"--workers"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("args", "match"), USAGE, ids=[" ".join(a) for a, _ in USAGE])
+def test_usage_errors_are_one_line_and_exit_2(args: tuple[str, ...], match: str) -> None:
+    import re
+
+    p = run_cli(*args)
+    assert p.returncode == 2, (p.returncode, p.stderr)
+    assert "Traceback" not in p.stderr
+    lines = [ln for ln in p.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1, p.stderr
+    assert lines[0].startswith("error: ") and re.search(match, lines[0]), lines[0]
+
+
+def test_memory_estimate_refuses_a_huge_run_before_allocating() -> None:
+    t = time.monotonic()
+    p = run_cli("run", "--runs", "9000000")
+    assert p.returncode == 2 and "Traceback" not in p.stderr, p.stderr
+    assert "GiB of memory" in p.stderr and "available" in p.stderr
+    assert time.monotonic() - t < 30
+
+
+def test_markup_in_an_error_is_printed_as_written(tmp_path) -> None:
+    f = tmp_path / "s.toml"
+    f.write_text('[scenario]\nname = "Bad [a-z] Name"\ntitle = "t"\n')
+    p = run_cli("scenario", "check", str(f), "--no-world")
+    assert p.returncode != 0 and "Traceback" not in p.stderr
+    assert "'^[a-z][a-z0-9_]*$'" in p.stderr, p.stderr
+
+
+def test_warnings_are_one_line_without_source_paths(tmp_path) -> None:
+    f = tmp_path / "w.toml"
+    f.write_text('[scenario]\nname = "w"\ntitle = "t"\n\n[[lever]]\nlever = "nato_ip4_partnership"\n'
+                 "effect = [0.2, 0.95]\n")
+    p = run_cli("run", str(f), "--runs", "2", "--years", "1", "--no-store")
+    assert p.returncode == 0, p.stderr
+    warn = [ln for ln in p.stderr.splitlines() if "warning" in ln.lower()]
+    assert warn and all(ln.startswith("warning: ") for ln in warn), p.stderr
+    assert ".py:" not in p.stderr and "warnings.warn" not in p.stderr
+
+
+def test_help_is_fast_and_imports_no_engine() -> None:
+    code = ("import sys, time; t = time.perf_counter(); from flashpoint.cli.app import app; "
+            "heavy = [m for m in ('numpy', 'xarray', 'pandas', 'scipy', 'flashpoint.engine.run') "
+            "if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env(),
+                         check=True)
+    assert out.stdout.strip() == "[]", f"--help imports {out.stdout.strip()}"
+    best = min(_timed_help() for _ in range(3))
+    assert best < 1.5, f"flashpoint --help took {best:.2f} s (0.4 s on a quiet machine)"
+
+
+def _timed_help() -> float:
+    t = time.perf_counter()
+    p = subprocess.run([*flashpoint_command(), "--help"], capture_output=True, text=True,
+                       env=env(), timeout=60)
+    assert p.returncode == 0 and "run" in p.stdout
+    return time.perf_counter() - t
+
+
+def test_assess_defaults_match_the_analysis() -> None:
+    from flashpoint.analysis import assess as analysis
+    from flashpoint.cli import assess as cli
+
+    assert (cli.DEFAULT_RUNS, cli.DEFAULT_YEARS) == (analysis.DEFAULT_RUNS, analysis.DEFAULT_YEARS)
