@@ -67,7 +67,7 @@ def test_json_file(tmp_path):
     ("colour = 1", r"w\.toml: colour: unknown key"),
     ('actors = 3', r"w\.toml: actors: expected 'default', 'all' or a list"),
     ('[[actor]]\niso3 = "USA"\nmilex = "lots"', r"w\.toml: actor\[0\]\.milex: expected a finite number, found 'lots'"),
-    ('[[actor]]\niso3 = "USA"\ngdp = -1', r"actor\[0\]\.gdp: expected a value > 0 and <= 200000 \(US\$ bn, current\)\. Got -1 instead"),
+    ('[[actor]]\niso3 = "USA"\ngdp = -1', r"actor\[0\]\.gdp: expected a value > 0 and <= 200000 \(US\$ bn, constant 2022\)\. Got -1 instead"),
     ('[[actor]]\niso3 = "USA"\nlat = 100', r"actor\[0\]\.lat: expected a coordinate in range"),
     ('[[actor]]\niso3 = "USA"\nmilexx = 1', r"actor\[0\]\.milexx: unknown field"),
     ('[[actor]]\niso3 = "US"', r"actor\[0\]\.iso3: expected an ISO3 code of three ASCII capitals \(e\.g\. 'USA'\)\. Got 'US' instead"),
