@@ -200,13 +200,14 @@ def assess(forces: FloatArray, ctx: Context) -> tuple[FloatArray, FloatArray]:
 
     will = _will(world, ctx)  # (R, N)
     will_kf = np.broadcast_to(will[:, :, None], (runs, n, fps.f))
-    variant = ctx.variant("credibility", MECHANISM.variants)
+    consensus = ctx.variant_mask("credibility", "consensus")  # (R,) per-run theory
     nato = world.membership.get("NATO", np.zeros(n, dtype=bool))
-    if variant == "consensus" and np.any(nato):
+    if np.any(consensus) and np.any(nato):
         nato_will = np.min(np.where(nato[None], will, np.inf), axis=1)  # (R,)
         nato_target = np.any(fps.targets & nato[None], axis=1)  # (F,)
         bound = nato[:, None] & nato_target[None, :]  # (N, F)
-        will_kf = np.where(bound[None], nato_will[:, None, None], will_kf)
+        will_kf = np.where(bound[None] & consensus[:, None, None], nato_will[:, None, None],
+                           will_kf)
 
     q = ctx.p("credibility.sufficiency", 3)
     effective = commit * will_kf * np.minimum(1.0, eff_cap / (q * chal[:, None, :]))

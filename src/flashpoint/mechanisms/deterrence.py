@@ -201,10 +201,9 @@ def hazards(
 
     ``intensity`` is the crisis (or blockade) intensity at which escalation is evaluated.
     """
-    variant = ctx.variant("deterrence", MECHANISM.variants)
-    spiral = variant == "spiral"
-    sign = -1.0 if spiral else 1.0
-    gain = ctx.p("deterrence.spiral_provocation", 2) if spiral else 1.0
+    spiral = ctx.variant_mask("deterrence", "spiral")[:, None]  # (R, 1) per-run theory
+    sign = np.where(spiral, -1.0, 1.0).astype(tau.dtype)
+    gain = np.where(spiral, ctx.p("deterrence.spiral_provocation", 2), 1.0).astype(tau.dtype)
     log_b = np.log(np.maximum(balance, 1e-9))
     lam = ctx.p("deterrence.base_rate", 2) * np.exp(
         ctx.p("deterrence.tension_onset", 2) * tau
@@ -261,8 +260,8 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
 
     # Tension between challenger and targets during a crisis (and from commitments, spiral).
     rate = ctx.p("deterrence.crisis_tension", 2) * crisis
-    if ctx.variant("deterrence", MECHANISM.variants) == "spiral":
-        rate = rate + ctx.p("deterrence.spiral_tension", 2) * cred
+    spiral = ctx.variant_mask("deterrence", "spiral")[:, None]
+    rate = rate + np.where(spiral, ctx.p("deterrence.spiral_tension", 2) * cred, 0.0)
     n = state.tension.shape[1]
     pair = np.zeros((fps.f, n, n), dtype=state.tension.dtype)
     pair[np.arange(fps.f), fps.challenger, :] = fps.targets

@@ -50,12 +50,14 @@ from flashpoint.engine.plan import (
     Shock,
     Signal,
     SpendingFloor,
+    Tie,
     TradeChange,
 )
 
 __all__ = ["LEVERS", "Lever", "Primitive", "lever_names"]
 
-Primitive = Commitment | Presence | TradeChange | Signal | SpendingFloor | Shock | RelationShock
+Primitive = (Commitment | Presence | TradeChange | Signal | SpendingFloor | Shock | RelationShock
+             | Tie)
 """Any engine-level primitive a lever may produce."""
 
 Builder = Callable[[Range, float], tuple[Primitive, ...]]
