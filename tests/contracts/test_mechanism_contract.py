@@ -7,7 +7,7 @@ from flashpoint.testing.checks import check_mechanism
 
 EXPECTED = {
     "threat", "burden_shifting", "credibility", "arms", "security_dilemma", "alignment",
-    "interdependence", "reassurance", "deterrence", "economy",
+    "interdependence", "reassurance", "deterrence", "economy", "signal_reading",
 }
 
 

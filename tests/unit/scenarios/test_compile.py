@@ -7,7 +7,7 @@ import math
 import pytest
 
 from flashpoint.engine.plan import Commitment, Range, Shock, TradeChange
-from flashpoint.errors import FlashpointWarning
+from flashpoint.errors import FlashpointWarning, ScenarioError
 from flashpoint.scenarios import compile_scenario, parse_scenario, resolve_actors
 
 HEADER = '[scenario]\nname = "t"\ntitle = "T"\n'
@@ -25,13 +25,10 @@ def test_groups_resolve_to_members_present(tiny) -> None:  # type: ignore[no-unt
     assert resolve_actors(["GBR", "JPN"], tiny) == ("JPN",)  # known but absent: ignored
 
 
-def test_lever_drops_only_primitives_with_absent_sides(tiny) -> None:  # type: ignore[no-untyped-def]
-    plan = _plan('[[lever]]\nlever = "south_korea_arms_ukraine"\n', tiny)
-    # the KOR-UKR alignment needs UKR, absent from the tiny world
-    assert [(r.field, r.source, r.target) for r in plan.relation_shocks] == [
-        ("tension", ("KOR",), ("RUS",)),
-        ("intent", ("RUS",), ("KOR",)),
-    ]
+def test_lever_whose_every_primitive_is_absent_is_an_error(tiny) -> None:  # type: ignore[no-untyped-def]
+    # South Korea's deliveries are a tie with Ukraine, absent from the tiny world
+    with pytest.raises(ScenarioError, match=r"lever\[0\]\.lever.*none of UKR is in this world"):
+        _plan('[[lever]]\nlever = "south_korea_arms_ukraine"\n', tiny)
 
 
 def test_presence_keeps_flashpoints_of_the_world(tiny) -> None:  # type: ignore[no-untyped-def]
