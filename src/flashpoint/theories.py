@@ -238,6 +238,9 @@ def effective_weights(fixed: Mapping[str, str] | None = None,
         names = [n for n in (t.mechanism, *(a for a, f in FACTOR_OF.items() if f == t.mechanism))]
         chosen = [fixed[n] for n in names if n in fixed]
         given = [weights[n] for n in names if n in weights]
+        if len(set(chosen)) > 1:
+            raise ParameterError(f"{where}: mechanisms.variants: {' and '.join(names)} follow one "
+                                 f"theory; fix them alike. Got {chosen} instead.")
         if chosen:
             v = chosen[0]
             if v not in t.variants:

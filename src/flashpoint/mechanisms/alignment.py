@@ -78,6 +78,7 @@ Kuik, C.-C. (2008). The essence of hedging: Malaysia and Singapore's
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 import numpy as np
@@ -206,7 +207,8 @@ def _blend(t: FloatArray, p: FloatArray,
         if not np.any(mask):
             continue
         s, r = _attraction(variant, t, p)
-        s0, r0, _, _ = ctx.cached("alignment.baseline." + variant, lambda v=variant: _baseline(v, ctx))
+        s0, r0, _, _ = ctx.cached("alignment.baseline." + variant,
+                                  functools.partial(_baseline, variant, ctx))
         if out is None:
             out = (s, r, s0, r0)
         else:

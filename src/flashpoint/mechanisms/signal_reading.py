@@ -50,8 +50,11 @@ Then, with ``u_ok`` the unalignment of o with k and rates per year:
 
 ``spiral``::
 
-    H_ok = max(vis_ok, obl_ok, pv_ok)
-    d I_ok = dt g_s u_ok H_ok (1 - I_ok)
+    H_ok = 1 - (1 - vis_ok)(1 - obl_ok)(1 - pv_ok)
+    d I_ok = dt g_s u_ok (1 + cap_ok) H_ok (1 - I_ok)
+
+(any visible or formal element is read as hostile, and the capability behind
+a seen move makes it weigh more; capability nobody sees is not read);
 
 ``deterrence``::
 
@@ -231,8 +234,9 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
     deterrence = ctx.variant_mask("signal_reading", "deterrence")[:, None, None]
     signalling = ctx.variant_mask("signal_reading", "signalling")[:, None, None]
     if np.any(spiral):
-        hostile = np.maximum(np.maximum(mv.vis, mv.obl), mv.pv)
-        d = dt * ctx.p("signal_reading.spiral_rate", 3) * u * hostile * (1.0 - intent)
+        hostile = 1.0 - (1.0 - mv.vis) * (1.0 - mv.obl) * (1.0 - mv.pv)
+        d = (dt * ctx.p("signal_reading.spiral_rate", 3) * u * (1.0 + mv.cap) * hostile
+             * (1.0 - intent))
         d_intent = np.where(spiral, d, d_intent)
     if np.any(deterrence):
         d = dt * ctx.p("signal_reading.deterrence_rate", 3) * u * (
@@ -276,7 +280,7 @@ MECHANISM = Mechanism(
         "cap_ok = max_j rho_oj K_kj",
         "fwd_ok = min(1, P_k,theatre(o)/p_s); pv_ok = fwd_ok v_o; "
         "con_ok = max(max_j rho_oj max(wC_kj, wC_jk), S_ko)",
-        "spiral: dI_ok = dt g_s u_ok max(vis, obl, pv)_ok (1 - I_ok)",
+        "spiral: dI_ok = dt g_s u_ok (1 + cap_ok) [1 - (1-vis)(1-obl)(1-pv)]_ok (1 - I_ok)",
         "deterrence: dI_ok = dt g_d u_ok (con_ok (1 - I_ok) - obl_ok I_ok)",
         "signalling: logit I'_ok = logit I_ok + dt g_k u_ok (cap_ok + fwd_ok)",
         "dtau_ok = omega (dI_ok + dI_ko) / 2",

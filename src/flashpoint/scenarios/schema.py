@@ -70,6 +70,7 @@ __all__ = [
 MECHANISM_NAMES: tuple[str, ...] = (
     "threat", "burden_shifting", "credibility", "arms", "security_dilemma",
     "alignment", "interdependence", "reassurance", "deterrence", "economy",
+    "signal_reading",
 )
 """The engine's mechanisms in step order (docs/architecture.md)."""
 
