@@ -32,12 +32,14 @@ For observer o and mover k (both actors, o != k), with ``rho_oj`` =
 treaty allies and for states aligned with o, up to 1 for rivals), the moves
 of k that o can read, each in [0, 1]::
 
-    vis_ok = max_j rho_oj V_kj                          (visible ties with o's adversaries)
-    obl_ok = max_j rho_oj max(dC_kj, dC_jk)             (new defence obligations)
-    cap_ok = max_j rho_oj K_kj                          (capability added to o's adversaries)
+    vis_ok = max_j rho'_okj V_kj                        (visible ties of or with o's adversaries)
+    obl_ok = max_j rho'_okj max(dC_kj, dC_jk)           (new defence obligations)
+    cap_ok = max_j rho'_okj K_kj                        (capability added to o's adversaries)
+    rho'_okj = max(rho_oj, rho_ok)                      (k's tie with j concerns o if j or k
+                                                         is o's adversary: a bloc that grows)
     fwd_ok = min(1, P_k,theatre(o) / p_s)               (forward forces in o's theatre)
     pv_ok  = fwd_ok * v_o                               (their visibility at o's flashpoints)
-    con_ok = max( max_j rho_oj max(wC_kj, wC_jk),  S_ko ) (concessions)
+    con_ok = max( max_j rho'_okj max(wC_kj, wC_jk), S_ko ) (concessions)
 
 with ``V`` and ``K`` the scenario's tie visibility and capability
 (``ctx.tie_visibility``, ``ctx.tie_capability``), ``dC = max(0, C - C_w)``
@@ -75,9 +77,11 @@ Assumptions
 -----------
 * Moves are read against the world: the status quo's own commitments,
   presence and ties send no signal (every input above is 0 there).
-* A move matters to o through the partner it concerns: NATO's tie with
-  Japan is read by China because Japan is China's rival (``rho``), and by
-  the mover's own unalignment with o (``u``).
+* A move matters to o through the partner it concerns or the mover itself:
+  NATO's tie with Japan is read by China because Japan is China's rival, and
+  the Baltic states' accession by Russia because the United States is its
+  adversary (``rho'``); the reading falls on the mover in proportion to its
+  own unalignment with o (``u``), so o's own allies are never read as hostile.
 * Reassurance signals lower perceived intent in every reading through the
   reassurance mechanism (Kydd 2005); here the deterrence reading adds that
   they embolden a greedy challenger.
@@ -179,8 +183,11 @@ class Moves:
 
 
 def _through(rho: FloatArray, x: FloatArray) -> FloatArray:
-    """``max_j rho[o, j] * x[k, j]`` (R, N, N) [o, k], elementwise (chunk-invariant)."""
-    return np.asarray(np.max(rho[:, :, None, :] * x[:, None, :, :], axis=-1))
+    """``max_j max(rho[o, j], rho[o, k]) * x[k, j]`` (R, N, N) [o, k], elementwise
+    (chunk-invariant): k's tie with j concerns o if j or k is o's adversary."""
+    via_partner = np.max(rho[:, :, None, :] * x[:, None, :, :], axis=-1)
+    via_mover = rho * np.max(x, axis=-1)[:, None, :]
+    return np.asarray(np.maximum(via_partner, via_mover))
 
 
 def moves(state: State, ctx: Context) -> Moves | None:
@@ -276,10 +283,10 @@ MECHANISM = Mechanism(
     step=step,
     variants=VARIANTS,
     equations=(
-        "vis_ok = max_j rho_oj V_kj; obl_ok = max_j rho_oj max(dC_kj, dC_jk); "
-        "cap_ok = max_j rho_oj K_kj",
+        "rho'_okj = max(rho_oj, rho_ok); vis_ok = max_j rho'_okj V_kj; "
+        "obl_ok = max_j rho'_okj max(dC_kj, dC_jk); cap_ok = max_j rho'_okj K_kj",
         "fwd_ok = min(1, P_k,theatre(o)/p_s); pv_ok = fwd_ok v_o; "
-        "con_ok = max(max_j rho_oj max(wC_kj, wC_jk), S_ko)",
+        "con_ok = max(max_j rho'_okj max(wC_kj, wC_jk), S_ko)",
         "spiral: dI_ok = dt g_s u_ok (1 + cap_ok) [1 - (1-vis)(1-obl)(1-pv)]_ok (1 - I_ok)",
         "deterrence: dI_ok = dt g_d u_ok (con_ok (1 - I_ok) - obl_ok I_ok)",
         "signalling: logit I'_ok = logit I_ok + dt g_k u_ok (cap_ok + fwd_ok)",
