@@ -136,8 +136,9 @@ THEORIES: dict[str, Theory] = {t.mechanism: t for t in (
             "rationale: Jervis (1976, ch. 3) argues neither model holds in general - which one "
             "applies depends on the adversary's unobserved type - and Kydd (2005) offers the "
             "Bayesian synthesis; no study ranks them for the Indo-Pacific, so equal weights. "
-            "The history-based update (flashpoint calibrate, docs/validation.md) does not "
-            "discriminate enough to move them."
+            "The spending and UN-vote history does not discriminate; seven dated reaction "
+            "events weigh against the deterrence reading of perceived hostility but not of "
+            "behaviour (docs/validation.md), so the equal weights stay the default."
         ),
     ),
     Theory(
