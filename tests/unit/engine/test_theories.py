@@ -109,3 +109,16 @@ def test_scenario_theory_errors_name_file_and_field(tmp_path: Path, body: str, p
     p.write_text(HEAD + body, encoding="utf-8")
     with pytest.raises(ScenarioError, match=pattern):
         load_scenario(p)
+
+
+def test_theory_factors_enter_sensitivity_and_discovery_designs(world) -> None:  # type: ignore[no-untyped-def]
+    """The factors are design parameters, so Sobol/Morris and PRIM see them with no special case."""
+    from flashpoint.analysis.sensitivity import factors_for
+
+    names = {f.name for f in factors_for(PLAN, levers=False)}
+    assert {f"theory.{m}" for m in theories.THEORIES} <= names
+    units = np.array([0.1, 0.5, 0.9, 0.2])
+    ds = fp.simulate(world, PLAN, runs=4, years=1, seed=5, attribution=False,
+                     parameters={"theory.security_dilemma": units})
+    assert list(ds.coords["theory__security_dilemma"].values) == [
+        "spiral", "deterrence", "signalling", "spiral"]
