@@ -208,7 +208,10 @@ def _reassurance(e: Range, t: float) -> tuple[Primitive, ...]:
 
 
 def _korea_arms_ukraine(e: Range, t: float) -> tuple[Primitive, ...]:
-    return (Tie(("KOR",), ("UKR",), Range(0.6, 0.9), capability=e, start=t),)
+    return (
+        Tie(("KOR",), ("UKR",), Range(0.6, 0.9), capability=e, start=t),
+        Tie(("KOR",), _NATO, Range(0.3, 0.5), start=t),
+    )
 
 
 def _us_retrenchment(e: Range, t: float) -> tuple[Primitive, ...]:
@@ -523,7 +526,10 @@ _LEVER_LIST: tuple[Lever, ...] = (
         changes=(
             "Tie KOR <-> UKR of capability given by the headline effect and visibility "
             "0.6-0.9 (rationale: direct deliveries are announced and tracked, unlike the "
-            "indirect restocking of US and European stocks). Russia's reaction and closer "
+            "indirect restocking of US and European stocks); Tie KOR <-> NATO of visibility "
+            "0.3-0.5 and no capability (rationale: seed 002 reads direct supply as 'Seoul "
+            "aligning more closely with the U.S. and NATO', through NATO's coordination of "
+            "aid to Ukraine). Russia's reaction and closer "
             "RUS-PRK or CHN-PRK ties are not set here: Moscow's reading comes from "
             "signal_reading, and the seed-002 claim is what the model must test."
         ),

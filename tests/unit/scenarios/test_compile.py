@@ -25,10 +25,10 @@ def test_groups_resolve_to_members_present(tiny) -> None:  # type: ignore[no-unt
     assert resolve_actors(["GBR", "JPN"], tiny) == ("JPN",)  # known but absent: ignored
 
 
-def test_lever_whose_every_primitive_is_absent_is_an_error(tiny) -> None:  # type: ignore[no-untyped-def]
-    # South Korea's deliveries are a tie with Ukraine, absent from the tiny world
-    with pytest.raises(ScenarioError, match=r"lever\[0\]\.lever.*none of UKR is in this world"):
-        _plan('[[lever]]\nlever = "south_korea_arms_ukraine"\n', tiny)
+def test_lever_drops_only_primitives_with_absent_sides(tiny) -> None:  # type: ignore[no-untyped-def]
+    plan = _plan('[[lever]]\nlever = "south_korea_arms_ukraine"\n', tiny)
+    # the KOR-UKR deliveries need UKR, absent from the tiny world; the tie with NATO stays
+    assert [(t.a, t.b) for t in plan.ties] == [(("KOR",), ("USA", "DEU", "LTU"))]
 
 
 def test_presence_keeps_flashpoints_of_the_world(tiny) -> None:  # type: ignore[no-untyped-def]

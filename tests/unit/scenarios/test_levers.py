@@ -118,8 +118,10 @@ def test_naval_deployments_commit_nothing_but_are_visible() -> None:
 def test_korea_lever_does_not_hard_code_the_claim() -> None:
     """Closer RUS/CHN-PRK ties are what seed 002 claims: the lever must not set them, nor
     Moscow's reaction."""
-    (tie,) = LEVERS["south_korea_arms_ukraine"].primitives()
-    assert isinstance(tie, Tie) and tie.a == ("KOR",) and tie.b == ("UKR",)
+    ties = LEVERS["south_korea_arms_ukraine"].primitives()
+    assert all(isinstance(t, Tie) and t.a == ("KOR",) for t in ties)
+    assert [t.b for t in ties] == [("UKR",), ("NATO",)]
+    assert all("PRK" not in t.b and "RUS" not in t.b for t in ties)
 
 
 def test_other_primitive_kinds() -> None:
