@@ -7,7 +7,7 @@ import math
 import pytest
 
 from flashpoint.engine.plan import Commitment, Range, Shock, TradeChange
-from flashpoint.errors import FlashpointWarning, ScenarioError
+from flashpoint.errors import FlashpointWarning
 from flashpoint.scenarios import compile_scenario, parse_scenario, resolve_actors
 
 HEADER = '[scenario]\nname = "t"\ntitle = "T"\n'
