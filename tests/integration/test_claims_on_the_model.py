@@ -42,6 +42,10 @@ def _verdict(hedging: Range):
 def test_hedging_assumption_decides_the_china_russia_claim() -> None:
     weak = _verdict(Range(0.0, 0.1))
     strong = _verdict(Range(1.5, 2.0))
-    assert weak.share > strong.share + 0.5, (weak.summary(), strong.summary())
-    assert weak.verdict in ("robustly holds", "holds")
+    # Since the partnership no longer writes the axis's intent and tension (its reading
+    # comes from signal_reading under the theory each run draws, issue 13), the effect on
+    # China-Russia cohesion is smaller and the hedging rate moves the share by about 0.2
+    # (48 runs: 0.60 against 0.375), from contested to failing.
+    assert weak.share > strong.share + 0.15, (weak.summary(), strong.summary())
+    assert weak.verdict in ("robustly holds", "holds", "contested")
     assert strong.verdict in ("robustly fails", "fails")
