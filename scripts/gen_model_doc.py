@@ -36,6 +36,16 @@ def render() -> str:
     for k, m in enumerate(REGISTRY.values(), 1):
         out.append(f"| {k} | [{m.name}](#{m.name}) | {', '.join(m.writes) or '–'} | "
                    f"{', '.join(m.provides) or '–'} | {', '.join(m.variants)} |")
+    from flashpoint import theories
+
+    out += ["", "## Theories (sampled per run)", "",
+            inspect.cleandoc(theories.__doc__ or "").split("\n\nHow a factor")[0], "",
+            "| mechanism | theory | prior weight | literature |", "|---|---|---|---|"]
+    for t in theories.THEORIES.values():
+        for v, w, lit in zip(t.variants, t.weights, t.literature, strict=True):
+            out.append(f"| {t.mechanism} | {v} | {w:.3g} | {lit.split(': ', 1)[-1]} |")
+    out += ["", "Weights: " + "; ".join(f"{t.mechanism}: {t.rationale}"
+                                        for t in theories.THEORIES.values()), ""]
     out += ["", "## Initial state", "", inspect.cleandoc(initial.__doc__ or ""), ""]
     for m in REGISTRY.values():
         mod = importlib.import_module(m.step.__module__)

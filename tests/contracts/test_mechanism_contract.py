@@ -8,7 +8,7 @@ from flashpoint.testing.checks import check_mechanism
 EXPECTED = {
     "threat", "burden_shifting", "credibility", "arms", "security_dilemma", "alignment",
     "interdependence", "reassurance", "deterrence", "economy", "bargaining",
-    "nuclear", "axis_support", "mobilisation",
+    "nuclear", "axis_support", "mobilisation", "signal_reading",
 }
 
 

@@ -21,9 +21,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from flashpoint.validation.backtest import Backtest, EventBacktest
-    from flashpoint.validation.calibrate import Calibration
+    from flashpoint.validation.calibrate import Calibration, TheoryPosterior
 
-__all__ = ["backtest", "backtest_tables", "calibrate", "calibration_tables"]
+__all__ = ["backtest", "backtest_tables", "calibrate", "calibration_tables", "theory_table"]
 
 
 def _progress(console: Console) -> Progress:
@@ -78,12 +78,30 @@ def calibration_tables(cal: Calibration, top: int = 12) -> list[Table]:
     return [diag, par]
 
 
+def theory_table(tp: TheoryPosterior, cal: Calibration | None = None) -> Table:
+    """Prior and posterior theory weights: reaction events (with uncertainty) and history."""
+    hist = cal.theory_posterior() if cal is not None else {}
+    t = Table(title=f"Theory weights: ABC model choice on {len(tp.events)} dated reaction events "
+                    f"({tp.diagnostics['runs']} runs, ESS {tp.ess:.0f})")
+    for c in ("theory", "prior", "posterior (events)", "+/- s.e.", "leave-one-out",
+              "history", "discriminates"):
+        t.add_column(c, justify="left" if c == "theory" else "right")
+    for row in tp.summary().itertuples():
+        h = hist.get(str(row.mechanism), {}).get(str(row.theory))
+        t.add_row(f"{row.mechanism}: {row.theory}", f"{row.prior:.2f}", f"{row.posterior:.2f}",
+                  f"{row.se:.2f}", f"{row.loo_min:.2f}-{row.loo_max:.2f}",
+                  "-" if h is None else f"{h:.2f}", "yes" if row.discriminates else "no")
+    return t
+
+
 def calibrate(
     train: Annotated[str, typer.Option(help="Training window, e.g. 1995-2013.")] = "1995-2013",
     runs: Annotated[int, typer.Option(help="Prior runs (one simulation each).")] = 2000,
     seed: Annotated[int, typer.Option(help="Seed of the design and the random events.")] = 0,
     alpha: Annotated[float, typer.Option(help="Accepted fraction of the prior runs.")] = 0.1,
     out: Annotated[Path, typer.Option(help="Calibration file to write (JSON).")] = Path("calibration.json"),
+    theory_runs: Annotated[int, typer.Option(
+        help="Prior runs for the theory weights on the dated reaction events (0 = skip).")] = 600,
 ) -> None:
     """Calibrate the parameters to observed military spending and alignment (ABC rejection)."""
     from flashpoint.limits import check_run_options
@@ -100,7 +118,20 @@ def calibrate(
                               progress=lambda k: bar.advance(task, k))
     for t in calibration_tables(cal):
         console.print(t)
-    cal.save(out, runs=runs, seed=seed)
+    tp = None
+    if theory_runs > 0:
+        from flashpoint.validation.calibrate import theory_weights
+        from flashpoint.validation.reactions import load_reactions
+
+        with _progress(console) as bar:
+            task = bar.add_task("replaying the reaction events", total=len(load_reactions()))
+            tp = theory_weights(runs=theory_runs, seed=seed,
+                                progress=lambda k: bar.advance(task, k))
+        console.print(theory_table(tp, cal))
+        if not any(tp.discriminates(m) for m in tp.prior):
+            console.print("The reaction events do not discriminate between the theories; "
+                          "the prior weights stay the default.")
+    cal.save(out, runs=runs, seed=seed, theories=tp)
     console.print(f"wrote {out} (accepted parameter vectors, weights, diagnostics and a "
                   f"resampled set of {runs} runs)")
 

@@ -23,6 +23,7 @@ from flashpoint.engine.plan import (
     Shock,
     Signal,
     SpendingFloor,
+    Tie,
     TradeChange,
 )
 from flashpoint.engine.sampling import lever_unit, scale
@@ -73,6 +74,9 @@ def lever_ranges(plan: Plan) -> dict[str, Range]:
             out[repr(sh)] = sh.magnitude
     for rs in plan.relation_shocks:
         out[repr(rs)] = rs.delta
+    for tie in plan.ties:
+        out[repr(tie)] = tie.visibility
+        out[repr(tie) + "#capability"] = tie.capability
     return out
 
 
@@ -87,6 +91,8 @@ class ScenarioInputs(NamedTuple):
     spending_floor: FloatArray
     provocation: FloatArray
     us_europe_retrenchment: FloatArray
+    tie_visibility: FloatArray
+    tie_capability: FloatArray
 
 
 class PlanApplier:
@@ -113,9 +119,10 @@ class PlanApplier:
         self._seed = seed
         self._cache: dict[tuple[bool, ...], ScenarioInputs] = {}
         self.magnitudes: dict[str, FloatArray] = {}
-        self._standing: list[Commitment | Presence | TradeChange | Signal | SpendingFloor | Shock] = [
+        self._standing: list[Commitment | Presence | TradeChange | Signal | SpendingFloor | Shock
+                             | Tie] = [
             *plan.commitments, *plan.presences, *plan.trade, *plan.signals, *plan.spending_floors,
-            *(s for s in plan.shocks if s.kind == "retrenchment"),
+            *(s for s in plan.shocks if s.kind == "retrenchment"), *plan.ties,
         ]
 
     def draw(self, label: str, rng: Range) -> FloatArray:
@@ -159,6 +166,8 @@ class PlanApplier:
         floor = np.zeros((r, n))
         provocation = np.zeros((r, f))
         retrench = np.zeros(r)
+        tie_vis = np.zeros((r, n, n))
+        tie_cap = np.zeros((r, n, n))
         off_diag = ~np.eye(n, dtype=bool)
         for item, on in zip(self._standing, key, strict=True):
             if not on:
@@ -199,12 +208,20 @@ class PlanApplier:
                 floor = np.where(mask[None, :], np.maximum(floor, ramped), floor)
             elif isinstance(item, Shock):  # retrenchment
                 retrench = np.maximum(retrench, self.draw(label, item.magnitude))
+            elif isinstance(item, Tie):
+                pair = np.outer(resolve_actors(item.a, self.world), resolve_actors(item.b, self.world))
+                pair = (pair | pair.T) & off_diag
+                vis = self.draw(label, item.visibility)[:, None, None]
+                cap = self.draw(label + "#capability", item.capability)[:, None, None]
+                tie_vis = np.where(pair, np.maximum(tie_vis, vis), tie_vis)
+                tie_cap = np.where(pair, np.maximum(tie_cap, cap), tie_cap)
         trade = np.clip(trade, 0.0, 1.0)
         dt = self.dtype
         out = ScenarioInputs(commitment.astype(dt), np.clip(presence, 0.0, 1.0).astype(dt),
                       trade.astype(dt), np.clip(signal, 0.0, 1.0).astype(dt),
                       np.clip(floor, 0.0, 1.0).astype(dt), np.clip(provocation, 0.0, 1.0).astype(dt),
-                      np.clip(retrench, 0.0, 1.0).astype(dt))
+                      np.clip(retrench, 0.0, 1.0).astype(dt),
+                      np.clip(tie_vis, 0.0, 1.0).astype(dt), np.clip(tie_cap, 0.0, 1.0).astype(dt))
         self._cache[key] = out
         return out
 

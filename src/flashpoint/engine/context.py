@@ -18,10 +18,12 @@ __all__ = ["all_parameters", "base_context", "default_params"]
 
 
 def all_parameters() -> tuple[Parameter, ...]:
-    """Every registered mechanism's parameters, in registry order."""
+    """Every registered mechanism's parameters, in registry order, then the theory
+    factors ``theory.<mechanism>`` (:mod:`flashpoint.theories`)."""
+    from flashpoint import theories
     from flashpoint.mechanisms import REGISTRY
 
-    return tuple(p for m in REGISTRY.values() for p in m.parameters)
+    return (*(p for m in REGISTRY.values() for p in m.parameters), *theories.parameters())
 
 
 def default_params(runs: int) -> dict[str, FloatArray]:
@@ -61,4 +63,6 @@ def base_context(
         spending_floor=np.zeros((runs, n)),
         provocation=np.zeros((runs, f)),
         us_europe_retrenchment=np.zeros(runs),
+        tie_visibility=np.zeros((runs, n, n)),
+        tie_capability=np.zeros((runs, n, n)),
     )

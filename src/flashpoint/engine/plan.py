@@ -26,6 +26,7 @@ __all__ = [
     "Shock",
     "Signal",
     "SpendingFloor",
+    "Tie",
     "TradeChange",
 ]
 
@@ -149,6 +150,25 @@ class RelationShock:
 
 
 @dataclass(frozen=True, slots=True)
+class Tie:
+    """An institutional tie between ``a`` and ``b`` (both ways), from ``start`` on.
+
+    ``visibility`` is how public and formal it is ([0, 1]: an office or a summit
+    partnership is visible, discreet technical cooperation is not);
+    ``capability`` the military capability it adds to the partners' side
+    ([0, 1]: interoperability, intelligence sharing, integrated planning).
+    A tie carries no defence obligation: that is a :class:`Commitment`.
+    Mechanisms read ties as signals (:mod:`flashpoint.mechanisms.signal_reading`).
+    """
+
+    a: tuple[str, ...]
+    b: tuple[str, ...]
+    visibility: Range
+    capability: Range = NONE
+    start: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class ParamOverride:
     """Replace a model parameter's prior range with ``[low, high]``."""
 
@@ -171,3 +191,5 @@ class Plan:
     overrides: tuple[ParamOverride, ...] = ()
     disabled: tuple[str, ...] = ()
     variants: dict[str, str] = field(default_factory=dict)
+    ties: tuple[Tie, ...] = ()
+    theory_weights: dict[str, dict[str, float]] = field(default_factory=dict)

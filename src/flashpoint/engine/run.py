@@ -36,6 +36,7 @@ from flashpoint.errors import ParameterError, did_you_mean
 from flashpoint.mechanisms import REGISTRY, Mechanism
 from flashpoint.mechanisms._protocol import Context, Draws
 from flashpoint.params import Parameter
+from flashpoint.theories import assign, effective_weights, weights_json
 from flashpoint.world.arrays import WorldArrays
 from flashpoint.world.flashpoints import FlashpointArrays, flashpoint_arrays
 
@@ -161,7 +162,8 @@ class _Chunk:
     def __init__(self, world: WorldArrays, fps: FlashpointArrays, plan: Plan, cfg: RunConfig,
                  params: dict[str, FloatArray], runs: IntArray, mechs: list[Mechanism],
                  variants: Mapping[str, str], index: MetricIndex,
-                 levers: Mapping[str, FloatArray] | None = None) -> None:
+                 levers: Mapping[str, FloatArray] | None = None,
+                 theories: Mapping[str, np.ndarray] | None = None) -> None:
         dtype = np.dtype(cfg.precision)
         world = cast_world(world, dtype)
         self.world, self.fps, self.plan, self.cfg = world, fps, plan, cfg
@@ -172,8 +174,9 @@ class _Chunk:
         params = {k: np.asarray(v, dtype=dtype) for k, v in params.items()}
         self.ctx = base_context(world, r, params=params, variants=variants, dt=cfg.dt, fps=fps,
                                 initial=self.initial)
-        self.ctx = replace(self.ctx, **{f: getattr(self.ctx, f).astype(dtype)
-                                        for f in ScenarioInputs._fields})
+        self.ctx = replace(self.ctx, theories=dict(theories or {}),
+                           **{f: getattr(self.ctx, f).astype(dtype)
+                              for f in ScenarioInputs._fields})
         self.applier = PlanApplier(plan, world, fps, runs, cfg.runs, cfg.seed, given=levers,
                                    dtype=dtype)
         d = draw_events(cfg.seed, runs, cfg.steps, fps.f, world.n)
@@ -329,6 +332,11 @@ def _mechanisms(plan: Plan) -> list[Mechanism]:
     return list(REGISTRY.values())
 
 
+def theory_weights(plan: Plan) -> dict[str, dict[str, float]]:
+    """The weights ``{mechanism: {variant: w}}`` the plan's runs draw their theories from."""
+    return effective_weights(plan.variants, plan.theory_weights, where=f"scenario {plan.name!r}")
+
+
 def design_parameters(plan: Plan, cfg: RunConfig) -> tuple[tuple[Parameter, ...], dict[str, FloatArray]]:
     """Every run's parameter values for the whole ensemble (chunk-independent)."""
     params = all_parameters()
@@ -376,6 +384,8 @@ def run_ensemble(world: WorldArrays, plan: Plan, cfg: RunConfig,
     values.update(_explicit_values(params, parameters or {}, cfg.runs))
     if levers:
         _check_levers(plan, cfg, levers)
+    weights = theory_weights(plan)
+    drawn = {m: assign(values[f"theory.{m}"], w) for m, w in weights.items()}
     index = MetricIndex.build(world)
     first, stop = (0, cfg.runs) if run_range is None else run_range
     if not (0 <= first < stop <= cfg.runs):
@@ -387,7 +397,8 @@ def run_ensemble(world: WorldArrays, plan: Plan, cfg: RunConfig,
     def one(start: int) -> tuple[dict[str, Any], dict[str, FloatArray]]:
         runs = np.arange(start, min(stop, start + chunk), dtype=np.int64)
         chunk_params = {k: v[runs] for k, v in values.items()}
-        job = _Chunk(world, fps, plan, cfg, chunk_params, runs, mechs, variants, index, levers)
+        job = _Chunk(world, fps, plan, cfg, chunk_params, runs, mechs, variants, index, levers,
+                     {m: v[runs] for m, v in drawn.items()})
         return job.run(progress), job.applier.magnitudes
 
     threads = min(len(starts), cfg.threads or os.cpu_count() or 1)
@@ -412,7 +423,12 @@ def run_ensemble(world: WorldArrays, plan: Plan, cfg: RunConfig,
         keep = np.arange(first, stop)
         values = {k: v[keep] for k, v in values.items()}
         lever_coords = {k: v[keep] for k, v in lever_coords.items()}
+        drawn = {k: v[keep] for k, v in drawn.items()}
     ds = _dataset(world, fps, plan, cfg, params, values, lever_coords, merged, mechs)
+    for m, v in drawn.items():
+        ds.coords[f"theory__{m}"] = ("run", np.asarray(v, dtype=str),
+                                     {"meaning": f"theory (variant) of {m} drawn for the run"})
+    ds.attrs["theory_weights"] = weights_json(weights)
     if run_range is not None:
         ds = ds.assign_coords(run=np.arange(first, stop))
         ds.attrs["run_range"] = f"{first}:{stop}"

@@ -46,7 +46,7 @@ def _load() -> None:
     for module in (
         "threat", "burden_shifting", "credibility", "arms", "security_dilemma",
         "alignment", "interdependence", "reassurance", "deterrence", "economy",
-        "bargaining", "nuclear", "axis_support", "mobilisation",
+        "bargaining", "nuclear", "axis_support", "mobilisation", "signal_reading",
     ):
         try:
             mod = importlib.import_module(f"flashpoint.mechanisms.{module}")

@@ -75,8 +75,19 @@ class Context:
         Visibility of symbolic out-of-area presence at each flashpoint, [0, 1].
     us_europe_retrenchment : (R,)
         Share of US forces in Europe withdrawn (US retrenchment shock), [0, 1].
+    tie_visibility : (R, N, N)
+        How public the institutional tie between i and j that the scenario adds
+        is, [0, 1] (a liaison office or a summit partnership is highly visible;
+        discreet technical cooperation is not); 0 where none.
+    tie_capability : (R, N, N)
+        Military capability the tie adds to j's side (interoperability,
+        intelligence sharing, integrated planning), [0, 1]; 0 where none.
     memo : dict
         Per-chunk cache for :meth:`cached` (carried over by ``dataclasses.replace``).
+    theories : dict
+        Per-run theory draws, ``{mechanism: (R,) array of variant names}``,
+        for the mechanisms whose variant is sampled (see :mod:`flashpoint.theories`);
+        read them with :meth:`variant_mask`.
     """
 
     world: WorldArrays
@@ -93,7 +104,10 @@ class Context:
     spending_floor: FloatArray
     provocation: FloatArray
     us_europe_retrenchment: FloatArray
+    tie_visibility: FloatArray
+    tie_capability: FloatArray
     memo: dict[str, Any] = field(default_factory=dict)
+    theories: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     def cached(self, key: str, compute: Callable[[], Any]) -> Any:
         """Memoise a quantity that depends only on the world, the initial state and
@@ -104,7 +118,8 @@ class Context:
         """
         # Keyed also by the identity of the inputs it may depend on, so a context
         # derived with other parameters, variants or initial state recomputes.
-        full = f"{key}|{id(self.params)}|{id(self.variants)}|{id(self.initial)}|{id(self.world)}"
+        full = (f"{key}|{id(self.params)}|{id(self.variants)}|{id(self.theories)}|"
+                f"{id(self.initial)}|{id(self.world)}")
         if full not in self.memo:
             self.memo[full] = compute()
         return self.memo[full]
@@ -118,9 +133,29 @@ class Context:
             slot["obj"], slot["value"] = obj, compute()
         return slot["value"]
 
+    def _drawn(self, mechanism: str) -> np.ndarray | None:
+        from flashpoint.theories import factor_of
+
+        return self.theories.get(factor_of(mechanism))
+
     def variant(self, mechanism: str, variants: tuple[str, ...]) -> str:
-        """The variant of ``mechanism`` chosen for this run (default: the first one)."""
-        chosen = self.variants.get(mechanism, variants[0])
+        """The variant of ``mechanism`` shared by every run of this chunk (default: the first).
+
+        Raises :class:`~flashpoint.errors.ParameterError` when the runs of the
+        chunk drew different theories: use :meth:`variant_mask` then.
+        """
+        drawn = self._drawn(mechanism)
+        if drawn is not None and drawn.size:
+            chosen = str(drawn[0])
+            if np.any(drawn != chosen):
+                from flashpoint.errors import ParameterError
+
+                raise ParameterError(
+                    f"{mechanism}: the runs of this chunk drew different theories "
+                    f"{sorted(set(map(str, drawn)))}; read them per run with ctx.variant_mask."
+                )
+        else:
+            chosen = self.variants.get(mechanism, variants[0])
         if chosen not in variants:
             from flashpoint.errors import ParameterError
 
@@ -128,6 +163,29 @@ class Context:
                 f"{mechanism}: variant expects one of {variants}. Got {chosen!r} instead."
             )
         return chosen
+
+    def variant_mask(self, mechanism: str, variant: str) -> np.ndarray:
+        """``(R,)`` bool: the runs of this chunk in which ``mechanism`` follows ``variant``.
+
+        Blend variants with ``np.where(col(mask, ndim), a, b)``; each run's value
+        is that of its own theory, whatever the other runs of the chunk drew.
+        """
+        drawn = self._drawn(mechanism)
+        if drawn is not None:
+            return np.asarray(drawn == variant, dtype=bool)
+        from flashpoint.mechanisms import REGISTRY
+
+        mech = REGISTRY.get(mechanism)
+        default = mech.variants[0] if mech is not None else variant
+        chosen = self.variants.get(mechanism, default)
+        if mech is not None and chosen not in mech.variants:
+            from flashpoint.errors import ParameterError
+
+            raise ParameterError(
+                f"{mechanism}: variant expects one of {mech.variants}. Got {chosen!r} instead."
+            )
+        runs = self.commitment.shape[0]
+        return np.full(runs, chosen == variant, dtype=bool)
 
     def p(self, name: str, ndim: int = 1) -> FloatArray:
         """Per-run parameter ``name`` reshaped to broadcast over ``ndim`` dims."""

@@ -86,6 +86,7 @@ Kuik, C.-C. (2008). The essence of hedging: Malaysia and Singapore's
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 import numpy as np
@@ -262,17 +263,39 @@ def bloc_formation(ctx: Context, alignment: FloatArray) -> FloatArray:
     return np.asarray(out)
 
 
+def _blend(t: FloatArray, p: FloatArray,
+           ctx: Context) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """``(S, R, S0, R0)`` with each run's own variant (``ctx.variant_mask``)."""
+    out = None
+    for variant in VARIANTS:
+        mask = ctx.variant_mask("alignment", variant)
+        if not np.any(mask):
+            continue
+        s, r = _attraction(variant, t, p)
+        s0, r0, _, _ = ctx.cached("alignment.baseline." + variant,
+                                  functools.partial(_baseline, variant, ctx))
+        if out is None:
+            out = (s, r, s0, r0)
+        else:
+            m = mask[:, None, None]
+            out = tuple(np.where(m, new, old) for new, old in zip((s, r, s0, r0), out, strict=True))
+    if out is None:  # the masks of the variants partition the runs
+        from flashpoint.errors import ParameterError
+
+        raise ParameterError(f"alignment: no run follows any of the variants {VARIANTS}.")
+    return out
+
+
 def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: Draws) -> Effect:
     """Change ``alignment`` (see module docstring)."""
-    variant = ctx.variant("alignment", VARIANTS)
     p, t = current_threat(state, derived, ctx)
     a, a0 = state.alignment, ctx.initial.alignment
     n = a.shape[-1]
-    s, r = _attraction(variant, t, p)
+    s, r, s0, r0 = _blend(t, p, ctx)  # per-run theory (balancing or bandwagoning)
     ao = _offdiag(a)
     q = (ao @ ao) / n
     h = hedging_exposure(ctx.trade_share, a) * np.maximum(a, 0.0)
-    s0, r0, q0, h0 = ctx.cached("alignment.baseline." + variant, lambda: _baseline(variant, ctx))
+    _, _, q0, h0 = ctx.cached("alignment.baseline.balancing", lambda: _baseline("balancing", ctx))
     beta = ctx.p("alignment.balancing", 3)
     rate = (
         beta * (s - s0)

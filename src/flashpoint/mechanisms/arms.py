@@ -358,12 +358,14 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
     share = m / gdp
     ceiling = ctx.cached("arms.ceiling", lambda: burden_ceiling(ctx))
     damping = _damping(share, ceiling)
-    if ctx.variant("arms", VARIANTS) == "relative":
-        growth = dt * _relative_drift(state, t, ctx, damping)
-    else:
+    relative = ctx.variant_mask("arms", "relative")[:, None]  # (R, 1) per-run theory
+    growth = np.zeros_like(m)
+    if np.any(relative):
+        growth = np.where(relative, dt * _relative_drift(state, t, ctx, damping), growth)
+    if not np.all(relative):
         k, a = ctx.p("arms.reaction", 2), ctx.p("arms.fatigue", 2)
         drift = k * _weighted(t, m) - a * m + grievance(ctx)
-        growth = dt * np.where(drift > 0.0, drift * damping, drift)
+        growth = np.where(relative, growth, dt * np.where(drift > 0.0, drift * damping, drift))
     floor = np.maximum(ctx.spending_floor, pledge_floor(ctx))
     pull = np.where(
         (floor > 0.0) & (share < floor), dt * ctx.p("arms.floor_rate", 2) * (floor * gdp - m), 0.0

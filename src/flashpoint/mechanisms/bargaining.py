@@ -292,8 +292,6 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
     """
     from flashpoint.mechanisms.burden_shifting import theatre_forces
     from flashpoint.mechanisms.credibility import assess
-    from flashpoint.mechanisms.deterrence import MECHANISM as DETERRENCE
-
     if "credibility" in derived and "local_balance" in derived:
         cred, balance = derived["credibility"], derived["local_balance"]
     else:
@@ -303,8 +301,10 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
         cred, balance = assess(forces, ctx)
     s = settlement(cred, balance, ctx.provocation, ctx)
     out = Effect(derived={"war_given_crisis": s.war_probability, "settlement_demand": s.demand})
-    if ctx.variant("deterrence", DETERRENCE.variants) == "bargaining":
-        out.deltas["alignment"] = ctx.dt * hedger_positions(s, ctx, state.alignment)
+    bargain = ctx.variant_mask("deterrence", "bargaining")  # (R,) runs of the rival theory
+    if np.any(bargain):
+        move = ctx.dt * hedger_positions(s, ctx, state.alignment)
+        out.deltas["alignment"] = np.where(bargain[:, None, None], move, 0.0).astype(move.dtype)
     return out
 
 

@@ -275,10 +275,11 @@ def veto_propensity(ctx: Context) -> FloatArray:
 def nato_decision(ctx: Context) -> FloatArray:
     """``(R, 2)`` probability that the North Atlantic Council decides to act collectively
     in each theatre: no member vetoes (``consensus``), or 1 (``independent``)."""
-    runs = ctx.commitment.shape[0]
-    if ctx.variant("credibility", MECHANISM.variants) != "consensus":
-        return np.ones((runs, 2), dtype=ctx.commitment.dtype)
-    return np.asarray(np.prod(1.0 - veto_propensity(ctx), axis=1))
+    consensus = ctx.variant_mask("credibility", "consensus")  # (R,) per-run theory
+    if not np.any(consensus):
+        return np.ones((ctx.commitment.shape[0], 2), dtype=ctx.commitment.dtype)
+    gate = np.prod(1.0 - veto_propensity(ctx), axis=1)  # (R, 2)
+    return np.asarray(np.where(consensus[:, None], gate, 1.0).astype(ctx.commitment.dtype))
 
 
 def alliance_commitment(ctx: Context) -> FloatArray:

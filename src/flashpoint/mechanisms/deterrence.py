@@ -252,14 +252,9 @@ def hazards(
     ``intensity`` is the crisis (or blockade) intensity at which escalation is evaluated;
     ``opportunity`` the cross-theatre opportunity :math:`o_f` (:func:`opportunity`).
     """
-    variant = ctx.variant("deterrence", MECHANISM.variants)
-    if variant == "bargaining":  # the rival theory: Fearon's risk-return tradeoff
-        from flashpoint.mechanisms.bargaining import hazards as bargaining_hazards
-
-        return bargaining_hazards(tau, cred, balance, provocation, intensity, ctx)
-    spiral = variant == "spiral"
-    sign = -1.0 if spiral else 1.0
-    gain = ctx.p("deterrence.spiral_provocation", 2) if spiral else 1.0
+    spiral = ctx.variant_mask("deterrence", "spiral")[:, None]  # (R, 1) per-run theory
+    sign = np.where(spiral, -1.0, 1.0).astype(tau.dtype)
+    gain = np.where(spiral, ctx.p("deterrence.spiral_provocation", 2), 1.0).astype(tau.dtype)
     log_b = np.log(np.clip(balance, 1.0 / BALANCE_CAP, BALANCE_CAP))
     lam = ctx.p("deterrence.base_rate", 2) * np.exp(
         ctx.p("deterrence.tension_onset", 2) * tau
@@ -274,6 +269,14 @@ def hazards(
         - sign * ctx.p("deterrence.credibility_escalation", 2) * cred
         - ctx.p("deterrence.balance_escalation", 2) * log_b
     )
+    bargain = ctx.variant_mask("deterrence", "bargaining")  # (R,) the rival theory
+    if np.any(bargain):  # Fearon's risk-return tradeoff (mechanisms/bargaining.py)
+        from flashpoint.mechanisms.bargaining import hazards as bargaining_hazards
+
+        lam_b, mu_b = bargaining_hazards(tau, cred, balance, provocation, intensity, ctx)
+        lam_b = lam_b * np.exp(ctx.p("deterrence.opportunism", 2) * opportunity)
+        lam = np.where(bargain[:, None], lam_b, lam)
+        mu = np.where(bargain[:, None], mu_b, mu)
     return np.asarray(lam), np.asarray(mu)
 
 
@@ -319,8 +322,8 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
 
     # Tension between challenger and targets during a crisis (and from commitments, spiral).
     rate = ctx.p("deterrence.crisis_tension", 2) * crisis
-    if ctx.variant("deterrence", MECHANISM.variants) == "spiral":
-        rate = rate + ctx.p("deterrence.spiral_tension", 2) * cred
+    spiral = ctx.variant_mask("deterrence", "spiral")[:, None]
+    rate = rate + np.where(spiral, ctx.p("deterrence.spiral_tension", 2) * cred, 0.0)
     n = state.tension.shape[1]
     pair = np.zeros((fps.f, n, n), dtype=state.tension.dtype)
     pair[np.arange(fps.f), fps.challenger, :] = fps.targets

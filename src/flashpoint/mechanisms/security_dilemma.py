@@ -17,19 +17,40 @@ Equations
 Arming signal of j (dimensionless): real spending growth beyond the
 baseline trend since t = 0::
 
-    x_j = max(0, log(m_j / m_j(0)) - r t),   t = step * dt (years)
+    x_j = max(0, s_j),   s_j = log(m_j / m_j(0)) - r t,   t = step * dt (years)
 
-Spiral variant (default ``spiral``), for each pair i != j::
+Who reads arming as hostile: only pairs whose members are not treaty allies,
+in proportion to their rivalry or negative alignment (no spiral among
+allies; Jervis 1976 ch. 3: the spiral needs doubt about the other's aims,
+and allies have none)::
 
-    d I_ij / dt = mu * x_j * (1 - delta) * (1 - I_ij) - rho * (I_ij - I_ij(0))
+    u_ij = (1 - A_ij) * clip(max(Riv_ij, -a_ij), 0, 1)
+
+with ``A_ij`` = 1 for a defence obligation in either direction in the world
+(treaty allies), ``Riv`` the strategic rivalry and ``a`` the current
+alignment. The theory is drawn per run (:mod:`flashpoint.theories`); the
+same draw decides :mod:`~flashpoint.mechanisms.signal_reading`.
+
+``spiral`` (Jervis 1976, 1978; Glaser 1997), for each pair i != j::
+
+    d I_ij / dt = mu * x_j * (1 - delta) * u_ij * (1 - I_ij) - rho * (I_ij - I_ij(0))
     d tau_ij / dt = lam * ( C_ij - C_ij(0) ) - kappa * (tau_ij - tau_ij(0))
     C_ij = (T_ij + T_ji)/2 * (I_ij + I_ji)/2
 
-Deterrence variant (``deterrence``)::
+``deterrence`` (Jervis 1976 ch. 3): the adversary's aims are given, arming
+is read as what it is, a change of capability that already enters the
+threat; perceived intent only relaxes to its initial value::
 
-    d I_ij / dt = 0
+    d I_ij / dt = - rho * (I_ij - I_ij(0))
     d tau_ij / dt = lam * ( Tbar_ij - Tbar_ij(0) ) - kappa * (tau_ij - tau_ij(0))
     Tbar_ij = (T_ij + T_ji)/2
+
+``signalling`` (Kydd 2005): arming is a costly signal read by Bayes' rule;
+arming beyond what security needs is likelier from a greedy type, and cuts
+below the trend reassure (a signed signal)::
+
+    logit I'_ij = logit I_ij + dt * mu * (1 - delta) * u_ij * s_j
+    d I_ij = (I'_ij - I_ij) - dt * rho * (I_ij - I_ij(0));   tension as in ``spiral``
 
 ``I`` is perceived hostile intent in [0, 1], ``tau`` dyadic tension in
 [0, 1] (symmetric), ``T`` threat from :mod:`~flashpoint.mechanisms.threat`,
@@ -48,9 +69,15 @@ Assumptions
   status quo's steady state, and the mechanism moves it only as threat and
   intent depart from their initial values. The level itself comes from the
   data (see :mod:`flashpoint.engine.initial`).
-* Only arming beyond trend is read as a signal; cuts are not read as
-  reassurance here (that is the reassurance mechanism's job).
-* The (1 - I) factor keeps intent below 1 and makes the update saturate.
+* Under ``spiral`` only arming beyond trend is read as a signal; cuts are
+  not read as reassurance (that is the reassurance mechanism's job). Under
+  ``signalling`` both are.
+* The (1 - I) factor keeps intent below 1 and makes the update saturate;
+  the logit update of ``signalling`` does so by construction (beliefs are
+  clipped to [0.02, 0.98] before the update, as in
+  :mod:`~flashpoint.mechanisms.reassurance`).
+* Treaty allies are those of the world (``defense``); a partnership a
+  scenario adds does not make a pair allies here.
 
 References
 ----------
@@ -76,7 +103,7 @@ from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism, s
 from flashpoint.mechanisms.threat import baseline_threat, current_threat
 from flashpoint.params import Parameter
 
-__all__ = ["MECHANISM", "PARAMETERS", "arming_signal", "step"]
+__all__ = ["MECHANISM", "PARAMETERS", "arming_signal", "arming_trend_gap", "step", "unalignment"]
 
 PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
@@ -149,21 +176,50 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
 )
 
-VARIANTS: tuple[str, ...] = ("spiral", "deterrence")
+VARIANTS: tuple[str, ...] = ("spiral", "deterrence", "signalling")
 
-def arming_signal(state: State, ctx: Context) -> FloatArray:
-    """Arming beyond the actor's own baseline trend since t = 0, ``x_j`` (R, N), >= 0."""
+#: Beliefs are updated as if within [BELIEF_FLOOR, 1 - BELIEF_FLOOR] (as in reassurance).
+BELIEF_FLOOR = 0.02
+
+def arming_trend_gap(state: State, ctx: Context) -> FloatArray:
+    """Signed log spending relative to the actor's own baseline trend path since t = 0,
+    ``s_j`` (R, N)."""
     from flashpoint.mechanisms.arms import trend_rate
 
     r = trend_rate(ctx)
     t = ctx.step * ctx.dt
     ratio = np.maximum(state.milex, 1e-12) / np.maximum(ctx.initial.milex, 1e-12)
-    return np.asarray(np.maximum(0.0, np.log(ratio) - r * t))
+    return np.asarray(np.log(ratio) - r * t)
+
+
+def arming_signal(state: State, ctx: Context) -> FloatArray:
+    """Arming beyond the baseline trend since t = 0, ``x_j`` (R, N), >= 0."""
+    return np.asarray(np.maximum(0.0, arming_trend_gap(state, ctx)))
+
+
+def treaty_allies(ctx: Context) -> FloatArray:
+    """``(N, N)`` 1 where i and j have a defence obligation in either direction (the world's)."""
+    d = ctx.world.defense
+    return np.asarray((np.maximum(d, d.T) > 0).astype(ctx.initial.intent.dtype))
+
+
+def unalignment(alignment: FloatArray, ctx: Context) -> FloatArray:
+    """``u_ij = (1 - A_ij) clip(max(Riv_ij, -a_ij), 0, 1)`` (R, N, N): how far a pair reads
+    the other's moves as hostile; 0 between treaty allies and between aligned states."""
+    allies = ctx.cached("security_dilemma.allies", lambda: treaty_allies(ctx))
+    doubt = np.clip(np.maximum(ctx.world.rivalry[None], -alignment), 0.0, 1.0)
+    return np.asarray((1.0 - allies)[None] * doubt)
+
+
+def _logit_update(p: FloatArray, log_lr: FloatArray) -> FloatArray:
+    """Posterior of belief ``p`` after evidence of log-likelihood ratio ``log_lr``."""
+    q = np.clip(p, BELIEF_FLOOR, 1.0 - BELIEF_FLOOR)
+    odds = q / (1.0 - q) * np.exp(np.clip(log_lr, -30.0, 30.0))
+    return np.asarray(odds / (1.0 + odds))
 
 
 def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: Draws) -> Effect:
-    """Change ``intent`` and ``tension`` (see module docstring)."""
-    variant = ctx.variant("security_dilemma", VARIANTS)
+    """Change ``intent`` and ``tension`` (see module docstring), each run by its own theory."""
     _, t = current_threat(state, derived, ctx)
     t0 = baseline_threat(ctx)
     dt = ctx.dt
@@ -171,24 +227,36 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
     off = 1.0 - np.eye(n, dtype=state.intent.dtype)
     lam = ctx.p("security_dilemma.tension_rate", 3)
     kappa = ctx.p("security_dilemma.tension_decay", 3)
+    mu = ctx.p("security_dilemma.misperception", 3)
+    delta = ctx.p("security_dilemma.distinguishability", 3)
+    rho = ctx.p("security_dilemma.intent_relaxation", 3)
     relax_tension = kappa * (state.tension - ctx.initial.tension)
-    if variant == "spiral":
-        mu = ctx.p("security_dilemma.misperception", 3)
-        delta = ctx.p("security_dilemma.distinguishability", 3)
-        rho = ctx.p("security_dilemma.intent_relaxation", 3)
+    relax_intent = dt * rho * (state.intent - ctx.initial.intent)
+    spiral = ctx.variant_mask("security_dilemma", "spiral")[:, None, None]
+    signalling = ctx.variant_mask("security_dilemma", "signalling")[:, None, None]
+    deterrence = ctx.variant_mask("security_dilemma", "deterrence")[:, None, None]
+    u = unalignment(state.alignment, ctx)
+    d_intent = -relax_intent
+    if np.any(spiral):
         x = arming_signal(state, ctx)[:, None, :]
-        d_intent = dt * (
-            mu * x * (1.0 - delta) * (1.0 - state.intent)
-            - rho * (state.intent - ctx.initial.intent)
-        )
+        hostile = dt * mu * x * (1.0 - delta) * u * (1.0 - state.intent)
+        d_intent = np.where(spiral, d_intent + hostile, d_intent)
+    if np.any(signalling):
+        gap = arming_trend_gap(state, ctx)[:, None, :]
+        posterior = _logit_update(state.intent, dt * mu * (1.0 - delta) * u * gap)
+        moved = np.where(u > 0, posterior - np.clip(state.intent, BELIEF_FLOOR, 1 - BELIEF_FLOOR),
+                         0.0)
+        d_intent = np.where(signalling, d_intent + moved, d_intent)
+    d_tension = np.zeros_like(state.tension)
+    if np.any(spiral | signalling):
         c = symmetric(t) * symmetric(state.intent)
         c0 = ctx.cached("security_dilemma.c0",
                         lambda: symmetric(t0) * symmetric(ctx.initial.intent))
-        d_tension = dt * (lam * (c - c0) - relax_tension)
-    else:
-        d_intent = np.zeros_like(state.intent)
+        d_tension = np.where(spiral | signalling, dt * (lam * (c - c0) - relax_tension), d_tension)
+    if np.any(deterrence):
         t0s = ctx.cached("security_dilemma.t0", lambda: symmetric(t0))
-        d_tension = dt * (lam * (symmetric(t) - t0s) - relax_tension)
+        d_tension = np.where(deterrence, dt * (lam * (symmetric(t) - t0s) - relax_tension),
+                             d_tension)
     return Effect(
         deltas={"intent": d_intent * off, "tension": symmetric(d_tension) * off},
     )
@@ -196,7 +264,7 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
 
 MECHANISM = Mechanism(
     name="security_dilemma",
-    title="Security dilemma: spiral versus deterrence model (Jervis; Glaser)",
+    title="Security dilemma: spiral, deterrence or signalling reading of arming (Jervis; Glaser; Kydd)",
     references=(
         "Jervis, R. (1976). Perception and Misperception in International Politics. "
         "Princeton University Press.",
@@ -214,9 +282,12 @@ MECHANISM = Mechanism(
     step=step,
     variants=VARIANTS,
     equations=(
-        "x_j = max(0, log(m_j/m_j(0)) - r t)",
-        "spiral: dI_ij/dt = mu x_j (1-delta)(1-I_ij) - rho (I_ij - I_ij(0))",
-        "spiral: dtau_ij/dt = lam (Tbar_ij Ibar_ij - Tbar_ij(0) Ibar_ij(0)) - kappa (tau_ij - tau_ij(0))",
-        "deterrence: dI/dt = 0; dtau_ij/dt = lam (Tbar_ij - Tbar_ij(0)) - kappa (tau_ij - tau_ij(0))",
+        "x_j = max(0, s_j), s_j = log(m_j/m_j(0)) - r t;  u_ij = (1 - A_ij) clip(max(Riv_ij, -a_ij), 0, 1)",
+        "spiral: dI_ij/dt = mu x_j (1-delta) u_ij (1-I_ij) - rho (I_ij - I_ij(0))",
+        "spiral, signalling: dtau_ij/dt = lam (Tbar_ij Ibar_ij - Tbar_ij(0) Ibar_ij(0)) "
+        "- kappa (tau_ij - tau_ij(0))",
+        "deterrence: dI/dt = -rho (I - I(0)); dtau_ij/dt = lam (Tbar_ij - Tbar_ij(0)) "
+        "- kappa (tau_ij - tau_ij(0))",
+        "signalling: logit I' = logit I + dt mu (1-delta) u_ij s_j;  dI = I' - I - dt rho (I - I(0))",
     ),
 )

@@ -188,10 +188,19 @@ def threat_matrix(
     w = np.broadcast_to(w0, milex.shape) if warheads is None else np.maximum(warheads, 0.0)
     off = 1.0 + col(nuclear_weight, 2) * (np.log1p(w) / wmax)
     hostile = intent if variant == "walt" else np.where(alignment < 0.0, 1.0, intent)
+    # A treaty ally's power is no threat (Walt 1987: states balance against threats, and an
+    # ally's aims are not in doubt), so no spiral or balancing acts between allies.
+    hostile = hostile * (1.0 - _treaty_allies(world))[None]
     t = np.clip(relative * prox * off[:, None, :] * hostile, 0.0, 1.0)
     idx = np.arange(world.n)
     t[:, idx, idx] = 0.0
     return p, t
+
+
+def _treaty_allies(world: WorldArrays) -> FloatArray:
+    """``(N, N)`` 1 where i and j have a defence obligation in either direction."""
+    d = world.defense
+    return np.asarray((np.maximum(d, d.T) > 0).astype(d.dtype))
 
 
 def loss_of_strength(world: WorldArrays, range_km: FloatArray) -> FloatArray:

@@ -42,6 +42,7 @@ from flashpoint.engine.plan import (
     Shock,
     Signal,
     SpendingFloor,
+    Tie,
     TradeChange,
 )
 from flashpoint.errors import ScenarioError, did_you_mean
@@ -130,7 +131,7 @@ def _resolve_primitive(ctx: _Ctx, p: Primitive, where: tuple[str | int, ...]) ->
         return dataclasses.replace(
             p, source=_side(ctx, p.source, where), target=_side(ctx, p.target, where)
         )
-    if isinstance(p, TradeChange):
+    if isinstance(p, TradeChange | Tie):
         return dataclasses.replace(p, a=_side(ctx, p.a, where), b=_side(ctx, p.b, where))
     if isinstance(p, SpendingFloor):
         return dataclasses.replace(p, actors=_side(ctx, p.actors, where))
@@ -308,6 +309,8 @@ def compile_scenario(
         overrides=tuple(ParamOverride(o.parameter, _r(o.range)) for o in scenario.override),
         disabled=scenario.mechanisms.disable,
         variants=dict(scenario.mechanisms.variants),
+        ties=of(Tie),
+        theory_weights={k: dict(v) for k, v in scenario.mechanisms.weights.items()},
     )
 
 

@@ -15,18 +15,26 @@ conventional defence ...). Each lever declares, as data:
   inside the bounds (outside the sourced ``effect`` range it gets a
   :class:`~flashpoint.errors.FlashpointWarning`), never outside them.
 
-Secondary magnitudes of a lever (for example the rise in China's hostile
-reading of a partnership) are fixed ranges stated in ``changes`` with their
-rationale; the headline effect is the one a scenario can override.
+Secondary magnitudes of a lever (for example a partnership's visibility) are
+fixed ranges stated in ``changes`` with their rationale; the headline effect
+is the one a scenario can override.
 
 What levers deliberately do *not* encode
 ----------------------------------------
-Levers encode the direct, announced reactions the sources report (Beijing
-"has repeatedly stated that it views NATO's expansion into Asia as a direct
-threat", seed 004), never the downstream outcomes that the articles' claims
-are about: arms races, China-Russia-North Korea cohesion, hedgers' tilt,
-crisis onset. Those must come out of the mechanisms, or evaluating a claim
-would only read back an assumption.
+A policy lever sets only what a policy sets: commitments, presence,
+institutional ties (their visibility and the capability they add), trade,
+spending floors and signals. It never writes perceived intent, tension or
+alignment, nor any other state a claim is about: how China, Russia or North
+Korea read a move (a threat under the spiral model, a deterrent under the
+deterrence model, evidence weighed by its cost under Kydd's signalling
+model) comes from :mod:`flashpoint.mechanisms.signal_reading`, with the
+theory drawn per run. The options differ by what they change: an office is
+visibility without commitment, a partnership consultation (a partial
+commitment) and interoperability, membership an Article 5 commitment
+(limited by Article 6's treaty area in the credibility mechanism),
+deployments presence and visibility, technical cooperation capability
+without visibility. Shocks (crises, coercion, escalation) may still move
+relations directly: they are events, not policies.
 
 Actor tokens
 ------------
@@ -50,12 +58,14 @@ from flashpoint.engine.plan import (
     Shock,
     Signal,
     SpendingFloor,
+    Tie,
     TradeChange,
 )
 
 __all__ = ["LEVERS", "Lever", "Primitive", "lever_names"]
 
-Primitive = Commitment | Presence | TradeChange | Signal | SpendingFloor | Shock | RelationShock
+Primitive = (Commitment | Presence | TradeChange | Signal | SpendingFloor | Shock | RelationShock
+             | Tie)
 """Any engine-level primitive a lever may produce."""
 
 Builder = Callable[[Range, float], tuple[Primitive, ...]]
@@ -142,18 +152,14 @@ class Lever:
 
 
 def _liaison_office(e: Range, t: float) -> tuple[Primitive, ...]:
-    return (
-        RelationShock("intent", ("CHN",), ("NATO", "JPN"), e, at=t, symmetric=False),
-        Commitment(_NATO, ("JPN",), Range(0.02, 0.08), start=t),
-    )
+    return (Tie(_NATO, ("JPN",), e, capability=Range(0.0, 0.05), start=t),)
 
 
 def _ip4_partnership(e: Range, t: float) -> tuple[Primitive, ...]:
     return (
         Commitment(_NATO, _IP4, e, start=t),
         Commitment(_IP4, _NATO, e, start=t),
-        RelationShock("intent", _AXIS, _WEST_IN_ASIA, Range(0.05, 0.15), at=t, symmetric=False),
-        RelationShock("tension", _AXIS, _WEST_IN_ASIA, Range(0.03, 0.10), at=t),
+        Tie(_NATO, _IP4, Range(0.7, 1.0), capability=Range(0.15, 0.35), start=t),
     )
 
 
@@ -161,8 +167,7 @@ def _asian_members(e: Range, t: float) -> tuple[Primitive, ...]:
     return (
         Commitment(_NATO, _IP4, e, start=t),
         Commitment(_IP4, _NATO, e, start=t),
-        RelationShock("intent", _AXIS, _WEST_IN_ASIA, Range(0.10, 0.25), at=t, symmetric=False),
-        RelationShock("tension", _AXIS, _WEST_IN_ASIA, Range(0.05, 0.15), at=t),
+        Tie(_NATO, _IP4, Range.fixed(1.0), capability=Range(0.4, 0.7), start=t),
     )
 
 
@@ -181,9 +186,9 @@ def _naval_deployments(e: Range, t: float) -> tuple[Primitive, ...]:
 
 def _technical_cooperation(e: Range, t: float) -> tuple[Primitive, ...]:
     return (
-        Commitment(_NATO, _IP4, e, start=t),
-        Commitment(_IP4, _NATO, e, start=t),
-        RelationShock("intent", ("CHN",), _WEST_IN_ASIA, Range(0.0, 0.02), at=t, symmetric=False),
+        Tie(_NATO, _IP4, Range(0.0, 0.15), capability=e, start=t),
+        Commitment(_NATO, _IP4, Range(0.02, 0.08), start=t),
+        Commitment(_IP4, _NATO, Range(0.02, 0.08), start=t),
     )
 
 
@@ -194,7 +199,7 @@ def _europe_shoulders(e: Range, t: float) -> tuple[Primitive, ...]:
 def _eu_economic_track(e: Range, t: float) -> tuple[Primitive, ...]:
     return (
         TradeChange(("EU",), _EU_FTA_PARTNERS, e, start=t),
-        RelationShock("alignment", ("EU",), _EU_FTA_PARTNERS, Range(0.01, 0.05), at=t),
+        Tie(("EU",), _EU_FTA_PARTNERS, Range(0.2, 0.4), start=t),
     )
 
 
@@ -204,9 +209,8 @@ def _reassurance(e: Range, t: float) -> tuple[Primitive, ...]:
 
 def _korea_arms_ukraine(e: Range, t: float) -> tuple[Primitive, ...]:
     return (
-        RelationShock("tension", ("KOR",), ("RUS",), e, at=t),
-        RelationShock("intent", ("RUS",), ("KOR",), Range(0.05, 0.15), at=t, symmetric=False),
-        RelationShock("alignment", ("KOR",), ("UKR",), Range(0.05, 0.15), at=t),
+        Tie(("KOR",), ("UKR",), Range(0.6, 0.9), capability=e, start=t),
+        Tie(("KOR",), _NATO, Range(0.3, 0.5), start=t),
     )
 
 
@@ -287,20 +291,21 @@ _LEVER_LIST: tuple[Lever, ...] = (
             "of closer NATO-Japan ties with no new defence obligation."
         ),
         changes=(
-            "RelationShock intent CHN -> {NATO, JPN} (one-way) by the headline effect: "
-            "Beijing reads the office as a step towards an 'Asia-Pacific NATO'. "
-            "Commitment NATO -> JPN raised to at least 0.02-0.08 (rationale: an office "
-            "adds liaison and planning contacts, not an obligation; far below the 0.2-0.5 "
-            "of a formal partnership)."
+            "Tie NATO <-> JPN of visibility given by the headline effect and capability "
+            "0-0.05 (rationale: liaison and information exchange, no forces or integration). "
+            "No Commitment: an office carries no defence obligation. How Beijing reads the "
+            "visible tie (hostile under the spiral reading, no information under signalling, "
+            "nothing to deter with under deterrence) is left to the signal_reading mechanism."
         ),
         kind="policy",
-        effect=(0.02, 0.08),
-        bounds=(0.0, 0.5),
-        unit="change of China's belief that NATO/Japan are hostile, [0, 1] scale",
+        effect=(0.4, 0.8),
+        bounds=(0.0, 1.0),
+        unit="visibility of the NATO-Japan tie, [0, 1]",
         source=(
-            "rationale: a small share of the formal partnership's 0.05-0.15; the plan was "
-            "shelved over 'apprehensions that they might fuel tensions' (seed 000) and France "
-            "'strongly opposed' it (seed 003), so its effect is visible but modest."
+            "rationale: the first NATO office in Asia is a public political signal - shelved "
+            "over 'apprehensions that they might fuel tensions' (seed 000) and 'strongly "
+            "opposed' by France (seed 003) - so clearly visible; below 1 because it is an "
+            "office, not a summit-level partnership or an accession."
         ),
         seed=_S000,
         quote="NATO was planning to open a liaison office in Tokyo",
@@ -315,10 +320,12 @@ _LEVER_LIST: tuple[Lever, ...] = (
         ),
         changes=(
             "Commitment NATO <-> IP4 (both ways, mode max) of strength given by the headline "
-            "effect. RelationShock intent {CHN, RUS, PRK} -> {NATO, IP4} (one-way) +0.05-0.15 "
-            "and tension {CHN, RUS, PRK} <-> {NATO, IP4} +0.03-0.10 (rationale: Beijing 'views "
-            "NATO's expansion into Asia as a direct threat' and Pyongyang and Moscow 'would "
-            "respond militarily', seed 004; sized below an outright accession)."
+            "effect (consultation and partial commitments). Tie NATO <-> IP4 of visibility "
+            "0.7-1.0 (rationale: a formal, summit-level partnership is as public as a tie "
+            "gets short of accession) and capability 0.15-0.35 (rationale: interoperability "
+            "and joint planning, short of integrated command). No reaction is set here: "
+            "whether China, Russia and North Korea read it as a threat (spiral), are deterred "
+            "by it (deterrence) or update on its cost (signalling) comes from signal_reading."
         ),
         kind="policy",
         effect=(0.2, 0.5),
@@ -346,9 +353,11 @@ _LEVER_LIST: tuple[Lever, ...] = (
         ),
         changes=(
             "Commitment NATO <-> IP4 (both ways, mode max) of strength given by the headline "
-            "effect. RelationShock intent {CHN, RUS, PRK} -> {NATO, IP4} +0.10-0.25 and "
-            "tension +0.05-0.15 (rationale: double the partnership's reaction: accession is "
-            "the step NATO has pledged not to take, seeds 001 and 003)."
+            "effect (Article 5 guarantees; the credibility mechanism applies Article 6's treaty "
+            "area to them). Tie NATO <-> IP4 of visibility 1 (accession is the most public "
+            "tie there is) and capability 0.4-0.7 (rationale: integration into NATO's command "
+            "structure and defence planning). No reaction is set here: it comes from "
+            "signal_reading under each theory."
         ),
         kind="policy",
         effect=(0.8, 1.0),
@@ -375,7 +384,8 @@ _LEVER_LIST: tuple[Lever, ...] = (
             "Presence of GBR, FRA, DEU, ITA, ESP, NLD in the indo_pacific theatre at a level of "
             "0.01-0.03 of their forces (rationale: a carrier group or a few frigates a year "
             "out of each navy) with visibility given by the headline effect at south_china_sea "
-            "and taiwan_strait. No Commitment: the ships would 'run back home' (seed 002)."
+            "and taiwan_strait. No Commitment: the ships would 'run back home' (seed 002). "
+            "No Tie: deployments are presence and visibility, not an institutional tie."
         ),
         kind="policy",
         effect=(0.4, 0.8),
@@ -398,18 +408,21 @@ _LEVER_LIST: tuple[Lever, ...] = (
             "security with the IP4, instead of high-profile exercises and photo ops."
         ),
         changes=(
-            "Commitment NATO <-> IP4 (both ways, mode max) of strength given by the headline "
-            "effect; RelationShock intent CHN -> {NATO, IP4} of 0-0.02 (rationale: low profile "
-            "by design, but not invisible to Beijing)."
+            "Tie NATO <-> IP4 of capability given by the headline effect and visibility "
+            "0-0.15 (rationale: discreet by design - cyber, standardisation, intelligence - "
+            "but not invisible to Beijing); Commitment NATO <-> IP4 (both ways, mode max) "
+            "0.02-0.08 (rationale: interoperability raises the odds of practical help, "
+            "'materials, supplies, and logistics', reader's comment, seed 000, with no "
+            "obligation)."
         ),
         kind="policy",
-        effect=(0.02, 0.08),
-        bounds=(0.0, 0.3),
-        unit="commitment strength, [0, 1]",
+        effect=(0.15, 0.35),
+        bounds=(0.0, 0.6),
+        unit="capability the cooperation adds to the IP4 side, [0, 1]",
         source=(
-            "rationale: interoperability and intelligence sharing raise the odds of practical "
-            "help ('materials, supplies, and logistics', reader's comment, seed 000) but carry "
-            "no obligation; an order of magnitude below a formal partnership."
+            "rationale: cyber defence, standardisation, intelligence sharing and maritime "
+            "security (seed 001) add real capability - comparable to a formal partnership's "
+            "interoperability (0.15-0.35) - without its visibility or obligation."
         ),
         seed=_S001,
         quote="emphasizing tailored, discrete, and useful technical cooperation with the IP4",
@@ -453,10 +466,11 @@ _LEVER_LIST: tuple[Lever, ...] = (
             "Gateway investment in Southeast Asia and runs CRIMARIO maritime capacity building."
         ),
         changes=(
-            "TradeChange EU <-> {IND, IDN, PHL} (both ways) by the headline multiplier; "
-            "RelationShock alignment EU <-> {IND, IDN, PHL} of +0.01-0.05 (rationale: Global "
-            "Gateway and CRIMARIO are cooperative, non-military ties; small because hedgers "
-            "keep their 'national choice', seed 001)."
+            "TradeChange EU <-> {IND, IDN, PHL} (both ways) by the headline multiplier; Tie "
+            "EU <-> {IND, IDN, PHL} of visibility 0.2-0.4 and no capability (rationale: Global "
+            "Gateway and CRIMARIO are public, cooperative, non-military ties). Hedgers' "
+            "alignment is not set here: it answers the trade through the alignment "
+            "mechanism's hedging term, and that is the claim under test."
         ),
         kind="policy",
         effect=(1.1, 1.4),
@@ -510,20 +524,24 @@ _LEVER_LIST: tuple[Lever, ...] = (
             "arms deliveries to Ukraine."
         ),
         changes=(
-            "RelationShock tension KOR <-> RUS by the headline effect; intent RUS -> KOR "
-            "(one-way) +0.05-0.15; alignment KOR <-> UKR +0.05-0.15 (rationale: direct supply "
-            "is a visible change of side, comparable in size to the tension rise). Closer "
-            "RUS-PRK or CHN-PRK ties are not set here: that is the seed-002 claim the model "
-            "must test."
+            "Tie KOR <-> UKR of capability given by the headline effect and visibility "
+            "0.6-0.9 (rationale: direct deliveries are announced and tracked, unlike the "
+            "indirect restocking of US and European stocks); Tie KOR <-> NATO of visibility "
+            "0.3-0.5 and no capability (rationale: seed 002 reads direct supply as 'Seoul "
+            "aligning more closely with the U.S. and NATO', through NATO's coordination of "
+            "aid to Ukraine). Russia's reaction and closer "
+            "RUS-PRK or CHN-PRK ties are not set here: Moscow's reading comes from "
+            "signal_reading, and the seed-002 claim is what the model must test."
         ),
         kind="policy",
-        effect=(0.05, 0.15),
-        bounds=(0.0, 0.5),
-        unit="change of dyadic tension, [0, 1] scale",
+        effect=(0.1, 0.3),
+        bounds=(0.0, 0.6),
+        unit="capability the deliveries add to Ukraine's side, [0, 1]",
         source=(
-            "rationale: Moscow publicly warned Seoul in June 2024 that arming Ukraine would be "
-            "'a very big mistake' (Putin, press conference in Hanoi, 20 June 2024); a "
-            "noticeable but sub-crisis rise in the dyad's tension."
+            "rationale: South Korea is among the few producers able to supply artillery "
+            "ammunition and armour at scale (it supplied Poland from 2022); direct supply "
+            "would add a noticeable but not decisive share of Ukraine's needs. Moscow warned "
+            "that it would be 'a very big mistake' (Putin, Hanoi, 20 June 2024)."
         ),
         seed=_S002,
         quote="by directly supplying weapons to Ukraine",

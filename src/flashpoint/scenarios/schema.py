@@ -8,7 +8,8 @@ A scenario is a TOML file with these tables (see ``docs/scenarios.md``)::
     [[override]]          parameter, range = [low, high]
     [[edit]]              kind = commitment | partnership | spending | trade | relation
                           | presence | signal, and that kind's fields
-    [mechanisms]          disable = [...], variants = {mechanism = "variant"}
+    [mechanisms]          disable = [...], variants = {mechanism = "variant"},
+                          weights = {mechanism = {variant = weight, ...}} (theory weights)
 
 Every magnitude is a ``[low, high]`` range: the engine samples it per run.
 Validation here is *structural*: types, bounds, lever names, flashpoint ids,
@@ -69,6 +70,7 @@ __all__ = [
 MECHANISM_NAMES: tuple[str, ...] = (
     "threat", "burden_shifting", "credibility", "arms", "security_dilemma",
     "alignment", "interdependence", "reassurance", "deterrence", "economy",
+    "signal_reading",
 )
 """The engine's mechanisms in step order (docs/architecture.md)."""
 
@@ -454,6 +456,7 @@ class Mechanisms(BaseModel):
 
     disable: tuple[str, ...] = ()
     variants: dict[str, str] = Field(default_factory=dict)
+    weights: dict[str, dict[str, float]] = Field(default_factory=dict)
 
     @field_validator("disable")
     @classmethod
@@ -476,6 +479,25 @@ class Mechanisms(BaseModel):
                     f"{', '.join(options)}."
                 )
         return variants
+
+
+    @field_validator("weights")
+    @classmethod
+    def _valid_weights(cls, weights: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        from flashpoint.errors import FlashpointError
+        from flashpoint.theories import THEORIES, check_weights, factor_of
+
+        for name, w in weights.items():
+            _check_mechanism(name)
+            theory = THEORIES.get(factor_of(name))
+            if theory is None:
+                raise ValueError(f"mechanism {name!r} has no sampled theories; expected one of "
+                                 f"{', '.join(THEORIES)}.")
+            try:
+                check_weights(name, w, theory.variants, where="theory weights")
+            except FlashpointError as err:
+                raise ValueError(str(err).split(": ", 2)[-1]) from None
+        return weights
 
 
 def _check_mechanism(name: str) -> None:

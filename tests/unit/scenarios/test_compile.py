@@ -27,11 +27,8 @@ def test_groups_resolve_to_members_present(tiny) -> None:  # type: ignore[no-unt
 
 def test_lever_drops_only_primitives_with_absent_sides(tiny) -> None:  # type: ignore[no-untyped-def]
     plan = _plan('[[lever]]\nlever = "south_korea_arms_ukraine"\n', tiny)
-    # the KOR-UKR alignment needs UKR, absent from the tiny world
-    assert [(r.field, r.source, r.target) for r in plan.relation_shocks] == [
-        ("tension", ("KOR",), ("RUS",)),
-        ("intent", ("RUS",), ("KOR",)),
-    ]
+    # the KOR-UKR deliveries need UKR, absent from the tiny world; the tie with NATO stays
+    assert [(t.a, t.b) for t in plan.ties] == [(("KOR",), ("USA", "DEU", "LTU"))]
 
 
 def test_presence_keeps_flashpoints_of_the_world(tiny) -> None:  # type: ignore[no-untyped-def]

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from flashpoint.engine.plan import Commitment, Presence, RelationShock, Shock, Signal, SpendingFloor
+from flashpoint.engine.plan import (
+    Commitment,
+    Presence,
+    Range,
+    RelationShock,
+    Shock,
+    Signal,
+    SpendingFloor,
+    Tie,
+)
 from flashpoint.scenarios import LEVERS, Lever
 from flashpoint.world.flashpoints import FLASHPOINTS
 
@@ -47,15 +56,53 @@ def test_effect_override_and_start_reach_the_primitives() -> None:
     assert {c.source for c in commitments} == {("NATO",), ("IP4",)}
 
 
-def test_partnership_is_weaker_than_membership_and_stronger_than_cooperation() -> None:
-    def hi(name: str) -> float:
-        return LEVERS[name].effect[1]
+def _profile(name: str) -> dict[str, float]:
+    """What a lever changes, at the centre of its ranges: obligation, visibility,
+    capability, forward presence."""
+    prims = LEVERS[name].primitives()
 
-    def lo(name: str) -> float:
-        return LEVERS[name].effect[0]
+    def mid(r: Range) -> float:
+        return 0.5 * (r.low + r.high)
 
-    assert hi("technical_cooperation") < lo("nato_ip4_partnership")
-    assert hi("nato_ip4_partnership") < lo("asian_members")
+    return {
+        "obligation": max((mid(p.strength) for p in prims if isinstance(p, Commitment)), default=0.0),
+        "visibility": max([mid(p.visibility) for p in prims if isinstance(p, Tie | Presence)],
+                          default=0.0),
+        "capability": max((mid(p.capability) for p in prims if isinstance(p, Tie)), default=0.0),
+        "presence": max((mid(p.level) for p in prims if isinstance(p, Presence)), default=0.0),
+    }
+
+
+def test_nato_in_asia_options_differ_by_what_they_change() -> None:
+    """Issue 13.7: an office is visibility without commitment; a partnership consultation and
+    interoperability; membership Article 5; deployments presence and visibility; technical
+    cooperation capability without visibility."""
+    office = _profile("nato_tokyo_liaison_office")
+    partner = _profile("nato_ip4_partnership")
+    member = _profile("asian_members")
+    ships = _profile("european_naval_deployments")
+    tech = _profile("technical_cooperation")
+    assert office["obligation"] == 0 and office["visibility"] > tech["visibility"]
+    assert office["capability"] < tech["capability"]
+    assert 0 < partner["obligation"] < member["obligation"]
+    assert member["capability"] > partner["capability"] > 0
+    assert ships["obligation"] == 0 and ships["presence"] > 0 and ships["capability"] == 0
+    assert tech["visibility"] < 0.1 < tech["capability"]
+    profiles = [tuple(p.values()) for p in (office, partner, member, ships, tech)]
+    assert len(set(profiles)) == 5
+
+
+def test_no_policy_lever_writes_a_claim_metric_state_field() -> None:
+    """A policy sets commitments, presence, ties, trade, pledges and signals; reactions (intent,
+    tension, alignment, spending, crises) come from mechanisms. Only shocks may move state."""
+    from flashpoint.engine.state import FIELDS
+
+    for lever in LEVERS.values():
+        if lever.kind != "policy":
+            continue
+        for p in lever.primitives():
+            assert not isinstance(p, RelationShock | Shock), (lever.name, p)
+            assert getattr(p, "field", None) not in FIELDS, (lever.name, p)
 
 
 def test_naval_deployments_commit_nothing_but_are_visible() -> None:
@@ -68,17 +115,13 @@ def test_naval_deployments_commit_nothing_but_are_visible() -> None:
     assert presence.visibility.low > presence.level.high
 
 
-def test_axis_reads_partnership_as_hostile_one_way() -> None:
-    prims = LEVERS["nato_ip4_partnership"].primitives()
-    intent = [p for p in prims if isinstance(p, RelationShock) and p.field == "intent"]
-    assert intent and intent[0].source == ("CHN", "RUS", "PRK") and not intent[0].symmetric
-
-
 def test_korea_lever_does_not_hard_code_the_claim() -> None:
-    """Closer RUS/CHN-PRK ties are what seed 002 claims: the lever must not set them."""
-    for p in LEVERS["south_korea_arms_ukraine"].primitives():
-        assert isinstance(p, RelationShock)
-        assert "PRK" not in (*p.source, *p.target)
+    """Closer RUS/CHN-PRK ties are what seed 002 claims: the lever must not set them, nor
+    Moscow's reaction."""
+    ties = LEVERS["south_korea_arms_ukraine"].primitives()
+    assert all(isinstance(t, Tie) and t.a == ("KOR",) for t in ties)
+    assert [t.b for t in ties] == [("UKR",), ("NATO",)]
+    assert all("PRK" not in t.b and "RUS" not in t.b for t in ties)
 
 
 def test_other_primitive_kinds() -> None:
