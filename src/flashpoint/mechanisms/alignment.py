@@ -20,7 +20,7 @@ Equations
 For each run and pair i != j (alignment ``a`` in [-1, 1], symmetric)::
 
     d a_ij / dt = beta * (S_ij - S_ij(0)) - beta * (R_ij - R_ij(0))
-                + sigma * (Q_ij - Q_ij(0))
+                + sigma * (Q_ij - Q_ij(0)) * (1 - A_ij)
                 - h * (H_ij max(a_ij, 0) - H_ij(0) max(a_ij(0), 0))
                 - phi * F_ij                             (bloc aversion)
                 - rho * (a_ij - a_ij(0))
@@ -47,7 +47,11 @@ in the status quo), ``phi`` the bloc-aversion rate (1/yr): hedgers and ASEAN
 states read a bloc forming in their region as a threat, like the mutual-threat
 term, and distance themselves from it rather than join it (seeds 001 and 004;
 Kuik 2008); against the relaxation the steady shift is ``-phi F / rho``,
-``sym(X) = (X + X^T)/2``, ``beta`` the balancing rate (1/yr), ``sigma`` the
+``A_ij`` 1 for treaty allies (a defence obligation in either direction in
+the world data; ``security_dilemma.treaty_allies``), whose formal tie anchors
+their alignment against the enemy-of-my-enemy drift, as it anchors intent
+against the spiral (issue 11: allies very rarely turn into rivals within a
+decade), ``sym(X) = (X + X^T)/2``, ``beta`` the balancing rate (1/yr), ``sigma`` the
 structural-balance rate (1/yr), ``h`` the hedging rate (1/yr) and ``rho``
 the relaxation rate to the initial alignment (1/yr). The ``(0)`` terms are
 evaluated in the initial state with the world's own trade and no scenario
@@ -286,6 +290,13 @@ def _blend(t: FloatArray, p: FloatArray,
     return out
 
 
+def _allies(ctx: Context) -> FloatArray:
+    """``(1, N, N)`` treaty allies ``A`` (1 where a defence obligation runs either way)."""
+    from flashpoint.mechanisms.security_dilemma import treaty_allies
+
+    return treaty_allies(ctx)[None]
+
+
 def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: Draws) -> Effect:
     """Change ``alignment`` (see module docstring)."""
     p, t = current_threat(state, derived, ctx)
@@ -300,7 +311,7 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
     rate = (
         beta * (s - s0)
         - beta * (r - r0)
-        + ctx.p("alignment.structural", 3) * (q - q0)
+        + ctx.p("alignment.structural", 3) * (q - q0) * (1.0 - _allies(ctx))
         - ctx.p("alignment.hedging", 3) * (h - h0)
         - ctx.p("alignment.bloc_aversion", 3) * bloc_formation(ctx, a)
         - ctx.p("alignment.relaxation", 3) * (a - a0)

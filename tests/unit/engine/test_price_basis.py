@@ -25,8 +25,11 @@ def test_burden_constant_when_spending_and_gdp_grow_at_the_same_real_rate() -> N
     w = dataclasses.replace(w, milex_trend=rate, gdp_growth=rate,
                             milex_trend_sd=np.zeros(w.n), gdp_growth_sd=np.zeros(w.n))
     # Axis support (North Korean and Chinese supplies) raises Russia's spending for
-    # a real reason, so it is switched off with the reactions.
-    plan = Plan(name="status_quo", disabled=("axis_support",), overrides=tuple(
+    # a real reason, so it is switched off with the reactions. The identity is the
+    # trend form's (Richardson in log-deviations from trend, arms' `relative` theory);
+    # Richardson's money form (`absolute`) moves spending towards its equilibrium instead.
+    plan = Plan(name="status_quo", disabled=("axis_support",), variants={"arms": "relative"},
+                overrides=tuple(
         _quiet(p) for p in ("arms.noise", "arms.reaction", "arms.threat_response")))
     ds = run_ensemble(w, plan, RunConfig(runs=16, years=10, seed=0))
     # Runs in which a war or blockade cost GDP (interdependence) move the burden
