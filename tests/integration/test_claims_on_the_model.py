@@ -44,8 +44,10 @@ def _verdict(hedging: Range):
 def test_hedging_assumption_decides_the_china_russia_claim() -> None:
     weak = _verdict(Range(0.0, 0.1))
     strong = _verdict(Range(1.5, 2.0))
-    # with the materiality band (0.02 alignment points) most runs show no material effect
-    # either way; the assumption still decides the sign and the runs with a material rise
+    # The partnership no longer writes the axis's intent and tension (signal_reading
+    # reads it under the theory each run draws, issue 13), and effects are judged on the
+    # materiality band (0.02 alignment points): the hedging rate still moves the share of
+    # runs with a material rise by more than 0.15 and the median effect downwards.
     assert weak.share > strong.share + 0.15, (weak.summary(), strong.summary())
-    assert weak.effect_p95 > 0.02 and strong.share == 0.0
-    assert weak.median_difference > 0 > strong.median_difference
+    assert weak.effect_p95 > 0.02
+    assert weak.median_difference > strong.median_difference

@@ -40,5 +40,6 @@ def test_opportunism_decides_the_cross_theatre_claim() -> None:
     none = _verdict(Range(0.0, 0.1))
     strong = _verdict(Range(1.8, 2.0))
     assert strong.share > none.share + 0.4, (none.summary(), strong.summary())
-    assert none.verdict in ("robustly fails", "fails")
+    # without opportunism the effect is inside the band or the other way (the US mobilises)
+    assert none.verdict in ("robustly fails", "fails", "no material effect")
     assert strong.verdict in ("robustly holds", "holds")

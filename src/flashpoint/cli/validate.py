@@ -180,6 +180,8 @@ def backtest(
     origins: Annotated[str, typer.Option(help="Origins of --events, comma-separated.")] = "2008,2014,2018",
 ) -> None:
     """Score the model against history and naive baselines (persistence, linear trend, AR(1))."""
+    import pandas as pd
+
     from flashpoint.limits import check_run_options
 
     check_run_options(runs=runs, seed=seed)
@@ -226,6 +228,7 @@ def backtest(
 
 def hazard_tables(seed: int = 0) -> tuple[list[Table], pd.DataFrame]:
     """Tables of the hazard fit (1946-1995), its out-of-sample scores and the flashpoints' records."""
+
     from flashpoint.validation.hazards import (
         calibration,
         directed,
@@ -284,6 +287,8 @@ def _hazard_backtest(seed: int, csv: Path | None) -> None:
 
 def event_tables(bt: EventBacktest, status_quo: bool = False) -> list[Table]:
     """Pooled and per-actor tables of changes since the origin (an event-rich or a status-quo backtest)."""
+    import pandas as pd
+
     from flashpoint.validation.backtest import MOVERS
 
     span = f"{bt.start + 1}-{bt.end}, origin {bt.start}"
@@ -305,6 +310,8 @@ def event_tables(bt: EventBacktest, status_quo: bool = False) -> list[Table]:
 
 
 def _event_backtest(origins: str, end: int, runs: int, seed: int, csv: Path | None) -> None:
+    import pandas as pd
+
     from flashpoint.validation.backtest import event_backtest
 
     try:

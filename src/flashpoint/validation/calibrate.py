@@ -718,7 +718,9 @@ def theory_weights(runs: int = 600, seed: int = 0, alpha: float = 0.2,
         keep = every.copy()
         keep[e] = False
         loo_shares.append(_shares(drawn, fit(keep)[1], prior))
-    loo = {m: {v: (min(x[m][v] for x in loo_shares), max(x[m][v] for x in loo_shares))
+    # shares are probabilities: clip the rounding of their normalisation (1 + 2e-16)
+    loo = {m: {v: (min(1.0, max(0.0, min(x[m][v] for x in loo_shares))),
+                   min(1.0, max(0.0, max(x[m][v] for x in loo_shares))))
                for v in prior[m]} for m in prior}
     sd = drawn.get("security_dilemma")
     predicted = {v: z[sd == v].mean(axis=0) for v in prior.get("security_dilemma", {})} \
