@@ -8,7 +8,8 @@ from flashpoint.claims import AUDIT_TAGS, load_claims
 from flashpoint.claims.audit import audit_claims
 from flashpoint.testing import tiny_world
 
-IDS = ("engagement_raises_china_nato_tension", "ip4_arms_race", "europe_focus_benefits_europe")
+IDS = ("engagement_raises_china_nato_tension", "ip4_arms_race", "europe_focus_benefits_europe",
+       "stoltenberg_ukraine_then_taiwan")
 
 
 @pytest.fixture(scope="module")
@@ -27,16 +28,25 @@ def test_every_claim_gets_a_tag_and_the_numbers(audited: dict[str, object]) -> N
         assert rec["audit"] == r.tag and rec["original"]["verdict"]  # type: ignore[attr-defined]
 
 
-def test_partnership_tension_and_arms_race_lose_their_effect_without_the_bumps(
-    audited: dict[str, object],
-) -> None:
-    """The issue's finding: with the relation inputs removed the effect is gone."""
+def test_partnership_claims_are_decided_by_the_dynamics(audited: dict[str, object]) -> None:
+    """Issue 13's check: the NATO+IP4 lever writes no intent or tension (before the
+    theories work, removing its bumps took the tension and arms-race effects to exactly
+    0 and the audit tagged them input-determined); now the reaction is signal reading's,
+    so there is nothing to remove and switching the mechanisms off removes the effect."""
     for cid in ("engagement_raises_china_nato_tension", "ip4_arms_race"):
         r = audited[cid]
-        assert r.relation_inputs > 0  # type: ignore[attr-defined]
-        assert r.no_inputs is not None  # type: ignore[attr-defined]
-        assert abs(r.no_inputs.effect_median) < 1e-9  # type: ignore[attr-defined]
-        assert r.tag == "input-determined"  # type: ignore[attr-defined]
+        assert r.relation_inputs == 0 and r.no_inputs is None  # type: ignore[attr-defined]
+        assert r.tag == "emergent"  # type: ignore[attr-defined]
+        assert r.no_feedback is not None  # type: ignore[attr-defined]
+        assert abs(r.no_feedback.effect_median) < 1e-9  # type: ignore[attr-defined]
+
+
+def test_an_event_scenario_is_audited_without_its_relation_inputs(
+    audited: dict[str, object],
+) -> None:
+    # Russian escalation is an event with a tension shock (a relation input): step (a) runs
+    r = audited["stoltenberg_ukraine_then_taiwan"]
+    assert r.relation_inputs > 0 and r.no_inputs is not None  # type: ignore[attr-defined]
 
 
 def test_a_scenario_without_relation_inputs_is_not_input_determined(
