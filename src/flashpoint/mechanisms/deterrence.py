@@ -243,16 +243,17 @@ def _fp_tension(tension: FloatArray, ctx: Context) -> FloatArray:
     return np.asarray(np.sum(rows * tmask[None], axis=2) / np.maximum(tmask.sum(axis=1), 1.0))
 
 
-def hazards(
-    tau: FloatArray, cred: FloatArray, balance: FloatArray, provocation: FloatArray,
-    intensity: FloatArray, ctx: Context, opportunity: FloatArray | float = 0.0,
-) -> tuple[FloatArray, FloatArray]:
-    """Onset hazard :math:`\\lambda` and escalation hazard :math:`\\mu` per year, ``(R, F)``.
+#: Floor (1/yr) of the hazards in the theories' anchoring ratios (:func:`hazards`): far
+#: below any fitted rate (the record's lowest flashpoint hazard is of order 1e-3 a year).
+ANCHOR_FLOOR = 1e-6
 
-    ``intensity`` is the crisis (or blockade) intensity at which escalation is evaluated;
-    ``opportunity`` the cross-theatre opportunity :math:`o_f` (:func:`opportunity`).
-    """
-    spiral = ctx.variant_mask("deterrence", "spiral")[:, None]  # (R, 1) per-run theory
+
+def _form(
+    tau: FloatArray, cred: FloatArray, balance: FloatArray, provocation: FloatArray,
+    intensity: FloatArray, ctx: Context, opportunity: FloatArray | float, spiral: FloatArray,
+) -> tuple[FloatArray, FloatArray]:
+    """The hazard model's onset and escalation hazards ``(R, F)``; ``spiral`` (R, 1) marks the
+    runs of the spiral reading (credibility provokes instead of deterring)."""
     sign = np.where(spiral, -1.0, 1.0).astype(tau.dtype)
     gain = np.where(spiral, ctx.p("deterrence.spiral_provocation", 2), 1.0).astype(tau.dtype)
     log_b = np.log(np.clip(balance, 1.0 / BALANCE_CAP, BALANCE_CAP))
@@ -269,15 +270,75 @@ def hazards(
         - sign * ctx.p("deterrence.credibility_escalation", 2) * cred
         - ctx.p("deterrence.balance_escalation", 2) * log_b
     )
+    return np.asarray(lam), np.asarray(mu)
+
+
+def status_quo_inputs(ctx: Context) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """``(tension, credibility, local balance)`` ``(R, F)`` of the initial state with the
+    world's own commitments and no scenario inputs: the point at which every theory is
+    anchored to the fitted hazard model (see :func:`hazards`)."""
+    from dataclasses import replace
+
+    def build() -> tuple[FloatArray, FloatArray, FloatArray]:
+        runs, n = ctx.initial.milex.shape
+        world = replace(
+            ctx,
+            commitment=np.broadcast_to(ctx.world.defense, (runs, n, n)).astype(ctx.initial.milex.dtype),
+            presence=np.zeros_like(ctx.presence), provocation=np.zeros_like(ctx.provocation),
+            us_europe_retrenchment=np.zeros_like(ctx.us_europe_retrenchment),
+        )
+        forces = theatre_forces(ctx.initial.milex, ctx.initial.us_asia_share, world)
+        cred, balance = assess(forces, world)
+        tau = _fp_tension(np.clip(ctx.initial.tension, 0.0, 1.0), ctx)
+        return tau, np.clip(cred, 0.0, 1.0), balance
+    return ctx.cached("deterrence.status_quo_inputs", build)  # type: ignore[no-any-return]
+
+
+def hazards(
+    tau: FloatArray, cred: FloatArray, balance: FloatArray, provocation: FloatArray,
+    intensity: FloatArray, ctx: Context, opportunity: FloatArray | float = 0.0,
+) -> tuple[FloatArray, FloatArray]:
+    """Onset hazard :math:`\\lambda` and escalation hazard :math:`\\mu` per year, ``(R, F)``.
+
+    ``intensity`` is the crisis (or blockade) intensity at which escalation is evaluated;
+    ``opportunity`` the cross-theatre opportunity :math:`o_f` (:func:`opportunity`).
+
+    The rival theories agree on the status quo and disagree on responses: the
+    deterrence form is the hazard model fitted to the conflict record
+    (``validation/hazards.py``), and the spiral and bargaining readings are
+    anchored to it at the status quo's inputs (:func:`status_quo_inputs`):
+    ``lambda_theory(x) * lambda_fitted(x0) / lambda_theory(x0)``, and the same for
+    ``mu``. Without the anchor the spiral sign flip on credibility, evaluated at
+    the high credibility of treaty-protected Korea and the Baltic, and the
+    bargaining war probability at China's local superiority over Taiwan, put
+    the status quo's ten-year war risk near 1, which the record rules out.
+    """
+    spiral = ctx.variant_mask("deterrence", "spiral")[:, None]  # (R, 1) per-run theory
     bargain = ctx.variant_mask("deterrence", "bargaining")  # (R,) the rival theory
+    lam, mu = _form(tau, cred, balance, provocation, intensity, ctx, opportunity, spiral)
+    if not (np.any(spiral) or np.any(bargain)):
+        return lam, mu
+    tau0, cred0, bal0 = status_quo_inputs(ctx)
+    none = np.zeros_like(provocation)
+    off = np.zeros_like(spiral)
+    lam_fit, mu_fit = _form(tau0, cred0, bal0, none, intensity, ctx, 0.0, off)
+    if np.any(spiral):
+        lam_s0, mu_s0 = _form(tau0, cred0, bal0, none, intensity, ctx, 0.0, spiral)
+        lam = np.where(spiral, lam_fit * (lam + ANCHOR_FLOOR) / (lam_s0 + ANCHOR_FLOOR), lam)
+        mu = np.where(spiral, mu_fit * (mu + ANCHOR_FLOOR) / (mu_s0 + ANCHOR_FLOOR), mu)
     if np.any(bargain):  # Fearon's risk-return tradeoff (mechanisms/bargaining.py)
         from flashpoint.mechanisms.bargaining import hazards as bargaining_hazards
 
         lam_b, mu_b = bargaining_hazards(tau, cred, balance, provocation, intensity, ctx)
+        lam_b0, mu_b0 = bargaining_hazards(tau0, cred0, bal0, none, intensity, ctx)
+        # ratios with a floor of ANCHOR_FLOOR per year: bargaining can give zero war
+        # probability at the status quo (no range of disagreement), where a ratio is undefined
+        lam_b = lam_fit * (lam_b + ANCHOR_FLOOR) / (lam_b0 + ANCHOR_FLOOR)
         lam_b = lam_b * np.exp(ctx.p("deterrence.opportunism", 2) * opportunity)
+        mu_b = mu_fit * (mu_b + ANCHOR_FLOOR) / (mu_b0 + ANCHOR_FLOOR)
         lam = np.where(bargain[:, None], lam_b, lam)
         mu = np.where(bargain[:, None], mu_b, mu)
-    return np.asarray(lam), np.asarray(mu)
+    return np.asarray(lam, dtype=tau.dtype), np.asarray(mu, dtype=tau.dtype)
 
 
 def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: Draws) -> Effect:
@@ -323,7 +384,9 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
     # Tension between challenger and targets during a crisis (and from commitments, spiral).
     rate = ctx.p("deterrence.crisis_tension", 2) * crisis
     spiral = ctx.variant_mask("deterrence", "spiral")[:, None]
-    rate = rate + np.where(spiral, ctx.p("deterrence.spiral_tension", 2) * cred, 0.0)
+    if np.any(spiral):  # commitments beyond the status quo's provoke (its own are in tau(0))
+        added = np.maximum(0.0, cred - status_quo_inputs(ctx)[1])
+        rate = rate + np.where(spiral, ctx.p("deterrence.spiral_tension", 2) * added, 0.0)
     n = state.tension.shape[1]
     pair = np.zeros((fps.f, n, n), dtype=state.tension.dtype)
     pair[np.arange(fps.f), fps.challenger, :] = fps.targets
