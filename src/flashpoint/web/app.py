@@ -679,6 +679,16 @@ def _latest_assessment(path: Path) -> dict[str, dict[str, Any]]:
         if head is None:
             return {}
         df = con.execute("SELECT * FROM assessment_verdicts WHERE assessment = ?", [head[0]]).df()
+        records: dict[str, dict[str, Any]] = {}
+        if "claim_verdicts" in tables:  # the full machine-readable records (schema v4)
+            for cid, text in con.execute("SELECT id, record FROM claim_verdicts WHERE "
+                                         "assessment = ?", [head[0]]).fetchall():
+                try:
+                    rec = json.loads(text)
+                except (TypeError, ValueError):
+                    continue
+                if isinstance(rec, dict):
+                    records[str(cid)] = rec
     except duckdb.Error:
         return {}
     finally:
@@ -703,6 +713,12 @@ def _latest_assessment(path: Path) -> dict[str, dict[str, Any]]:
                    deciding_text=str(row.pop("deciding_assumptions", "") or ""))
         if row.get("n_runs") is not None:
             row["n_runs"] = int(row["n_runs"])
+        if c.id in records:
+            row["record"] = records[c.id]
+        for k, val in records.get(c.id, {}).items():  # unit, band, audit tag, per-theory verdicts
+            if k not in ("id", "side", "scenario", "baseline", "metric", "verdict", "horizon",
+                         "direction", "threshold"):
+                row.setdefault(k, val)
         out[c.id] = row
     return out
 

@@ -287,6 +287,8 @@ class MetricOut(BaseModel):
     final: FinalDifference
     materiality: float | None = None  # smallest change that matters (metric registry), if known
     materiality_source: str = ""
+    change_unit: str = ""  # display unit of a difference (metric registry), e.g. "pp"
+    statistic: str = "quantiles"  # "mean": a 0/1 metric drawn as the share of runs
 
 
 class MechanismShare(BaseModel):
@@ -369,6 +371,8 @@ class ClaimResult(BaseModel):
     audit_detail: str = ""
     runs: int | None = None
     per_theory: dict[str, Any] = {}
+    record: dict[str, Any] | None = None  # the whole Verdict.record()
+    per_mechanism: dict[str, Any] = {}  # mechanism -> its theory -> verdict on those runs
     scenario: str | None = None
     baseline: str | None = None
     variant_of: str = ""  # judged on a custom scenario that extends this catalogue scenario

@@ -45,12 +45,23 @@ function svg(tag, attrs, parent) {
   if (parent) parent.appendChild(e);
   return e;
 }
+function plain(x, digits) {
+  // a number in plain decimals with `digits` significant (never scientific notation);
+  // below the fourth decimal it reads "<0.0001" (the sign kept)
+  if (x === null || x === undefined || Number.isNaN(x)) return "–";
+  if (!Number.isFinite(x)) return x > 0 ? "+∞" : "−∞";
+  if (x === 0) return "0";
+  const a = Math.abs(x);
+  if (a < 0.00005) return (x < 0 ? "−" : "") + "<0.0001";
+  const mag = Math.floor(Math.log10(a));
+  const d = Math.min(4, Math.max(0, digits - 1 - mag));
+  const s = a >= 1e5 ? Math.round(x).toLocaleString("en-GB") : x.toFixed(d);
+  return s.replace("-", "−");
+}
 function fmt(x, digits) {
   if (x === null || x === undefined || Number.isNaN(x)) return "–";
-  const a = Math.abs(x);
-  if (digits !== undefined) return x.toFixed(digits);
-  if (a !== 0 && (a < 0.001 || a >= 1e5)) return x.toExponential(2);
-  return a >= 100 ? x.toFixed(0) : a >= 10 ? x.toFixed(1) : x.toFixed(3);
+  if (digits !== undefined) return x.toFixed(digits).replace("-", "−");
+  return plain(x, 3);
 }
 function signed(x) { return x === null || x === undefined ? "–" : (x > 0 ? "+" : "") + fmt(x); }
 function pct(x) { return x === null || x === undefined ? "–" : Math.round(100 * x) + "%"; }
@@ -348,10 +359,10 @@ function niceTicks(lo, hi, n) {
   return { lo: Math.min(lo, ticks[0]), hi: Math.max(hi, ticks[ticks.length - 1]), ticks, step };
 }
 function tickLabel(v, step) {
-  if (v === 0) return "0";
-  if (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5) return v.toExponential(1);
+  if (Math.abs(v) < step * 1e-6) return "0";
   const d = Math.max(0, Math.min(6, -Math.floor(Math.log10(step) + 1e-9)));
-  return v.toFixed(d + (step / Math.pow(10, -d) % 1 ? 1 : 0));
+  const s = v.toFixed(d + (step / Math.pow(10, -d) % 1 ? 1 : 0));
+  return (Math.abs(v) >= 1e5 ? Math.round(v).toLocaleString("en-GB") : s).replace("-", "−");
 }
 function area(sx, sy, t, lo, hi) {
   const pts = [];
@@ -396,8 +407,8 @@ function chart(m, view) {
   if (band) {
     const y1 = sy(band), y2 = sy(-band);
     const r = svg("rect", { x: L, y: y1, width: W - L - R, height: y2 - y1, fill: "#c77c0e", "fill-opacity": 0.12, stroke: "#c77c0e", "stroke-opacity": 0.5, "stroke-dasharray": "3 3", class: "materiality" }, root);
-    hover(r, `<b>Materiality band ±${fmt(band)}</b> (${esc(m.unit)})<br>the smallest change of this metric that matters${m.materiality_source ? `<br><span class="src">${esc(m.materiality_source)}</span>` : ""}`);
-    const bt = svg("text", { x: W - R - 2, y: y1 - 2, "text-anchor": "end", "font-size": 9, fill: "#8a5a08" }, root); bt.textContent = `materiality ±${fmt(band)}`;
+    hover(r, `<b>Materiality band ±${fmt(band)} ${esc(m.change_unit || m.unit)}</b><br>the smallest change of this metric that matters${m.materiality_source ? `<br><span class="src">${esc(m.materiality_source)}</span>` : ""}`);
+    const bt = svg("text", { x: W - R - 2, y: y1 - 2, "text-anchor": "end", "font-size": 9, fill: "#8a5a08" }, root); bt.textContent = `no material effect: ±${fmt(band)} ${m.change_unit || ""}`;
   }
   for (const [name, b, colour] of series) {
     svg("path", { d: area(sx, sy, t, b.q05, b.q95), fill: colour, "fill-opacity": 0.13, stroke: "none", "data-series": name }, root);
@@ -412,15 +423,15 @@ function chart(m, view) {
     tx.textContent = name === "difference" ? "scenario − baseline (paired)" : name === "baseline" ? "status quo" : "scenario";
     lx += 24 + tx.textContent.length * 5.6;
   }
-  const note = svg("text", { x: W - R, y: 12, "text-anchor": "end", "font-size": 9, fill: "#5b6475" }, root); note.textContent = "median, 25–75%, 5–95%";
+  const note = svg("text", { x: W - R, y: 12, "text-anchor": "end", "font-size": 9, fill: "#5b6475" }, root); note.textContent = m.statistic === "mean" ? "share of runs" : "median, 25–75%, 5–95%";
   // hover: values at nearest time
   const cap = svg("rect", { x: L, y: T, width: W - L - R, height: H - T - B, fill: "transparent" }, root);
   cap.addEventListener("mousemove", (ev) => {
     const box = root.getBoundingClientRect();
     const xv = t[0] + (((ev.clientX - box.left) / box.width) * W - L) / (W - L - R) * (t[t.length - 1] - t[0]);
     let i = 0; t.forEach((x, k) => { if (Math.abs(x - xv) < Math.abs(t[i] - xv)) i = k; });
-    const rows = series.map(([name, b]) => `${name}: median <b>${fmt(b.q50[i])}</b> (50%: ${fmt(b.q25[i])} to ${fmt(b.q75[i])}; 90%: ${fmt(b.q05[i])} to ${fmt(b.q95[i])})`).join("<br>");
-    showTip(`<b>${esc(m.label)}</b>, year ${t[i]}<br>${rows}<br><span class="src">${esc(m.unit)}</span>`, ev);
+    const rows = series.map(([name, b]) => m.statistic === "mean" ? `${name}: <b>${fmt(b.q50[i])}</b>` : `${name}: median <b>${fmt(b.q50[i])}</b> (50%: ${fmt(b.q25[i])} to ${fmt(b.q75[i])}; 90%: ${fmt(b.q05[i])} to ${fmt(b.q95[i])})`).join("<br>");
+    showTip(`<b>${esc(m.label)}</b>, year ${t[i]}<br>${rows}<br><span class="src">${esc(view === "difference" ? m.change_unit || m.unit : m.unit)}</span>`, ev);
   });
   cap.addEventListener("mouseleave", hideTip);
   return root;
@@ -436,8 +447,8 @@ function renderCharts() {
     const fig = chart(m, view);
     dl.addEventListener("click", () => downloadSvg(fig, `${res.scenario}-${m.key}.svg`, m.label + " (" + m.unit + ")"));
     const card = el("div", { class: "chart", "data-metric": m.key },
-      el("h4", { text: m.label, title: m.meaning }), el("div", { class: "unit", text: m.unit }), fig,
-      el("div", { class: "foot" }, el("span", { text: `year ${res.years}: median effect ${signed(f.median_difference)}; higher in ${pct(f.p_increase)} of paired runs` }), dl));
+      el("h4", { text: m.label, title: m.meaning }), el("div", { class: "unit", text: view === "difference" ? `change in ${m.change_unit || m.unit} (scenario − status quo)` : m.unit }), fig,
+      el("div", { class: "foot" }, el("span", { text: `Year ${res.years}: ${m.statistic === "mean" ? "effect" : "median effect"} ${signed(f.median_difference)} ${m.change_unit || ""}${m.materiality && Math.abs(f.median_difference ?? 0) <= m.materiality ? " (no material effect)" : ""}; higher in ${pct(f.p_increase)}, lower in ${pct(f.p_decrease)} of paired runs` }), dl));
     hover(card.querySelector("h4"), `<b>${esc(m.label)}</b><br>${esc(m.meaning)}<br><span class="src">variable ${esc(m.variable)} ${esc(JSON.stringify(m.select))}</span>`);
     box.append(card);
   }
@@ -504,9 +515,78 @@ async function loadClaims() {
   renderClaims();
   renderScorecard();
 }
-function verdictBadge(r) {
+const AUDIT_NOTE = {
+  "input-determined": "construction audit: the verdict follows the scenario's own inputs (remove the scenario's direct relation bumps and the effect goes)",
+  identity: "construction audit: true by the model's equations whatever the parameters",
+  emergent: "construction audit: the model's dynamics decide the verdict",
+};
+const THEORY_FACTOR = {
+  security_dilemma: "reading of moves", deterrence: "crisis onset", alignment: "alignment",
+  arms: "arms reaction", credibility: "NATO decision",
+};
+function slug(v) { return String(v).replace(/ /g, "-"); }
+function auditOf(r, fallback) {
+  // a job's verdict is not audited; the claim's construction audit (stored assessment) still applies
+  if (r && typeof r.audit === "string" && r.audit) return [r.audit, ""];
+  if (fallback && typeof fallback.audit === "string" && fallback.audit) return [fallback.audit, " (from the stored assessment's audit)"];
+  return [null, ""];
+}
+function auditTag(r, fallback) {
+  const [tag, from] = auditOf(r, fallback);
+  if (!tag) return el("span", { class: "tag tag-none", text: "not audited", title: "no construction audit for this verdict: run flashpoint assess (with its audit) and serve its store" });
+  return el("span", { class: "tag tag-" + slug(tag), text: tag, title: (AUDIT_NOTE[tag] || "construction audit") + from });
+}
+function verdictBadge(r, fallback) {
   if (!r || !r.evaluated) return el("span", { class: "verdict v-none", text: r ? "not judged" : "not run" });
-  return el("span", { class: "verdict v-" + r.verdict.replace(/ /g, "-"), text: r.verdict });
+  const v = el("span", { class: "verdict v-" + slug(r.verdict), text: r.verdict });
+  if (r.verdict === "theory-decided") v.title = "the model's rival theories give different verdicts: the answer is the choice of theory (see the line by theory)";
+  if (r.verdict === "no material effect") v.title = "most runs' effect lies inside the metric's materiality band: the effect is too small to matter";
+  return el("span", { class: "verdict-wrap" }, v, auditTag(r, fallback));
+}
+function theoryLines(r) {
+  // compact per-theory verdicts: "spiral: holds · deterrence: fails · signalling: ..." for the
+  // reading of moves (the articles' dispute) and for every other theory factor whose theories disagree
+  const pm = r?.per_mechanism && Object.keys(r.per_mechanism).length ? r.per_mechanism : r?.record?.per_mechanism;
+  const out = [];
+  if (pm && Object.keys(pm).length) {
+    for (const [mech, variants] of Object.entries(pm)) {
+      const vs = Object.entries(variants || {});
+      if (!vs.length) continue;
+      if (mech !== "security_dilemma" && new Set(vs.map(([, x]) => x?.verdict)).size < 2) continue;
+      out.push([THEORY_FACTOR[mech] || mech.replace(/_/g, " "), vs.map(([v, x]) => [v, x?.verdict ?? "", x?.runs])]);
+    }
+    return out;
+  }
+  const pt = r?.per_theory;
+  if (pt && typeof pt === "object" && Object.keys(pt).length) {
+    const vs = Object.entries(pt).filter(([, x]) => x && x.verdict).slice(0, 6);
+    if (vs.length) out.push(["by theory", vs.map(([k, x]) => [k.replace(/[a-z_]+=/g, "").replace(/\+/g, "/"), x.verdict, x.runs])]);
+  }
+  return out;
+}
+function theoryNode(r) {
+  const lines = theoryLines(r);
+  if (!lines.length) return null;
+  const box = el("span", { class: "theories" });
+  for (const [factor, vs] of lines) {
+    const line = el("span", { class: "theory-line" }, el("span", { class: "factor", text: factor + ": " }));
+    vs.forEach(([v, verdict, runs], i) => {
+      if (i) line.append(" · ");
+      line.append(el("span", { class: "tv tv-" + slug(verdict), text: `${v}: ${verdict}`, title: runs ? `${runs} runs` : "" }));
+    });
+    box.append(line);
+  }
+  return box;
+}
+function effectText(r) {
+  // the median paired effect with its 5-95% range and the band, in the claim's unit
+  const rec = r.record || r;
+  const med = rec.effect_median ?? r.effect_median;
+  if (med === null || med === undefined) return r.median_difference === undefined ? "" : `median effect ${signed(r.median_difference)}`;
+  const unit = rec.unit ? " " + rec.unit : "";
+  const range = rec.effect_p05 !== null && rec.effect_p05 !== undefined ? ` (5–95%: ${signed(rec.effect_p05)} to ${signed(rec.effect_p95)})` : "";
+  const band = rec.threshold !== null && rec.threshold !== undefined && rec.baseline ? `; band ±${fmt(rec.threshold)}` : "";
+  return `median effect ${signed(med)}${unit}${range}${band}`;
 }
 function renderClaims() {
   const body = document.querySelector("#claims-table tbody");
@@ -520,12 +600,14 @@ function renderClaims() {
     const r = fromJob[c.id] || c.result;
     const claimCell = el("td", {}, el("span", { text: c.paraphrase }), el("span", { class: "small", text: c.statement }));
     hover(claimCell, `<b>${esc(c.id)}</b><br>“${esc(c.source.quote)}”<br><span class="src">seed ${esc(c.source.seed)}</span>${c.note ? "<br>" + esc(c.note) : ""}`);
-    const verdictCell = el("td", {}, verdictBadge(r));
+    const verdictCell = el("td", {}, verdictBadge(r, c.result));
+    const th = r && r.evaluated ? theoryNode(r) : null;
+    if (th) verdictCell.append(th);
     if (r && !r.evaluated && r.reason) verdictCell.append(el("span", { class: "small", text: r.reason }));
     if (r && r.variant_of) verdictCell.append(el("span", { class: "small", text: `judged on this custom scenario, which extends ${r.variant_of}` }));
     if (r && r.origin === "assessment") verdictCell.append(el("span", { class: "small", text: `from the stored assessment of ${(r.assessed_at || "").replace("T", " ")}` }));
     const shareCell = el("td", {});
-    if (r && r.evaluated) shareCell.append(el("span", { text: `${pct(r.share)} (${pct(r.ci_low)}–${pct(r.ci_high)}) of ${r.n_runs} runs` }), el("span", { class: "small", text: `median Δ ${signed(r.median_difference)}` }));
+    if (r && r.evaluated) shareCell.append(el("span", { text: `${pct(r.share)} (${pct(r.ci_low)}–${pct(r.ci_high)}) of ${r.n_runs ?? r.runs} runs` }), el("span", { class: "small", text: effectText(r) }));
     const decCell = el("td", { class: "deciding" });
     if (r && r.evaluated) {
       for (const a of r.assumptions || []) decCell.append(el("span", { class: "box " + a.target, text: "It " + a.sentence.replace(/^no clear region; at best it /, "(weak) ") }));
@@ -543,29 +625,25 @@ function renderClaims() {
 // ------------------------------------------------------------------ scorecard
 const SCORE_COLUMNS = [
   // [field(s) of the claim record, header, formatter]; a column no record carries is left out
-  ["metric", "Metric", (r) => esc(r.metric) + (r.unit ? `<span class="small">${esc(r.unit)}</span>` : "")],
-  ["verdict", "Verdict", null],
+  ["metric", "Metric", (r) => esc(r.metric_label || r.record?.metric_label || r.metric) + (r.unit ? `<span class="small">${esc(r.unit)}</span>` : "")],
+  ["verdict", "Verdict and audit", null],
   ["share", "Holds in (95% CI)", null],
   [["effect_median", "median_difference"], "Effect: median (5–95%)", (r) => {
     const med = r.effect_median ?? r.median_difference;
     if (med === null || med === undefined) return "–";
-    const q = r.effect_p05 !== undefined && r.effect_p05 !== null ? ` <span class="small">(${fmt(r.effect_p05)} to ${fmt(r.effect_p95)})</span>` : "";
-    return signed(med) + q;
+    const unit = r.effect_median !== undefined && r.effect_median !== null && r.unit ? " " + esc(r.unit) : "";
+    const q = r.effect_p05 !== undefined && r.effect_p05 !== null ? ` <span class="small">(${signed(r.effect_p05)} to ${signed(r.effect_p95)})</span>` : "";
+    return signed(med) + unit + q;
   }],
-  ["threshold", "Threshold", (r) => (r.threshold === null || r.threshold === undefined ? "–" : fmt(r.threshold)) + (r.threshold_source ? `<span class="small">${esc(r.threshold_source)}</span>` : "")],
+  ["threshold", "Band (smallest change that matters)", (r) => {
+    const t = r.record?.threshold ?? r.threshold;
+    const unit = r.record?.threshold_unit ?? r.threshold_unit ?? "";
+    const src = r.threshold_source || r.record?.threshold_source || "";
+    return (t === null || t === undefined ? "–" : (r.baseline ? "±" : "") + fmt(t) + (unit ? " " + esc(unit) : "")) + (src ? `<span class="small src-text">${esc(src)}</span>` : "");
+  }],
   [["runs", "n_runs"], "Runs", (r) => String(r.runs ?? r.n_runs ?? "–")],
-  ["per_theory", "By theory", (r) => theories(r.per_theory)],
-  ["audit", "Audit", (r) => esc(typeof r.audit === "string" ? r.audit : r.audit ? JSON.stringify(r.audit) : "")],
+  [["per_mechanism", "per_theory", "record"], "By theory", null],
 ];
-function theories(pt) {
-  if (!pt) return "";
-  const entries = Array.isArray(pt) ? pt.map((x) => [x.theory || x.name || "", x]) : Object.entries(pt);
-  return `<span class="theories">${entries.map(([k, v]) => {
-    const verdict = typeof v === "string" ? v : v?.verdict ?? "";
-    const share = typeof v === "object" && v?.share !== undefined ? " " + pct(v.share) : "";
-    return esc(k) + ": " + esc(verdict) + share;
-  }).join("<br>")}</span>`;
-}
 function shareBar(r) {
   const root = svg("svg", { viewBox: "0 0 110 14", class: "share", role: "img", "aria-label": `holds in ${pct(r.share)}` });
   const x = (v) => 5 + 100 * v;
@@ -623,7 +701,8 @@ function renderScorecard() {
       tr.append(idCell, el("td", { text: r.side, "data-label": "Side" }));
       for (const [f, h, format] of cols) {
         const td = el("td", { class: "num", "data-label": h });
-        if (f === "verdict") td.append(verdictBadge(r.evaluated ? r : null));
+        if (f === "verdict") td.append(verdictBadge(r.evaluated ? r : null, S.claims.find((c) => c.id === r.id)?.result));
+        else if (h === "By theory") { const n = r.evaluated ? theoryNode(r) : null; if (n) td.append(n); else td.textContent = "–"; td.classList.remove("num"); }
         else if (f === "share") { if (r.evaluated) td.append(shareBar(r), el("span", { class: "small", text: `${pct(r.share)} (${pct(r.ci_low)}–${pct(r.ci_high)})` })); else td.textContent = r.reason ? "" : "–"; }
         else td.innerHTML = format(r);
         tr.append(td);
