@@ -349,8 +349,8 @@ def summarise(scen: xr.Dataset, base: xr.Dataset, *, scenario_name: str, baselin
             "materiality": band, "materiality_source": band_source,
             "scenario": stat(sv), "baseline": stat(bv), "difference": stat(d),
             "final": {
-                "median_difference": (_num(np.mean(fin)) if m.statistic == "mean"
-                                      else _num(np.median(fin))) if fin.size else None,
+                "median_difference": (_num(float(np.mean(fin))) if m.statistic == "mean"
+                                      else _num(float(np.median(fin)))) if fin.size else None,
                 "p_increase": float((fin > 0).mean()) if fin.size else None,
                 "p_decrease": float((fin < 0).mean()) if fin.size else None,
             },
