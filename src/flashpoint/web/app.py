@@ -575,8 +575,14 @@ def create_app(store_path: str | Path | None = None, token: str | None = None, *
     def claim_out(c: Any) -> dict[str, Any]:
         with state.verdict_lock:
             res = state.verdicts.get(c.id)
+        stored = state.assessed().get(c.id)
         if res is None:
-            res = state.assessed().get(c.id)
+            res = stored
+        elif stored and stored.get("audit") and not res.get("audit"):
+            # a job's verdict is not audited; the claim's construction audit (from the
+            # stored assessment) still says how the claim is built
+            res = dict(res, assessed_audit=stored["audit"],
+                       assessed_audit_detail=stored.get("audit_detail") or "")
         return {"id": c.id, "side": c.side, "paraphrase": c.paraphrase, "statement": c.describe(),
                 "source": {"seed": c.source.seed, "quote": c.source.quote}, "metric": c.metric,
                 "direction": c.direction, "scenario": c.scenario, "baseline": c.baseline,

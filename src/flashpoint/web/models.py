@@ -369,6 +369,8 @@ class ClaimResult(BaseModel):
     threshold_source: str | None = None
     audit: str | None = None
     audit_detail: str = ""
+    assessed_audit: str | None = None  # the stored assessment's audit tag, beside a job's verdict
+    assessed_audit_detail: str = ""
     runs: int | None = None
     per_theory: dict[str, Any] = {}
     record: dict[str, Any] | None = None  # the whole Verdict.record()

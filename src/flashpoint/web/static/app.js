@@ -4,7 +4,7 @@
 const SVGNS = "http://www.w3.org/2000/svg";
 const S = {
   world: null, levers: [], catalogue: [], details: {}, toggles: {}, scenario: "status_quo",
-  result: null, claims: [], job: null, ties: { defence: true, partnership: true, consultation: false, rivalry: true },
+  result: null, claims: [], audits: {}, job: null, ties: { defence: true, partnership: true, consultation: false, rivalry: true },
   theatres: { euro_atlantic: true, indo_pacific: true, other: true },
 };
 const TIE_STYLE = {
@@ -63,6 +63,7 @@ function fmt(x, digits) {
   if (digits !== undefined) return x.toFixed(digits).replace("-", "−");
   return plain(x, 3);
 }
+function trim(x) { const t = plain(x, 3); return t.includes(".") && !t.startsWith("<") ? t.replace(/0+$/, "").replace(/\.$/, "") : t; }
 function signed(x) { return x === null || x === undefined ? "–" : (x > 0 ? "+" : "") + fmt(x); }
 function pct(x) { return x === null || x === undefined ? "–" : Math.round(100 * x) + "%"; }
 function esc(s) { return String(s ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c])); }
@@ -407,8 +408,8 @@ function chart(m, view) {
   if (band) {
     const y1 = sy(band), y2 = sy(-band);
     const r = svg("rect", { x: L, y: y1, width: W - L - R, height: y2 - y1, fill: "#c77c0e", "fill-opacity": 0.12, stroke: "#c77c0e", "stroke-opacity": 0.5, "stroke-dasharray": "3 3", class: "materiality" }, root);
-    hover(r, `<b>Materiality band ±${fmt(band)} ${esc(m.change_unit || m.unit)}</b><br>the smallest change of this metric that matters${m.materiality_source ? `<br><span class="src">${esc(m.materiality_source)}</span>` : ""}`);
-    const bt = svg("text", { x: W - R - 2, y: y1 - 2, "text-anchor": "end", "font-size": 9, fill: "#8a5a08" }, root); bt.textContent = `no material effect: ±${fmt(band)} ${m.change_unit || ""}`;
+    hover(r, `<b>Materiality band ±${trim(band)} ${esc(m.change_unit || m.unit)}</b><br>the smallest change of this metric that matters${m.materiality_source ? `<br><span class="src">${esc(m.materiality_source)}</span>` : ""}`);
+    const bt = svg("text", { x: W - R - 2, y: y1 - 2, "text-anchor": "end", "font-size": 9, fill: "#8a5a08" }, root); bt.textContent = `no material effect: ±${trim(band)} ${m.change_unit || ""}`;
   }
   for (const [name, b, colour] of series) {
     svg("path", { d: area(sx, sy, t, b.q05, b.q95), fill: colour, "fill-opacity": 0.13, stroke: "none", "data-series": name }, root);
@@ -512,6 +513,8 @@ function renderAttribution() {
 // ------------------------------------------------------------------ claims
 async function loadClaims() {
   S.claims = await api("/api/claims");
+  // the construction audit of each claim (stored assessment), kept beside later job verdicts
+  for (const c of S.claims) { const a = c.result?.assessed_audit || (c.result?.origin === "assessment" ? c.result.audit : ""); if (a) S.audits[c.id] = a; }
   renderClaims();
   renderScorecard();
 }
@@ -524,11 +527,15 @@ const THEORY_FACTOR = {
   security_dilemma: "reading of moves", deterrence: "crisis onset", alignment: "alignment",
   arms: "arms reaction", credibility: "NATO decision",
 };
+// the theories in their registry order (flashpoint.theories), so every line reads alike
+const THEORY_ORDER = ["spiral", "deterrence", "signalling", "bargaining", "balancing", "bandwagoning", "relative", "absolute", "consensus", "independent"];
+function theoryRank(v) { const i = THEORY_ORDER.indexOf(v); return i < 0 ? THEORY_ORDER.length : i; }
 function slug(v) { return String(v).replace(/ /g, "-"); }
 function auditOf(r, fallback) {
   // a job's verdict is not audited; the claim's construction audit (stored assessment) still applies
   if (r && typeof r.audit === "string" && r.audit) return [r.audit, ""];
-  if (fallback && typeof fallback.audit === "string" && fallback.audit) return [fallback.audit, " (from the stored assessment's audit)"];
+  const stored = fallback && (fallback.assessed_audit || fallback.audit);
+  if (stored) return [stored, " (from the stored assessment's audit)"];
   return [null, ""];
 }
 function auditTag(r, fallback) {
@@ -549,8 +556,9 @@ function theoryLines(r) {
   const pm = r?.per_mechanism && Object.keys(r.per_mechanism).length ? r.per_mechanism : r?.record?.per_mechanism;
   const out = [];
   if (pm && Object.keys(pm).length) {
-    for (const [mech, variants] of Object.entries(pm)) {
-      const vs = Object.entries(variants || {});
+    const factors = Object.entries(pm).sort(([a], [b]) => Number(b === "security_dilemma") - Number(a === "security_dilemma"));
+    for (const [mech, variants] of factors) {
+      const vs = Object.entries(variants || {}).sort(([a], [b]) => theoryRank(a) - theoryRank(b));
       if (!vs.length) continue;
       if (mech !== "security_dilemma" && new Set(vs.map(([, x]) => x?.verdict)).size < 2) continue;
       out.push([THEORY_FACTOR[mech] || mech.replace(/_/g, " "), vs.map(([v, x]) => [v, x?.verdict ?? "", x?.runs])]);
@@ -585,7 +593,7 @@ function effectText(r) {
   if (med === null || med === undefined) return r.median_difference === undefined ? "" : `median effect ${signed(r.median_difference)}`;
   const unit = rec.unit ? " " + rec.unit : "";
   const range = rec.effect_p05 !== null && rec.effect_p05 !== undefined ? ` (5–95%: ${signed(rec.effect_p05)} to ${signed(rec.effect_p95)})` : "";
-  const band = rec.threshold !== null && rec.threshold !== undefined && rec.baseline ? `; band ±${fmt(rec.threshold)}` : "";
+  const band = rec.threshold !== null && rec.threshold !== undefined && rec.baseline ? `; band ±${trim(rec.threshold)}` : "";
   return `median effect ${signed(med)}${unit}${range}${band}`;
 }
 function renderClaims() {
@@ -600,7 +608,7 @@ function renderClaims() {
     const r = fromJob[c.id] || c.result;
     const claimCell = el("td", {}, el("span", { text: c.paraphrase }), el("span", { class: "small", text: c.statement }));
     hover(claimCell, `<b>${esc(c.id)}</b><br>“${esc(c.source.quote)}”<br><span class="src">seed ${esc(c.source.seed)}</span>${c.note ? "<br>" + esc(c.note) : ""}`);
-    const verdictCell = el("td", {}, verdictBadge(r, c.result));
+    const verdictCell = el("td", {}, verdictBadge(r, { assessed_audit: S.audits[c.id] }));
     const th = r && r.evaluated ? theoryNode(r) : null;
     if (th) verdictCell.append(th);
     if (r && !r.evaluated && r.reason) verdictCell.append(el("span", { class: "small", text: r.reason }));
@@ -626,7 +634,7 @@ function renderClaims() {
 const SCORE_COLUMNS = [
   // [field(s) of the claim record, header, formatter]; a column no record carries is left out
   ["metric", "Metric", (r) => esc(r.metric_label || r.record?.metric_label || r.metric) + (r.unit ? `<span class="small">${esc(r.unit)}</span>` : "")],
-  ["verdict", "Verdict and audit", null],
+  ["verdict", "Verdict, audit and verdict by theory", null],
   ["share", "Holds in (95% CI)", null],
   [["effect_median", "median_difference"], "Effect: median (5–95%)", (r) => {
     const med = r.effect_median ?? r.median_difference;
@@ -639,10 +647,8 @@ const SCORE_COLUMNS = [
     const t = r.record?.threshold ?? r.threshold;
     const unit = r.record?.threshold_unit ?? r.threshold_unit ?? "";
     const src = r.threshold_source || r.record?.threshold_source || "";
-    return (t === null || t === undefined ? "–" : (r.baseline ? "±" : "") + fmt(t) + (unit ? " " + esc(unit) : "")) + (src ? `<span class="small src-text">${esc(src)}</span>` : "");
+    return (t === null || t === undefined ? "–" : (r.baseline ? "±" : "") + trim(t) + (unit ? " " + esc(unit) : "")) + (src ? `<span class="small src-text" title="${esc(src)}">${esc(src)}</span>` : "");
   }],
-  [["runs", "n_runs"], "Runs", (r) => String(r.runs ?? r.n_runs ?? "–")],
-  [["per_mechanism", "per_theory", "record"], "By theory", null],
 ];
 function shareBar(r) {
   const root = svg("svg", { viewBox: "0 0 110 14", class: "share", role: "img", "aria-label": `holds in ${pct(r.share)}` });
@@ -697,13 +703,17 @@ function renderScorecard() {
     const body = el("tbody", {});
     for (const r of recs) {
       const tr = el("tr", { "data-claim": r.id });
-      const idCell = el("td", { class: "claim" }, el("span", { text: r.id.replace(/_/g, "_\u200b") }), el("span", { class: "small para", text: r.paraphrase || "" }));
+      const idCell = el("td", { class: "claim" }, el("span", { class: "para-main", text: r.paraphrase || r.id }), el("span", { class: "small claim-id", text: r.id.replace(/_/g, "_\u200b") }));
       tr.append(idCell, el("td", { text: r.side, "data-label": "Side" }));
       for (const [f, h, format] of cols) {
         const td = el("td", { class: "num", "data-label": h });
-        if (f === "verdict") td.append(verdictBadge(r.evaluated ? r : null, S.claims.find((c) => c.id === r.id)?.result));
-        else if (h === "By theory") { const n = r.evaluated ? theoryNode(r) : null; if (n) td.append(n); else td.textContent = "–"; td.classList.remove("num"); }
-        else if (f === "share") { if (r.evaluated) td.append(shareBar(r), el("span", { class: "small", text: `${pct(r.share)} (${pct(r.ci_low)}–${pct(r.ci_high)})` })); else td.textContent = r.reason ? "" : "–"; }
+        if (f === "verdict") {
+          td.className = "verdict-cell";
+          td.append(verdictBadge(r.evaluated ? r : null, { assessed_audit: S.audits[r.id] }));
+          const th = r.evaluated ? theoryNode(r) : null;
+          if (th) td.append(th);
+        }
+        else if (f === "share") { if (r.evaluated) td.append(shareBar(r), el("span", { class: "small", text: `${pct(r.share)} (${pct(r.ci_low)}–${pct(r.ci_high)}) of ${r.runs ?? r.n_runs} runs` })); else td.textContent = r.reason ? "" : "–"; }
         else td.innerHTML = format(r);
         tr.append(td);
       }
