@@ -586,6 +586,29 @@ function theoryNode(r) {
   }
   return box;
 }
+function plainTheoryBox(sentence) {
+  // PRIM boxes on a theory factor speak of its unit draw ("unit draw selecting the
+  // security_dilemma theory by its weights (spiral 0.33, ...) is below 0.948"); say instead which
+  // theories the box keeps: "the reading of moves is spiral, deterrence or most signalling runs"
+  return sentence.replace(/unit draw selecting the (\w+) theory by its weights \(([^)]*)\) is (below|above) ([\d.]+)/g, (all, mech, ws, side, v) => {
+    const cut = +v; let lo = 0; const full = [], part = [];
+    for (const item of ws.split(",")) {
+      const [name, w] = item.trim().split(/\s+/); const hi = lo + (+w);
+      const kept = side === "below" ? Math.max(0, Math.min(hi, cut) - lo) : Math.max(0, hi - Math.max(lo, cut));
+      if (+w > 0 && kept >= +w - 1e-9) full.push(name); else if (kept > 1e-9) part.push(`${Math.round(100 * kept / +w)}% of the ${name} runs`);
+      lo = hi;
+    }
+    const items = [...full, ...part];
+    if (!items.length) return all;
+    return `the theory of ${THEORY_FACTOR[mech] || mech.replace(/_/g, " ")} is ${items.length > 1 ? items.slice(0, -1).join(", ") + " or " + items.at(-1) : items[0]}`;
+  });
+}
+function inputWords(d) {
+  // a sampled input in words (its meaning), not its dotted parameter name
+  if (d.input.startsWith("theory.")) { const m = d.input.slice(7); return `theory of ${THEORY_FACTOR[m] || m.replace(/_/g, " ")}`; }
+  const words = (d.meaning || "").split(" (")[0].trim();
+  return words && words.length <= 90 ? words : d.input;
+}
 function effectText(r) {
   // the median paired effect with its 5-95% range and the band, in the claim's unit
   const rec = r.record || r;
@@ -618,10 +641,10 @@ function renderClaims() {
     if (r && r.evaluated) shareCell.append(el("span", { text: `${pct(r.share)} (${pct(r.ci_low)}–${pct(r.ci_high)}) of ${r.n_runs ?? r.runs} runs` }), el("span", { class: "small", text: effectText(r) }));
     const decCell = el("td", { class: "deciding" });
     if (r && r.evaluated) {
-      for (const a of r.assumptions || []) decCell.append(el("span", { class: "box " + a.target, text: "It " + a.sentence.replace(/^no clear region; at best it /, "(weak) ") }));
-      const rho = (r.deciding || []).map((d) => `${d.input} (ρ ${fmt(d.rho, 2)})`).join("; ");
+      for (const a of r.assumptions || []) decCell.append(el("span", { class: "box " + a.target, text: "It " + plainTheoryBox(a.sentence.replace(/^no clear region; at best it /, "(weak) ")) }));
+      const rho = (r.deciding || []).map((d) => `${inputWords(d)} (ρ ${fmt(d.rho, 2)})`).join("; ");
       if (rho) decCell.append(el("span", { class: "small", text: "Rank correlation with the margin: " + rho }));
-      if (r.deciding_text) decCell.append(el("span", { class: "box", text: r.deciding_text }));
+      if (r.deciding_text) decCell.append(el("span", { class: "box", text: plainTheoryBox(r.deciding_text) }));
       if (!decCell.children.length) decCell.append(el("span", { class: "small", text: "no sampled input moves the margin" }));
     }
     const tr = el("tr", { "data-claim": c.id }, claimCell, el("td", { text: c.side }), el("td", { text: c.scenario }), verdictCell, shareCell, decCell);
