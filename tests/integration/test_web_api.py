@@ -197,6 +197,10 @@ def test_claim_rows_carry_the_new_verdict_labels_and_the_per_theory_verdicts(
     assert judged
     for c in judged:
         assert (c["audit"] or None) in (None, *AUDIT_TAGS)  # "" or None: not audited
+        for k in ("effect_median", "effect_p05", "effect_p95", "baseline_p05", "baseline_p95"):
+            assert c[k] == c["record"][k]  # one unit per row: the record's display unit
+        if c["effect_p05"] is not None:
+            assert c["effect_p05"] <= c["effect_median"] <= c["effect_p95"]
         pm = c["record"]["per_mechanism"]  # the page's "spiral: holds · deterrence: fails" line
         assert set(pm["security_dilemma"]) <= set(THEORIES["security_dilemma"].variants)
         assert all(v["verdict"] in VERDICTS for d in pm.values() for v in d.values())

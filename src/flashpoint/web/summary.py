@@ -246,6 +246,13 @@ def _record(v: Verdict) -> dict[str, Any]:
     return out
 
 
+#: Fields of a claim row that describe the claim itself, kept when the verdict's record is merged.
+_ROW_KEYS = frozenset({"id", "side", "paraphrase", "metric", "direction", "statement", "horizon",
+                       "scenario", "baseline", "threshold", "variant_of", "evaluated", "verdict",
+                       "reason", "share", "ci_low", "ci_high", "n_runs", "median_difference",
+                       "deciding", "assumptions"})
+
+
 def _claim_rows(claims: Sequence[Claim], scenario_name: str, baseline_name: str,
                 scen: xr.Dataset, base: xr.Dataset,
                 variant_of: Sequence[str] = ()) -> list[dict[str, Any]]:
@@ -281,8 +288,11 @@ def _claim_rows(claims: Sequence[Claim], scenario_name: str, baseline_name: str,
                                "holds", "contested", "fails") else [])
                 # the machine-readable verdict (flashpoint.claims.Verdict.record): effects in
                 # the metric's unit, band and its source, audit tag, per-theory verdicts
-                row.update({k: val for k, val in v.record().items() if k not in row})
-                row["record"] = v.record()
+                # the record's effects and spreads are in the display unit; they replace the
+                # raw ones of Verdict.summary() so one row never mixes the two
+                rec = v.record()
+                row.update({k: val for k, val in rec.items() if k not in _ROW_KEYS})
+                row["record"] = rec
         rows.append(row)
     return rows
 
