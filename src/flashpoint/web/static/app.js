@@ -647,7 +647,9 @@ function renderClaims() {
       if (r.deciding_text) decCell.append(el("span", { class: "box", text: plainTheoryBox(r.deciding_text) }));
       if (!decCell.children.length) decCell.append(el("span", { class: "small", text: "no sampled input moves the margin" }));
     }
-    const tr = el("tr", { "data-claim": c.id }, claimCell, el("td", { text: c.side }), el("td", { text: c.scenario }), verdictCell, shareCell, decCell);
+    verdictCell.dataset.label = "Verdict"; shareCell.dataset.label = "Share of runs holding (95% CI)"; decCell.dataset.label = "Deciding assumptions";
+    claimCell.className = "claim";
+    const tr = el("tr", { "data-claim": c.id }, claimCell, el("td", { text: c.side, "data-label": "Side" }), el("td", { text: c.scenario, "data-label": "Scenario" }), verdictCell, shareCell, decCell);
     body.append(tr);
   }
   if (!body.children.length) body.append(el("tr", {}, el("td", { colspan: 6, text: "No claim matches the filters." })));
