@@ -501,7 +501,9 @@ function renderAttribution() {
     const y = T + i * rowH, w = (W - L - R) / 2 * Math.abs(m.difference) / scale;
     const lbl = svg("text", { x: L - 8, y: y + 16, "text-anchor": "end", "font-size": 12, fill: "#1d2330" }, root); lbl.textContent = m.mechanism === "shocks" ? "levers & shocks" : m.mechanism.replace(/_/g, " ");
     const bar = svg("rect", { x: m.difference >= 0 ? mid : mid - w, y: y + 4, width: Math.max(w, 1), height: rowH - 8, fill: m.difference >= 0 ? "#1f5fa8" : "#b8322a", "data-mechanism": m.mechanism }, root);
-    const v = svg("text", { x: m.difference >= 0 ? mid + w + 4 : mid - w - 4, y: y + 16, "text-anchor": m.difference >= 0 ? "start" : "end", "font-size": 11, fill: "#5b6475" }, root); v.textContent = signed(m.difference);
+    // the value beside the bar's end, or inside it when the bar fills its half (no overlap with the labels)
+    const inside = w > (W - L - R) / 2 - 70, pos = m.difference >= 0;
+    const v = svg("text", { x: pos ? (inside ? mid + w - 4 : mid + w + 4) : (inside ? mid - w + 4 : mid - w - 4), y: y + 16, "text-anchor": pos === inside ? "end" : "start", "font-size": 11, fill: inside ? "#fff" : "#5b6475" }, root); v.textContent = signed(m.difference);
     hover(bar, `<b>${esc(m.mechanism)}</b>: ${esc(MECHANISM_NOTE[m.mechanism] || "")}<br>on ${esc(a.label)}<br>scenario: ${signed(m.scenario)}<br>status quo: ${signed(m.baseline)}<br>difference: <b>${signed(m.difference)}</b> (${esc(a.unit)})`);
   });
   if (!rows.length) { const tx = svg("text", { x: mid, y: T + 16, "text-anchor": "middle", "font-size": 12, fill: "#5b6475" }, root); tx.textContent = "no mechanism changes this metric"; }
