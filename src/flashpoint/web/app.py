@@ -247,7 +247,12 @@ class _State:
             return {}
         mtime = path.stat().st_mtime
         if self._assessed is None or self._assessed[0] != mtime:
-            self._assessed = (mtime, _latest_assessment(path))
+            found = _latest_assessment(path)
+            if found:
+                self._assessed = (mtime, found)
+            else:  # none yet, or the file is locked by a writer (a job storing its result):
+                # keep what was read before and read again on the next request
+                self._assessed = (-1.0, self._assessed[1] if self._assessed else {})
         return self._assessed[1]
 
     @property

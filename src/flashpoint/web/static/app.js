@@ -811,6 +811,12 @@ function handleDownload(kind) {
 function selectTab(name) {
   for (const b of document.querySelectorAll("#tabs button")) b.setAttribute("aria-selected", String(b.dataset.tab === name));
   for (const s of document.querySelectorAll(".tab")) s.hidden = s.id !== "tab-" + name;
+  // phones: the tab strip scrolls sideways; keep the selected tab in sight
+  const nav = document.getElementById("tabs"), btn = nav.querySelector(`button[data-tab="${name}"]`);
+  if (btn && nav.scrollWidth > nav.clientWidth) {
+    const nr = nav.getBoundingClientRect(), br = btn.getBoundingClientRect();
+    if (br.left < nr.left || br.right > nr.right) nav.scrollLeft += br.left - nr.left - 8;
+  }
   if (name === "claims") renderClaims();
   if (name === "scorecard") renderScorecard();
 }
