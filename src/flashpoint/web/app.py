@@ -247,7 +247,11 @@ class _State:
             return {}
         mtime = path.stat().st_mtime
         if self._assessed is None or self._assessed[0] != mtime:
-            found = _latest_assessment(path)
+            if self.store_path is not None and path.resolve() == self.store_path.resolve():
+                with self.store_lock:  # the server's own store: never beside its writer
+                    found = _latest_assessment(path)
+            else:
+                found = _latest_assessment(path)
             if found:
                 self._assessed = (mtime, found)
             else:  # none yet, or the file is locked by a writer (a job storing its result):
@@ -808,15 +812,18 @@ def _list_stored(state: _State) -> list[dict[str, Any]]:
         return []
     from flashpoint.storage.store import Store
 
-    try:
-        st = Store.open(state.store_path)
-    except StoreError:  # held by another process: list what is in memory, do not fail
-        return []
-    with state.store_lock, st:
-        if "web_results" not in st.tables():
+    # open under the lock: one process may not hold the file read-only (the stored
+    # assessment's reader) and read-write at once
+    with state.store_lock:
+        try:
+            st = Store.open(state.store_path)
+        except StoreError:  # held by another process: list what is in memory, do not fail
             return []
-        df = st.read_frame("SELECT job, scenario, runs, years, seed, finished FROM web_results "
-                           "ORDER BY finished LIMIT 500")
+        with st:
+            if "web_results" not in st.tables():
+                return []
+            df = st.read_frame("SELECT job, scenario, runs, years, seed, finished FROM web_results "
+                               "ORDER BY finished LIMIT 500")
     return [{**{str(k): (int(v) if k in ("runs", "years", "seed") else str(v)) for k, v in r.items()},
              "where": "store"} for r in df.to_dict("records")]
 
@@ -826,14 +833,16 @@ def _load_stored(state: _State, job_id: str) -> dict[str, Any] | None:
         return None
     from flashpoint.storage.store import Store
 
-    try:
-        st = Store.open(state.store_path)
-    except StoreError as e:
-        raise HTTPException(503, f"the results store is busy: {e}", {"Retry-After": "5"}) from None
-    with state.store_lock, st:
-        if "web_results" not in st.tables():
-            return None
-        df = st.read_frame("SELECT doc FROM web_results WHERE job = ?", [job_id])
+    with state.store_lock:  # open under the lock (see _list_stored)
+        try:
+            st = Store.open(state.store_path)
+        except StoreError as e:
+            raise HTTPException(503, f"the results store is busy: {e}",
+                                {"Retry-After": "5"}) from None
+        with st:
+            if "web_results" not in st.tables():
+                return None
+            df = st.read_frame("SELECT doc FROM web_results WHERE job = ?", [job_id])
     if df.empty:
         return None
     doc: dict[str, Any] = json.loads(str(df["doc"].iloc[0]))
