@@ -192,7 +192,7 @@ _SPECS: tuple[MetricSpec, ...] = (
         "Intensity of a crisis at a flashpoint.", "state variable (mechanism deterrence)",
         0.05, "rationale: a twentieth of the [0, 1] scale", bounds=(0.0, 1.0)),
     MetricSpec(
-        "war", "War", "share of runs at war", ("flashpoint",), "Whether a flashpoint is at war.",
+        "war", "War", "% of runs at war", ("flashpoint",), "Whether a flashpoint is at war.",
         "state variable (mechanism deterrence)", 0.005, _HORIZON_WAR, factor=100.0,
         change_unit=_PP, bounds=(0.0, 1.0)),
     MetricSpec(

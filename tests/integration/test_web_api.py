@@ -162,6 +162,54 @@ def test_job_result_has_bands_baseline_attribution_and_claims(client: TestClient
     assert any(j["id"] == finished["id"] for j in client.get("/api/jobs").json())
 
 
+def test_metrics_read_the_registry_in_its_display_units(client: TestClient,
+                                                      finished: dict[str, Any]) -> None:
+    from flashpoint.metrics import display_label, metric
+
+    res = client.get(finished["result_url"]).json()
+    by_key = {m["key"]: m for m in res["metrics"]}
+    for m in res["metrics"]:  # one name and one unit everywhere: the registry's
+        spec = metric(m["variable"])
+        assert m["label"] == display_label(m["variable"], tuple(m["select"].values()))
+        assert m["unit"] == spec.unit and m["change_unit"] == spec.delta_unit
+        assert m["materiality"] == pytest.approx(spec.materiality_display())
+        assert m["materiality_source"] == spec.materiality_source
+    # war risk is shown in percent: the registry's factor is applied to the bands
+    wr = by_key["war_risk_taiwan_strait"]
+    assert wr["unit"].startswith("%") and wr["change_unit"] == "pp"
+    assert 0.0 <= wr["scenario"]["q95"][-1] <= 100.0 and wr["materiality"] == pytest.approx(0.5)
+    # the Russia-Ukraine war, under way at the start, is charted as the share of runs at war
+    uk = by_key["war_ukraine"]
+    assert uk["label"] == "War, Russia-Ukraine" and uk["statistic"] == "mean"
+    assert uk["baseline"]["q50"][0] == pytest.approx(100.0)
+    assert uk["baseline"]["q05"] == uk["baseline"]["q95"]
+
+
+def test_claim_rows_carry_the_new_verdict_labels_and_the_per_theory_verdicts(
+        client: TestClient, finished: dict[str, Any]) -> None:
+    from flashpoint.claims import AUDIT_TAGS, VERDICTS
+    from flashpoint.theories import THEORIES
+
+    assert "no material effect" in VERDICTS and "theory-decided" in VERDICTS
+    assert set(AUDIT_TAGS) == {"emergent", "input-determined", "identity"}
+    res = client.get(finished["result_url"]).json()
+    judged = [c for c in res["claims"] if c["evaluated"]]
+    assert judged
+    for c in judged:
+        assert (c["audit"] or None) in (None, *AUDIT_TAGS)  # "" or None: not audited
+        for k in ("effect_median", "effect_p05", "effect_p95", "baseline_p05", "baseline_p95"):
+            assert c[k] == c["record"][k]  # one unit per row: the record's display unit
+        if c["effect_p05"] is not None:
+            assert c["effect_p05"] <= c["effect_median"] <= c["effect_p95"]
+        pm = c["record"]["per_mechanism"]  # the page's "spiral: holds · deterrence: fails" line
+        assert set(pm["security_dilemma"]) <= set(THEORIES["security_dilemma"].variants)
+        assert all(v["verdict"] in VERDICTS for d in pm.values() for v in d.values())
+    # the page and its stylesheet know every verdict and audit tag
+    css = client.get("/static/app.css").text
+    for label in (*VERDICTS, *AUDIT_TAGS):
+        assert (".v-" if label in VERDICTS else ".tag-") + label.replace(" ", "-") in css
+
+
 def test_attribution_adds_up_to_the_mean_effect(client: TestClient, finished: dict[str, Any]) -> None:
     import numpy as np
 

@@ -10,6 +10,7 @@ screenshots to ``artifacts/web-390-*.png`` and ``artifacts/web-1400-*.png``.
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import threading
@@ -34,29 +35,9 @@ def _free_port() -> int:
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def _registry_stub() -> object | None:
-    """The metric registry's interface (BRIEF: METRICS with materiality) for a branch without it."""
-    try:
-        import flashpoint.metrics  # noqa: F401
-    except ImportError:
-        import types
-
-        stub = types.ModuleType("flashpoint.metrics")
-        stub.METRICS = {"tension_china_west": types.SimpleNamespace(  # type: ignore[attr-defined]
-            name="tension_china_west", unit="index", materiality=0.02,
-            materiality_source="test stub of the registry interface")}
-        return stub
-    return None
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import sys
-
     uvicorn = pytest.importorskip("uvicorn")
-    stub = _registry_stub()
-    if stub is not None:
-        sys.modules["flashpoint.metrics"] = stub  # type: ignore[assignment]
     from flashpoint.analysis.assess import assess, store_assessment
     from flashpoint.storage import Store
     from flashpoint.web.app import create_app
@@ -77,8 +58,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
     thread.join(timeout=10)
-    if stub is not None:
-        del sys.modules["flashpoint.metrics"]
 
 
 @pytest.fixture(scope="module")
@@ -114,6 +93,28 @@ def _no_horizontal_overflow(pg: object, width: int) -> None:
     assert pg.evaluate("document.documentElement.scrollWidth") <= width + 1  # type: ignore[attr-defined]
 
 
+_SCIENTIFIC = re.compile(r"\d(?:\.\d+)?e[-+]?\d", re.IGNORECASE)
+
+
+def _no_scientific_notation(pg: object) -> None:
+    text = pg.locator("main").inner_text()  # type: ignore[attr-defined]
+    assert not _SCIENTIFIC.findall(text), _SCIENTIFIC.findall(text)[:5]
+
+
+def _badges_and_tags_are_styled(pg: object) -> None:
+    """Every verdict label and audit tag has its own colours, distinct from "not run"."""
+    from flashpoint.claims import AUDIT_TAGS, VERDICTS
+
+    styles = pg.evaluate("""(classes) => classes.map((c) => {
+        const e = document.createElement('span'); e.className = c; document.body.append(e);
+        const s = getComputedStyle(e).backgroundColor; e.remove(); return s; })""",  # type: ignore[attr-defined]
+        ["verdict v-none", *("verdict v-" + v.replace(" ", "-") for v in VERDICTS),
+         *("tag tag-" + t for t in AUDIT_TAGS)])
+    none, rest = styles[0], styles[1:]
+    assert all(s not in (none, "rgba(0, 0, 0, 0)") for s in rest), styles
+    assert len(set(styles[1:1 + len(VERDICTS)])) == len(VERDICTS)
+
+
 def _symmetric(pg: object) -> None:
     for k in range(pg.locator("#charts .chart").count()):  # type: ignore[attr-defined]
         ticks = pg.locator("#charts .chart").nth(k).evaluate(  # type: ignore[attr-defined]
@@ -133,11 +134,27 @@ def test_page_at_phone_and_desktop_width(browser: object, server: str, width: in
     pg.click("#tabs button[data-tab='claims']")  # type: ignore[attr-defined]
     assert pg.locator("#claims-table tbody .verdict:not(.v-none)").count() >= 10  # type: ignore[attr-defined]
     assert "stored assessment" in pg.locator("#claims-table tbody").inner_text()  # type: ignore[attr-defined]
+    # each verdict carries its construction-audit tag, and the per-theory line
+    tags = pg.locator("#claims-table tbody .verdict-wrap .tag")  # type: ignore[attr-defined]
+    assert tags.count() == pg.locator("#claims-table tbody .verdict:not(.v-none)").count()  # type: ignore[attr-defined]
+    audited = pg.locator("#claims-table tbody .tag-emergent, #claims-table tbody .tag-input-determined, "  # type: ignore[attr-defined]
+                         "#claims-table tbody .tag-identity")
+    assert audited.count() >= 10
+    lines = pg.locator("#claims-table tbody .theories .theory-line")  # type: ignore[attr-defined]
+    assert lines.count() >= 10
+    first = lines.first.inner_text()
+    assert re.match(r"reading of moves: spiral: [a-z -]+ · deterrence: [a-z -]+ · signalling: ", first), first
+    _badges_and_tags_are_styled(pg)
+    _no_scientific_notation(pg)
     # the scorecard: one card per option with a verdict
     pg.click("#tabs button[data-tab='scorecard']")  # type: ignore[attr-defined]
     cards = pg.locator("#scorecards .scorecard")  # type: ignore[attr-defined]
     assert cards.count() >= 2
     assert pg.locator("#scorecards .scorecard[data-option='nato_ip4_partnership'] tbody tr").count() >= 10  # type: ignore[attr-defined]
+    card = pg.locator("#scorecards .scorecard[data-option='nato_ip4_partnership']")  # type: ignore[attr-defined]
+    assert card.locator(".theories .theory-line").count() >= 10
+    assert card.locator(".tag-emergent, .tag-input-determined, .tag-identity").count() >= 10
+    _no_scientific_notation(pg)
     _no_horizontal_overflow(pg, width)
     _shot(pg, "scorecard", width)
     # a custom scenario: the partnership with Europe shouldering its defence
@@ -154,6 +171,8 @@ def test_page_at_phone_and_desktop_width(browser: object, server: str, width: in
     _symmetric(pg)
     band = pg.locator("#charts .chart[data-metric='tension_china_west'] rect.materiality")  # type: ignore[attr-defined]
     assert band.count() == 1  # the registry's materiality band is drawn about zero
+    assert pg.locator("#charts .chart[data-metric='war_ukraine'] h4").inner_text() == "War, Russia-Ukraine"  # type: ignore[attr-defined]
+    _no_scientific_notation(pg)
     _no_horizontal_overflow(pg, width)
     _shot(pg, "difference", width)
     pg.click("#tabs button[data-tab='claims']")  # type: ignore[attr-defined]

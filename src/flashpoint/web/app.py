@@ -247,7 +247,16 @@ class _State:
             return {}
         mtime = path.stat().st_mtime
         if self._assessed is None or self._assessed[0] != mtime:
-            self._assessed = (mtime, _latest_assessment(path))
+            if self.store_path is not None and path.resolve() == self.store_path.resolve():
+                with self.store_lock:  # the server's own store: never beside its writer
+                    found = _latest_assessment(path)
+            else:
+                found = _latest_assessment(path)
+            if found:
+                self._assessed = (mtime, found)
+            else:  # none yet, or the file is locked by a writer (a job storing its result):
+                # keep what was read before and read again on the next request
+                self._assessed = (-1.0, self._assessed[1] if self._assessed else {})
         return self._assessed[1]
 
     @property
@@ -575,8 +584,14 @@ def create_app(store_path: str | Path | None = None, token: str | None = None, *
     def claim_out(c: Any) -> dict[str, Any]:
         with state.verdict_lock:
             res = state.verdicts.get(c.id)
+        stored = state.assessed().get(c.id)
         if res is None:
-            res = state.assessed().get(c.id)
+            res = stored
+        elif stored and stored.get("audit") and not res.get("audit"):
+            # a job's verdict is not audited; the claim's construction audit (from the
+            # stored assessment) still says how the claim is built
+            res = dict(res, assessed_audit=stored["audit"],
+                       assessed_audit_detail=stored.get("audit_detail") or "")
         return {"id": c.id, "side": c.side, "paraphrase": c.paraphrase, "statement": c.describe(),
                 "source": {"seed": c.source.seed, "quote": c.source.quote}, "metric": c.metric,
                 "direction": c.direction, "scenario": c.scenario, "baseline": c.baseline,
@@ -679,6 +694,16 @@ def _latest_assessment(path: Path) -> dict[str, dict[str, Any]]:
         if head is None:
             return {}
         df = con.execute("SELECT * FROM assessment_verdicts WHERE assessment = ?", [head[0]]).df()
+        records: dict[str, dict[str, Any]] = {}
+        if "claim_verdicts" in tables:  # the full machine-readable records (schema v4)
+            for cid, text in con.execute("SELECT id, record FROM claim_verdicts WHERE "
+                                         "assessment = ?", [head[0]]).fetchall():
+                try:
+                    rec = json.loads(text)
+                except (TypeError, ValueError):
+                    continue
+                if isinstance(rec, dict):
+                    records[str(cid)] = rec
     except duckdb.Error:
         return {}
     finally:
@@ -703,6 +728,12 @@ def _latest_assessment(path: Path) -> dict[str, dict[str, Any]]:
                    deciding_text=str(row.pop("deciding_assumptions", "") or ""))
         if row.get("n_runs") is not None:
             row["n_runs"] = int(row["n_runs"])
+        if c.id in records:
+            row["record"] = records[c.id]
+        for k, val in records.get(c.id, {}).items():  # unit, band, audit tag, per-theory verdicts
+            if k not in ("id", "side", "scenario", "baseline", "metric", "verdict", "horizon",
+                         "direction", "threshold"):
+                row.setdefault(k, val)
         out[c.id] = row
     return out
 
@@ -781,15 +812,18 @@ def _list_stored(state: _State) -> list[dict[str, Any]]:
         return []
     from flashpoint.storage.store import Store
 
-    try:
-        st = Store.open(state.store_path)
-    except StoreError:  # held by another process: list what is in memory, do not fail
-        return []
-    with state.store_lock, st:
-        if "web_results" not in st.tables():
+    # open under the lock: one process may not hold the file read-only (the stored
+    # assessment's reader) and read-write at once
+    with state.store_lock:
+        try:
+            st = Store.open(state.store_path)
+        except StoreError:  # held by another process: list what is in memory, do not fail
             return []
-        df = st.read_frame("SELECT job, scenario, runs, years, seed, finished FROM web_results "
-                           "ORDER BY finished LIMIT 500")
+        with st:
+            if "web_results" not in st.tables():
+                return []
+            df = st.read_frame("SELECT job, scenario, runs, years, seed, finished FROM web_results "
+                               "ORDER BY finished LIMIT 500")
     return [{**{str(k): (int(v) if k in ("runs", "years", "seed") else str(v)) for k, v in r.items()},
              "where": "store"} for r in df.to_dict("records")]
 
@@ -799,14 +833,16 @@ def _load_stored(state: _State, job_id: str) -> dict[str, Any] | None:
         return None
     from flashpoint.storage.store import Store
 
-    try:
-        st = Store.open(state.store_path)
-    except StoreError as e:
-        raise HTTPException(503, f"the results store is busy: {e}", {"Retry-After": "5"}) from None
-    with state.store_lock, st:
-        if "web_results" not in st.tables():
-            return None
-        df = st.read_frame("SELECT doc FROM web_results WHERE job = ?", [job_id])
+    with state.store_lock:  # open under the lock (see _list_stored)
+        try:
+            st = Store.open(state.store_path)
+        except StoreError as e:
+            raise HTTPException(503, f"the results store is busy: {e}",
+                                {"Retry-After": "5"}) from None
+        with st:
+            if "web_results" not in st.tables():
+                return None
+            df = st.read_frame("SELECT doc FROM web_results WHERE job = ?", [job_id])
     if df.empty:
         return None
     doc: dict[str, Any] = json.loads(str(df["doc"].iloc[0]))

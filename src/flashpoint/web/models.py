@@ -287,6 +287,8 @@ class MetricOut(BaseModel):
     final: FinalDifference
     materiality: float | None = None  # smallest change that matters (metric registry), if known
     materiality_source: str = ""
+    change_unit: str = ""  # display unit of a difference (metric registry), e.g. "pp"
+    statistic: str = "quantiles"  # "mean": a 0/1 metric drawn as the share of runs
 
 
 class MechanismShare(BaseModel):
@@ -367,8 +369,12 @@ class ClaimResult(BaseModel):
     threshold_source: str | None = None
     audit: str | None = None
     audit_detail: str = ""
+    assessed_audit: str | None = None  # the stored assessment's audit tag, beside a job's verdict
+    assessed_audit_detail: str = ""
     runs: int | None = None
     per_theory: dict[str, Any] = {}
+    record: dict[str, Any] | None = None  # the whole Verdict.record()
+    per_mechanism: dict[str, Any] = {}  # mechanism -> its theory -> verdict on those runs
     scenario: str | None = None
     baseline: str | None = None
     variant_of: str = ""  # judged on a custom scenario that extends this catalogue scenario

@@ -43,6 +43,7 @@ from scipy.stats import rankdata
 from flashpoint.analysis.discovery import deciding_assumptions as prim_boxes
 from flashpoint.claims import Claim, Verdict, evaluate_claim
 from flashpoint.errors import FlashpointError
+from flashpoint.metrics import MetricSpec, display_label, metric
 
 __all__ = ["KEY_METRICS", "QUANTILES", "KeyMetric", "deciding_assumptions", "summarise"]
 
@@ -52,52 +53,63 @@ _QKEYS = ("q05", "q25", "q50", "q75", "q95")
 
 @dataclass(frozen=True)
 class KeyMetric:
-    """A metric the page charts: the result variable, the label it is read at, its unit."""
+    """A metric the page charts: a registry metric (:mod:`flashpoint.metrics`) at fixed labels.
+
+    The label, unit, meaning, display factor and materiality all come from
+    the metric registry, so the page names and scales a metric exactly as the
+    CLI and the report do. ``statistic`` is ``"quantiles"`` (bands across
+    runs) or ``"mean"`` for a 0/1 metric such as ``war``, whose mean across
+    runs is the share of runs (a median of 0s and 1s says nothing).
+    """
 
     key: str
     variable: str
-    label: str
-    unit: str
-    meaning: str
     select: tuple[tuple[str, str], ...] = ()
+    statistic: str = "quantiles"
+
+    @property
+    def spec(self) -> MetricSpec:
+        """The registry entry."""
+        return metric(self.variable)
+
+    @property
+    def label(self) -> str:
+        """The registry's label with the selected places, e.g. ``War risk, Taiwan Strait``."""
+        return display_label(self.variable, tuple(v for _, v in self.select))
+
+    @property
+    def unit(self) -> str:
+        """Display unit of a level."""
+        return self.spec.unit
+
+    @property
+    def change_unit(self) -> str:
+        """Display unit of a difference (``pp`` for shares shown in percent)."""
+        return self.spec.delta_unit
+
+    @property
+    def meaning(self) -> str:
+        """What the metric means, in words."""
+        return self.spec.description
 
 
 KEY_METRICS: tuple[KeyMetric, ...] = (
-    KeyMetric("tension_china_west", "tension_china_west", "China-West tension",
-              "index, 0 (none) to 1 (war footing)",
-              "Mean tension between China and NATO + IP4."),
-    KeyMetric("axis_cohesion", "axis_cohesion", "China-Russia-North Korea cohesion",
-              "alignment, -1 (hostile) to 1 (allied)",
-              "Mean pairwise alignment of China, Russia and North Korea."),
-    KeyMetric("nato_cohesion", "nato_cohesion", "NATO cohesion",
-              "alignment, -1 to 1", "Mean pairwise alignment among NATO members."),
-    KeyMetric("hedger_alignment", "hedger_alignment", "Hedgers' tilt",
-              "tilt, >0 towards the West, <0 towards China",
-              "Mean of (a(i,USA) - a(i,CHN))/2 over India, Indonesia, the Philippines, Malaysia, Singapore, Vietnam."),
-    KeyMetric("arms_race_indo_pacific", "arms_race_index", "Arms race, Indo-Pacific",
-              "regional military spending relative to start, minus 1",
-              "Total military spending of the Indo-Pacific actors relative to t=0, minus 1.",
-              (("region", "indo_pacific"),)),
-    KeyMetric("arms_race_euro_atlantic", "arms_race_index", "Arms race, Euro-Atlantic",
-              "regional military spending relative to start, minus 1",
-              "Total military spending of the Euro-Atlantic actors relative to t=0, minus 1.",
-              (("region", "euro_atlantic"),)),
-    KeyMetric("war_risk_taiwan_strait", "war_risk", "War risk, Taiwan Strait",
-              "cumulative probability of war by t",
-              "Cumulative probability of war at the Taiwan Strait, from the yearly hazards.",
-              (("flashpoint", "taiwan_strait"),)),
-    KeyMetric("war_risk_baltic", "war_risk", "War risk, Baltic",
-              "cumulative probability of war by t",
-              "Cumulative probability of war in the Baltic, from the yearly hazards.",
-              (("flashpoint", "baltic"),)),
-    KeyMetric("european_security", "european_security", "European security ratio",
-              "ratio: (European NATO milex + US forces in Europe) / Russian milex",
-              "Conventional resources for Europe's defence relative to Russia's military spending."),
-    KeyMetric("us_asia_share", "us_asia_share", "US forces in the Indo-Pacific",
-              "share of US forces", "Share of US forces committed to the Indo-Pacific."),
-    KeyMetric("gdp_loss_expected", "gdp_loss_expected", "Expected world GDP loss",
-              "fraction of world GDP",
-              "Sum over flashpoints of war risk times the world GDP cost of that war."),
+    KeyMetric("war_risk_taiwan_strait", "war_risk", (("flashpoint", "taiwan_strait"),)),
+    KeyMetric("war_risk_korean_peninsula", "war_risk", (("flashpoint", "korean_peninsula"),)),
+    KeyMetric("war_risk_baltic", "war_risk", (("flashpoint", "baltic"),)),
+    # the Russia-Ukraine war is under way at t = 0 (its war risk is 1 from the start), so
+    # the page charts the share of runs in which it is still being fought
+    KeyMetric("war_ukraine", "war", (("flashpoint", "ukraine"),), statistic="mean"),
+    KeyMetric("credibility_taiwan_strait", "credibility", (("flashpoint", "taiwan_strait"),)),
+    KeyMetric("tension_china_west", "tension_china_west"),
+    KeyMetric("axis_cohesion", "axis_cohesion"),
+    KeyMetric("nato_cohesion", "nato_cohesion"),
+    KeyMetric("hedger_alignment", "hedger_alignment"),
+    KeyMetric("arms_race_indo_pacific", "arms_race_index", (("region", "indo_pacific"),)),
+    KeyMetric("arms_race_euro_atlantic", "arms_race_index", (("region", "euro_atlantic"),)),
+    KeyMetric("european_security", "european_security"),
+    KeyMetric("us_asia_share", "us_asia_share"),
+    KeyMetric("gdp_loss_expected", "gdp_loss_expected"),
 )
 
 
@@ -121,6 +133,14 @@ def _bands(values: np.ndarray) -> dict[str, list[float | None]]:
         if finite.any():
             q[:, finite] = np.nanquantile(safe[:, finite], QUANTILES, axis=0)
     return {k: _jsonable(q[i]) for i, k in enumerate(_QKEYS)}
+
+
+def _means(values: np.ndarray) -> dict[str, list[float | None]]:
+    """The mean across runs (axis 0) at every time, in every band's slot: for a 0/1 metric
+    the share of runs, which the page draws as a single line."""
+    with np.errstate(all="ignore"):
+        mean = _jsonable(np.nanmean(np.where(np.isfinite(values), values, np.nan), axis=0))
+    return {k: mean for k in _QKEYS}
 
 
 def _jsonable(a: Iterable[float]) -> list[float | None]:
@@ -226,6 +246,13 @@ def _record(v: Verdict) -> dict[str, Any]:
     return out
 
 
+#: Fields of a claim row that describe the claim itself, kept when the verdict's record is merged.
+_ROW_KEYS = frozenset({"id", "side", "paraphrase", "metric", "direction", "statement", "horizon",
+                       "scenario", "baseline", "threshold", "variant_of", "evaluated", "verdict",
+                       "reason", "share", "ci_low", "ci_high", "n_runs", "median_difference",
+                       "deciding", "assumptions"})
+
+
 def _claim_rows(claims: Sequence[Claim], scenario_name: str, baseline_name: str,
                 scen: xr.Dataset, base: xr.Dataset,
                 variant_of: Sequence[str] = ()) -> list[dict[str, Any]]:
@@ -261,8 +288,11 @@ def _claim_rows(claims: Sequence[Claim], scenario_name: str, baseline_name: str,
                                "holds", "contested", "fails") else [])
                 # the machine-readable verdict (flashpoint.claims.Verdict.record): effects in
                 # the metric's unit, band and its source, audit tag, per-theory verdicts
-                row.update({k: val for k, val in v.record().items() if k not in row})
-                row["record"] = v.record()
+                # the record's effects and spreads are in the display unit; they replace the
+                # raw ones of Verdict.summary() so one row never mixes the two
+                rec = v.record()
+                row.update({k: val for k, val in rec.items() if k not in _ROW_KEYS})
+                row["record"] = rec
         rows.append(row)
     return rows
 
@@ -285,21 +315,16 @@ def _assumptions(verdict: Verdict) -> list[dict[str, Any]]:
 
 
 def materiality(m: KeyMetric) -> tuple[float | None, str]:
-    """The smallest change of ``m`` that matters and its source, from the metric registry.
+    """The smallest change of ``m`` that matters (display unit of a change) and its source.
 
-    Looks the metric up in :mod:`flashpoint.metrics` (by the page's key, then
-    by the result variable); ``(None, "")`` when there is no registry or no
-    entry, and the page then draws the symmetric scale without a band.
+    From the metric registry (:mod:`flashpoint.metrics`); ``(None, "")`` for a
+    metric whose registry entry has no band (a level such as ``milex``), and
+    the page then draws the symmetric scale without a band.
     """
-    try:
-        from flashpoint.metrics import METRICS
-    except ImportError:
-        return None, ""
-    for name in (m.key, m.variable):
-        spec = METRICS.get(name)
-        value = getattr(spec, "materiality", None) if spec is not None else None
-        if value is not None and math.isfinite(float(value)) and float(value) > 0:
-            return float(value), str(getattr(spec, "materiality_source", ""))
+    spec = m.spec
+    value = float(spec.materiality_display())
+    if math.isfinite(value) and value > 0:
+        return value, spec.materiality_source
     return None, ""
 
 
@@ -319,26 +344,33 @@ def summarise(scen: xr.Dataset, base: xr.Dataset, *, scenario_name: str, baselin
         s, b = _select(scen, m), _select(base, m)
         if s is None or b is None:
             continue
-        sv = np.asarray(s.values, dtype=np.float64)
-        bv = np.asarray(b.values, dtype=np.float64)
+        f = m.spec.factor  # raw -> display unit (100 for shares shown in percent)
+        sv = np.asarray(s.values, dtype=np.float64) * f
+        bv = np.asarray(b.values, dtype=np.float64) * f
         d = sv - bv
         last = d[:, -1]
         fin = last[np.isfinite(last)]
         band, band_source = materiality(m)
+        stat = _means if m.statistic == "mean" else _bands
         metrics.append({
             "key": m.key, "variable": m.variable, "label": m.label, "unit": m.unit,
+            "change_unit": m.change_unit, "statistic": m.statistic,
             "meaning": m.meaning, "select": dict(m.select), "time": time,
             "materiality": band, "materiality_source": band_source,
-            "scenario": _bands(sv), "baseline": _bands(bv), "difference": _bands(d),
+            "scenario": stat(sv), "baseline": stat(bv), "difference": stat(d),
             "final": {
-                "median_difference": _num(np.median(fin)) if fin.size else None,
+                "median_difference": (_num(float(np.mean(fin))) if m.statistic == "mean"
+                                      else _num(float(np.median(fin)))) if fin.size else None,
                 "p_increase": float((fin > 0).mean()) if fin.size else None,
                 "p_decrease": float((fin < 0).mean()) if fin.size else None,
             },
         })
         att = _attribution(scen, base, m)
         if att:
-            attribution.append({"key": m.key, "label": m.label, "unit": m.unit,
+            for row in att:
+                for k in ("scenario", "baseline", "difference"):
+                    row[k] = None if row[k] is None else row[k] * f
+            attribution.append({"key": m.key, "label": m.label, "unit": m.change_unit,
                                 "mechanisms": att})
     return {
         "scenario": scenario_name,

@@ -4,7 +4,7 @@
 const SVGNS = "http://www.w3.org/2000/svg";
 const S = {
   world: null, levers: [], catalogue: [], details: {}, toggles: {}, scenario: "status_quo",
-  result: null, claims: [], job: null, ties: { defence: true, partnership: true, consultation: false, rivalry: true },
+  result: null, claims: [], audits: {}, job: null, ties: { defence: true, partnership: true, consultation: false, rivalry: true },
   theatres: { euro_atlantic: true, indo_pacific: true, other: true },
 };
 const TIE_STYLE = {
@@ -45,13 +45,25 @@ function svg(tag, attrs, parent) {
   if (parent) parent.appendChild(e);
   return e;
 }
+function plain(x, digits) {
+  // a number in plain decimals with `digits` significant (never scientific notation);
+  // below the fourth decimal it reads "<0.0001" (the sign kept)
+  if (x === null || x === undefined || Number.isNaN(x)) return "–";
+  if (!Number.isFinite(x)) return x > 0 ? "+∞" : "−∞";
+  if (x === 0) return "0";
+  const a = Math.abs(x);
+  if (a < 0.00005) return (x < 0 ? "−" : "") + "<0.0001";
+  const mag = Math.floor(Math.log10(a));
+  const d = Math.min(4, Math.max(0, digits - 1 - mag));
+  const s = a >= 1e5 ? Math.round(x).toLocaleString("en-GB") : x.toFixed(d);
+  return s.replace("-", "−");
+}
 function fmt(x, digits) {
   if (x === null || x === undefined || Number.isNaN(x)) return "–";
-  const a = Math.abs(x);
-  if (digits !== undefined) return x.toFixed(digits);
-  if (a !== 0 && (a < 0.001 || a >= 1e5)) return x.toExponential(2);
-  return a >= 100 ? x.toFixed(0) : a >= 10 ? x.toFixed(1) : x.toFixed(3);
+  if (digits !== undefined) return x.toFixed(digits).replace("-", "−");
+  return plain(x, 3);
 }
+function trim(x) { const t = plain(x, 3); return t.includes(".") && !t.startsWith("<") ? t.replace(/0+$/, "").replace(/\.$/, "") : t; }
 function signed(x) { return x === null || x === undefined ? "–" : (x > 0 ? "+" : "") + fmt(x); }
 function pct(x) { return x === null || x === undefined ? "–" : Math.round(100 * x) + "%"; }
 function esc(s) { return String(s ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c])); }
@@ -348,10 +360,10 @@ function niceTicks(lo, hi, n) {
   return { lo: Math.min(lo, ticks[0]), hi: Math.max(hi, ticks[ticks.length - 1]), ticks, step };
 }
 function tickLabel(v, step) {
-  if (v === 0) return "0";
-  if (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5) return v.toExponential(1);
+  if (Math.abs(v) < step * 1e-6) return "0";
   const d = Math.max(0, Math.min(6, -Math.floor(Math.log10(step) + 1e-9)));
-  return v.toFixed(d + (step / Math.pow(10, -d) % 1 ? 1 : 0));
+  const s = v.toFixed(d + (step / Math.pow(10, -d) % 1 ? 1 : 0));
+  return (Math.abs(v) >= 1e5 ? Math.round(v).toLocaleString("en-GB") : s).replace("-", "−");
 }
 function area(sx, sy, t, lo, hi) {
   const pts = [];
@@ -396,8 +408,8 @@ function chart(m, view) {
   if (band) {
     const y1 = sy(band), y2 = sy(-band);
     const r = svg("rect", { x: L, y: y1, width: W - L - R, height: y2 - y1, fill: "#c77c0e", "fill-opacity": 0.12, stroke: "#c77c0e", "stroke-opacity": 0.5, "stroke-dasharray": "3 3", class: "materiality" }, root);
-    hover(r, `<b>Materiality band ±${fmt(band)}</b> (${esc(m.unit)})<br>the smallest change of this metric that matters${m.materiality_source ? `<br><span class="src">${esc(m.materiality_source)}</span>` : ""}`);
-    const bt = svg("text", { x: W - R - 2, y: y1 - 2, "text-anchor": "end", "font-size": 9, fill: "#8a5a08" }, root); bt.textContent = `materiality ±${fmt(band)}`;
+    hover(r, `<b>Materiality band ±${trim(band)} ${esc(m.change_unit || m.unit)}</b><br>the smallest change of this metric that matters${m.materiality_source ? `<br><span class="src">${esc(m.materiality_source)}</span>` : ""}`);
+    const bt = svg("text", { x: W - R - 2, y: y1 - 2, "text-anchor": "end", "font-size": 9, fill: "#8a5a08" }, root); bt.textContent = `no material effect: ±${trim(band)} ${m.change_unit || ""}`;
   }
   for (const [name, b, colour] of series) {
     svg("path", { d: area(sx, sy, t, b.q05, b.q95), fill: colour, "fill-opacity": 0.13, stroke: "none", "data-series": name }, root);
@@ -412,15 +424,15 @@ function chart(m, view) {
     tx.textContent = name === "difference" ? "scenario − baseline (paired)" : name === "baseline" ? "status quo" : "scenario";
     lx += 24 + tx.textContent.length * 5.6;
   }
-  const note = svg("text", { x: W - R, y: 12, "text-anchor": "end", "font-size": 9, fill: "#5b6475" }, root); note.textContent = "median, 25–75%, 5–95%";
+  const note = svg("text", { x: W - R, y: 12, "text-anchor": "end", "font-size": 9, fill: "#5b6475" }, root); note.textContent = m.statistic === "mean" ? "share of runs" : "median, 25–75%, 5–95%";
   // hover: values at nearest time
   const cap = svg("rect", { x: L, y: T, width: W - L - R, height: H - T - B, fill: "transparent" }, root);
   cap.addEventListener("mousemove", (ev) => {
     const box = root.getBoundingClientRect();
     const xv = t[0] + (((ev.clientX - box.left) / box.width) * W - L) / (W - L - R) * (t[t.length - 1] - t[0]);
     let i = 0; t.forEach((x, k) => { if (Math.abs(x - xv) < Math.abs(t[i] - xv)) i = k; });
-    const rows = series.map(([name, b]) => `${name}: median <b>${fmt(b.q50[i])}</b> (50%: ${fmt(b.q25[i])} to ${fmt(b.q75[i])}; 90%: ${fmt(b.q05[i])} to ${fmt(b.q95[i])})`).join("<br>");
-    showTip(`<b>${esc(m.label)}</b>, year ${t[i]}<br>${rows}<br><span class="src">${esc(m.unit)}</span>`, ev);
+    const rows = series.map(([name, b]) => m.statistic === "mean" ? `${name}: <b>${fmt(b.q50[i])}</b>` : `${name}: median <b>${fmt(b.q50[i])}</b> (50%: ${fmt(b.q25[i])} to ${fmt(b.q75[i])}; 90%: ${fmt(b.q05[i])} to ${fmt(b.q95[i])})`).join("<br>");
+    showTip(`<b>${esc(m.label)}</b>, year ${t[i]}<br>${rows}<br><span class="src">${esc(view === "difference" ? m.change_unit || m.unit : m.unit)}</span>`, ev);
   });
   cap.addEventListener("mouseleave", hideTip);
   return root;
@@ -436,8 +448,8 @@ function renderCharts() {
     const fig = chart(m, view);
     dl.addEventListener("click", () => downloadSvg(fig, `${res.scenario}-${m.key}.svg`, m.label + " (" + m.unit + ")"));
     const card = el("div", { class: "chart", "data-metric": m.key },
-      el("h4", { text: m.label, title: m.meaning }), el("div", { class: "unit", text: m.unit }), fig,
-      el("div", { class: "foot" }, el("span", { text: `year ${res.years}: median effect ${signed(f.median_difference)}; higher in ${pct(f.p_increase)} of paired runs` }), dl));
+      el("h4", { text: m.label, title: m.meaning }), el("div", { class: "unit", text: view === "difference" ? `change in ${m.change_unit || m.unit} (scenario − status quo)` : m.unit }), fig,
+      el("div", { class: "foot" }, el("span", { text: `Year ${res.years}: ${m.statistic === "mean" ? "effect" : "median effect"} ${signed(f.median_difference)} ${m.change_unit || ""}${m.materiality && Math.abs(f.median_difference ?? 0) <= m.materiality ? " (no material effect)" : ""}; higher in ${pct(f.p_increase)}, lower in ${pct(f.p_decrease)} of paired runs` }), dl));
     hover(card.querySelector("h4"), `<b>${esc(m.label)}</b><br>${esc(m.meaning)}<br><span class="src">variable ${esc(m.variable)} ${esc(JSON.stringify(m.select))}</span>`);
     box.append(card);
   }
@@ -489,7 +501,9 @@ function renderAttribution() {
     const y = T + i * rowH, w = (W - L - R) / 2 * Math.abs(m.difference) / scale;
     const lbl = svg("text", { x: L - 8, y: y + 16, "text-anchor": "end", "font-size": 12, fill: "#1d2330" }, root); lbl.textContent = m.mechanism === "shocks" ? "levers & shocks" : m.mechanism.replace(/_/g, " ");
     const bar = svg("rect", { x: m.difference >= 0 ? mid : mid - w, y: y + 4, width: Math.max(w, 1), height: rowH - 8, fill: m.difference >= 0 ? "#1f5fa8" : "#b8322a", "data-mechanism": m.mechanism }, root);
-    const v = svg("text", { x: m.difference >= 0 ? mid + w + 4 : mid - w - 4, y: y + 16, "text-anchor": m.difference >= 0 ? "start" : "end", "font-size": 11, fill: "#5b6475" }, root); v.textContent = signed(m.difference);
+    // the value beside the bar's end, or inside it when the bar fills its half (no overlap with the labels)
+    const inside = w > (W - L - R) / 2 - 70, pos = m.difference >= 0;
+    const v = svg("text", { x: pos ? (inside ? mid + w - 4 : mid + w + 4) : (inside ? mid - w + 4 : mid - w - 4), y: y + 16, "text-anchor": pos === inside ? "end" : "start", "font-size": 11, fill: inside ? "#fff" : "#5b6475" }, root); v.textContent = signed(m.difference);
     hover(bar, `<b>${esc(m.mechanism)}</b>: ${esc(MECHANISM_NOTE[m.mechanism] || "")}<br>on ${esc(a.label)}<br>scenario: ${signed(m.scenario)}<br>status quo: ${signed(m.baseline)}<br>difference: <b>${signed(m.difference)}</b> (${esc(a.unit)})`);
   });
   if (!rows.length) { const tx = svg("text", { x: mid, y: T + 16, "text-anchor": "middle", "font-size": 12, fill: "#5b6475" }, root); tx.textContent = "no mechanism changes this metric"; }
@@ -501,12 +515,111 @@ function renderAttribution() {
 // ------------------------------------------------------------------ claims
 async function loadClaims() {
   S.claims = await api("/api/claims");
+  // the construction audit of each claim (stored assessment), kept beside later job verdicts
+  for (const c of S.claims) { const a = c.result?.assessed_audit || (c.result?.origin === "assessment" ? c.result.audit : ""); if (a) S.audits[c.id] = a; }
   renderClaims();
   renderScorecard();
 }
-function verdictBadge(r) {
+const AUDIT_NOTE = {
+  "input-determined": "construction audit: the verdict follows the scenario's own inputs (remove the scenario's direct relation bumps and the effect goes)",
+  identity: "construction audit: true by the model's equations whatever the parameters",
+  emergent: "construction audit: the model's dynamics decide the verdict",
+};
+const THEORY_FACTOR = {
+  security_dilemma: "reading of moves", deterrence: "crisis onset", alignment: "alignment",
+  arms: "arms reaction", credibility: "NATO decision",
+};
+// the theories in their registry order (flashpoint.theories), so every line reads alike
+const THEORY_ORDER = ["spiral", "deterrence", "signalling", "bargaining", "balancing", "bandwagoning", "relative", "absolute", "consensus", "independent"];
+function theoryRank(v) { const i = THEORY_ORDER.indexOf(v); return i < 0 ? THEORY_ORDER.length : i; }
+function slug(v) { return String(v).replace(/ /g, "-"); }
+function auditOf(r, fallback) {
+  // a job's verdict is not audited; the claim's construction audit (stored assessment) still applies
+  if (r && typeof r.audit === "string" && r.audit) return [r.audit, ""];
+  const stored = fallback && (fallback.assessed_audit || fallback.audit);
+  if (stored) return [stored, " (from the stored assessment's audit)"];
+  return [null, ""];
+}
+function auditTag(r, fallback) {
+  const [tag, from] = auditOf(r, fallback);
+  if (!tag) return el("span", { class: "tag tag-none", text: "not audited", title: "no construction audit for this verdict: run flashpoint assess (with its audit) and serve its store" });
+  return el("span", { class: "tag tag-" + slug(tag), text: tag, title: (AUDIT_NOTE[tag] || "construction audit") + from });
+}
+function verdictBadge(r, fallback) {
   if (!r || !r.evaluated) return el("span", { class: "verdict v-none", text: r ? "not judged" : "not run" });
-  return el("span", { class: "verdict v-" + r.verdict.replace(/ /g, "-"), text: r.verdict });
+  const v = el("span", { class: "verdict v-" + slug(r.verdict), text: r.verdict });
+  if (r.verdict === "theory-decided") v.title = "the model's rival theories give different verdicts: the answer is the choice of theory (see the line by theory)";
+  if (r.verdict === "no material effect") v.title = "most runs' effect lies inside the metric's materiality band: the effect is too small to matter";
+  return el("span", { class: "verdict-wrap" }, v, auditTag(r, fallback));
+}
+function theoryLines(r) {
+  // compact per-theory verdicts: "spiral: holds · deterrence: fails · signalling: ..." for the
+  // reading of moves (the articles' dispute) and for every other theory factor whose theories disagree
+  const pm = r?.per_mechanism && Object.keys(r.per_mechanism).length ? r.per_mechanism : r?.record?.per_mechanism;
+  const out = [];
+  if (pm && Object.keys(pm).length) {
+    const factors = Object.entries(pm).sort(([a], [b]) => Number(b === "security_dilemma") - Number(a === "security_dilemma"));
+    for (const [mech, variants] of factors) {
+      const vs = Object.entries(variants || {}).sort(([a], [b]) => theoryRank(a) - theoryRank(b));
+      if (!vs.length) continue;
+      if (mech !== "security_dilemma" && new Set(vs.map(([, x]) => x?.verdict)).size < 2) continue;
+      out.push([THEORY_FACTOR[mech] || mech.replace(/_/g, " "), vs.map(([v, x]) => [v, x?.verdict ?? "", x?.runs])]);
+    }
+    return out;
+  }
+  const pt = r?.per_theory;
+  if (pt && typeof pt === "object" && Object.keys(pt).length) {
+    const vs = Object.entries(pt).filter(([, x]) => x && x.verdict).slice(0, 6);
+    if (vs.length) out.push(["by theory", vs.map(([k, x]) => [k.replace(/[a-z_]+=/g, "").replace(/\+/g, "/"), x.verdict, x.runs])]);
+  }
+  return out;
+}
+function theoryNode(r) {
+  const lines = theoryLines(r);
+  if (!lines.length) return null;
+  const box = el("span", { class: "theories" });
+  for (const [factor, vs] of lines) {
+    const line = el("span", { class: "theory-line" }, el("span", { class: "factor", text: factor + ": " }));
+    vs.forEach(([v, verdict, runs], i) => {
+      if (i) line.append(" · ");
+      line.append(el("span", { class: "tv tv-" + slug(verdict), text: `${v}: ${verdict}`, title: runs ? `${runs} runs` : "" }));
+    });
+    box.append(line);
+  }
+  return box;
+}
+function plainTheoryBox(sentence) {
+  // PRIM boxes on a theory factor speak of its unit draw ("unit draw selecting the
+  // security_dilemma theory by its weights (spiral 0.33, ...) is below 0.948"); say instead which
+  // theories the box keeps: "the reading of moves is spiral, deterrence or most signalling runs"
+  return sentence.replace(/unit draw selecting the (\w+) theory by its weights \(([^)]*)\) is (below|above) ([\d.]+)/g, (all, mech, ws, side, v) => {
+    const cut = +v; let lo = 0; const full = [], part = [];
+    for (const item of ws.split(",")) {
+      const [name, w] = item.trim().split(/\s+/); const hi = lo + (+w);
+      const kept = side === "below" ? Math.max(0, Math.min(hi, cut) - lo) : Math.max(0, hi - Math.max(lo, cut));
+      if (+w > 0 && kept >= +w - 1e-9) full.push(name); else if (kept > 1e-9) part.push(`${Math.round(100 * kept / +w)}% of the ${name} runs`);
+      lo = hi;
+    }
+    const items = [...full, ...part];
+    if (!items.length) return all;
+    return `the theory of ${THEORY_FACTOR[mech] || mech.replace(/_/g, " ")} is ${items.length > 1 ? items.slice(0, -1).join(", ") + " or " + items.at(-1) : items[0]}`;
+  });
+}
+function inputWords(d) {
+  // a sampled input in words (its meaning), not its dotted parameter name
+  if (d.input.startsWith("theory.")) { const m = d.input.slice(7); return `theory of ${THEORY_FACTOR[m] || m.replace(/_/g, " ")}`; }
+  const words = (d.meaning || "").split(" (")[0].trim();
+  return words && words.length <= 90 ? words : d.input;
+}
+function effectText(r) {
+  // the median paired effect with its 5-95% range and the band, in the claim's unit
+  const rec = r.record || r;
+  const med = rec.effect_median ?? r.effect_median;
+  if (med === null || med === undefined) return r.median_difference === undefined ? "" : `median effect ${signed(r.median_difference)}`;
+  const unit = rec.unit ? " " + rec.unit : "";
+  const range = rec.effect_p05 !== null && rec.effect_p05 !== undefined ? ` (5–95%: ${signed(rec.effect_p05)} to ${signed(rec.effect_p95)})` : "";
+  const band = rec.threshold !== null && rec.threshold !== undefined && rec.baseline ? `; band ±${trim(rec.threshold)}` : "";
+  return `median effect ${signed(med)}${unit}${range}${band}`;
 }
 function renderClaims() {
   const body = document.querySelector("#claims-table tbody");
@@ -520,21 +633,25 @@ function renderClaims() {
     const r = fromJob[c.id] || c.result;
     const claimCell = el("td", {}, el("span", { text: c.paraphrase }), el("span", { class: "small", text: c.statement }));
     hover(claimCell, `<b>${esc(c.id)}</b><br>“${esc(c.source.quote)}”<br><span class="src">seed ${esc(c.source.seed)}</span>${c.note ? "<br>" + esc(c.note) : ""}`);
-    const verdictCell = el("td", {}, verdictBadge(r));
+    const verdictCell = el("td", {}, verdictBadge(r, { assessed_audit: S.audits[c.id] }));
+    const th = r && r.evaluated ? theoryNode(r) : null;
+    if (th) verdictCell.append(th);
     if (r && !r.evaluated && r.reason) verdictCell.append(el("span", { class: "small", text: r.reason }));
     if (r && r.variant_of) verdictCell.append(el("span", { class: "small", text: `judged on this custom scenario, which extends ${r.variant_of}` }));
     if (r && r.origin === "assessment") verdictCell.append(el("span", { class: "small", text: `from the stored assessment of ${(r.assessed_at || "").replace("T", " ")}` }));
     const shareCell = el("td", {});
-    if (r && r.evaluated) shareCell.append(el("span", { text: `${pct(r.share)} (${pct(r.ci_low)}–${pct(r.ci_high)}) of ${r.n_runs} runs` }), el("span", { class: "small", text: `median Δ ${signed(r.median_difference)}` }));
+    if (r && r.evaluated) shareCell.append(el("span", { text: `${pct(r.share)} (${pct(r.ci_low)}–${pct(r.ci_high)}) of ${r.n_runs ?? r.runs} runs` }), el("span", { class: "small", text: effectText(r) }));
     const decCell = el("td", { class: "deciding" });
     if (r && r.evaluated) {
-      for (const a of r.assumptions || []) decCell.append(el("span", { class: "box " + a.target, text: "It " + a.sentence.replace(/^no clear region; at best it /, "(weak) ") }));
-      const rho = (r.deciding || []).map((d) => `${d.input} (ρ ${fmt(d.rho, 2)})`).join("; ");
+      for (const a of r.assumptions || []) decCell.append(el("span", { class: "box " + a.target, text: "It " + plainTheoryBox(a.sentence.replace(/^no clear region; at best it /, "(weak) ")) }));
+      const rho = (r.deciding || []).map((d) => `${inputWords(d)} (ρ ${fmt(d.rho, 2)})`).join("; ");
       if (rho) decCell.append(el("span", { class: "small", text: "Rank correlation with the margin: " + rho }));
-      if (r.deciding_text) decCell.append(el("span", { class: "box", text: r.deciding_text }));
+      if (r.deciding_text) decCell.append(el("span", { class: "box", text: plainTheoryBox(r.deciding_text) }));
       if (!decCell.children.length) decCell.append(el("span", { class: "small", text: "no sampled input moves the margin" }));
     }
-    const tr = el("tr", { "data-claim": c.id }, claimCell, el("td", { text: c.side }), el("td", { text: c.scenario }), verdictCell, shareCell, decCell);
+    verdictCell.dataset.label = "Verdict"; shareCell.dataset.label = "Share of runs holding (95% CI)"; decCell.dataset.label = "Deciding assumptions";
+    claimCell.className = "claim";
+    const tr = el("tr", { "data-claim": c.id }, claimCell, el("td", { text: c.side, "data-label": "Side" }), el("td", { text: c.scenario, "data-label": "Scenario" }), verdictCell, shareCell, decCell);
     body.append(tr);
   }
   if (!body.children.length) body.append(el("tr", {}, el("td", { colspan: 6, text: "No claim matches the filters." })));
@@ -543,29 +660,23 @@ function renderClaims() {
 // ------------------------------------------------------------------ scorecard
 const SCORE_COLUMNS = [
   // [field(s) of the claim record, header, formatter]; a column no record carries is left out
-  ["metric", "Metric", (r) => esc(r.metric) + (r.unit ? `<span class="small">${esc(r.unit)}</span>` : "")],
-  ["verdict", "Verdict", null],
+  ["metric", "Metric", (r) => esc(r.metric_label || r.record?.metric_label || r.metric) + (r.unit ? `<span class="small">${esc(r.unit)}</span>` : "")],
+  ["verdict", "Verdict, audit and verdict by theory", null],
   ["share", "Holds in (95% CI)", null],
   [["effect_median", "median_difference"], "Effect: median (5–95%)", (r) => {
     const med = r.effect_median ?? r.median_difference;
     if (med === null || med === undefined) return "–";
-    const q = r.effect_p05 !== undefined && r.effect_p05 !== null ? ` <span class="small">(${fmt(r.effect_p05)} to ${fmt(r.effect_p95)})</span>` : "";
-    return signed(med) + q;
+    const unit = r.effect_median !== undefined && r.effect_median !== null && r.unit ? " " + esc(r.unit) : "";
+    const q = r.effect_p05 !== undefined && r.effect_p05 !== null ? ` <span class="small">(${signed(r.effect_p05)} to ${signed(r.effect_p95)})</span>` : "";
+    return signed(med) + unit + q;
   }],
-  ["threshold", "Threshold", (r) => (r.threshold === null || r.threshold === undefined ? "–" : fmt(r.threshold)) + (r.threshold_source ? `<span class="small">${esc(r.threshold_source)}</span>` : "")],
-  [["runs", "n_runs"], "Runs", (r) => String(r.runs ?? r.n_runs ?? "–")],
-  ["per_theory", "By theory", (r) => theories(r.per_theory)],
-  ["audit", "Audit", (r) => esc(typeof r.audit === "string" ? r.audit : r.audit ? JSON.stringify(r.audit) : "")],
+  ["threshold", "Band (smallest change that matters)", (r) => {
+    const t = r.record?.threshold ?? r.threshold;
+    const unit = r.record?.threshold_unit ?? r.threshold_unit ?? "";
+    const src = r.threshold_source || r.record?.threshold_source || "";
+    return (t === null || t === undefined ? "–" : (r.baseline ? "±" : "") + trim(t) + (unit ? " " + esc(unit) : "")) + (src ? `<span class="small src-text" title="${esc(src)}">${esc(src)}</span>` : "");
+  }],
 ];
-function theories(pt) {
-  if (!pt) return "";
-  const entries = Array.isArray(pt) ? pt.map((x) => [x.theory || x.name || "", x]) : Object.entries(pt);
-  return `<span class="theories">${entries.map(([k, v]) => {
-    const verdict = typeof v === "string" ? v : v?.verdict ?? "";
-    const share = typeof v === "object" && v?.share !== undefined ? " " + pct(v.share) : "";
-    return esc(k) + ": " + esc(verdict) + share;
-  }).join("<br>")}</span>`;
-}
 function shareBar(r) {
   const root = svg("svg", { viewBox: "0 0 110 14", class: "share", role: "img", "aria-label": `holds in ${pct(r.share)}` });
   const x = (v) => 5 + 100 * v;
@@ -619,12 +730,17 @@ function renderScorecard() {
     const body = el("tbody", {});
     for (const r of recs) {
       const tr = el("tr", { "data-claim": r.id });
-      const idCell = el("td", { class: "claim" }, el("span", { text: r.id.replace(/_/g, "_\u200b") }), el("span", { class: "small para", text: r.paraphrase || "" }));
+      const idCell = el("td", { class: "claim" }, el("span", { class: "para-main", text: r.paraphrase || r.id }), el("span", { class: "small claim-id", text: r.id.replace(/_/g, "_\u200b") }));
       tr.append(idCell, el("td", { text: r.side, "data-label": "Side" }));
       for (const [f, h, format] of cols) {
         const td = el("td", { class: "num", "data-label": h });
-        if (f === "verdict") td.append(verdictBadge(r.evaluated ? r : null));
-        else if (f === "share") { if (r.evaluated) td.append(shareBar(r), el("span", { class: "small", text: `${pct(r.share)} (${pct(r.ci_low)}–${pct(r.ci_high)})` })); else td.textContent = r.reason ? "" : "–"; }
+        if (f === "verdict") {
+          td.className = "verdict-cell";
+          td.append(verdictBadge(r.evaluated ? r : null, { assessed_audit: S.audits[r.id] }));
+          const th = r.evaluated ? theoryNode(r) : null;
+          if (th) td.append(th);
+        }
+        else if (f === "share") { if (r.evaluated) td.append(shareBar(r), el("span", { class: "small", text: `${pct(r.share)} (${pct(r.ci_low)}–${pct(r.ci_high)}) of ${r.runs ?? r.n_runs} runs` })); else td.textContent = r.reason ? "" : "–"; }
         else td.innerHTML = format(r);
         tr.append(td);
       }
@@ -695,6 +811,12 @@ function handleDownload(kind) {
 function selectTab(name) {
   for (const b of document.querySelectorAll("#tabs button")) b.setAttribute("aria-selected", String(b.dataset.tab === name));
   for (const s of document.querySelectorAll(".tab")) s.hidden = s.id !== "tab-" + name;
+  // phones: the tab strip scrolls sideways; keep the selected tab in sight
+  const nav = document.getElementById("tabs"), btn = nav.querySelector(`button[data-tab="${name}"]`);
+  if (btn && nav.scrollWidth > nav.clientWidth) {
+    const nr = nav.getBoundingClientRect(), br = btn.getBoundingClientRect();
+    if (br.left < nr.left || br.right > nr.right) nav.scrollLeft += br.left - nr.left - 8;
+  }
   if (name === "claims") renderClaims();
   if (name === "scorecard") renderScorecard();
 }
