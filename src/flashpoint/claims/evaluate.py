@@ -542,9 +542,14 @@ def evaluate_claim(
     inside_share = float(inside.mean()) if claim.is_relative else math.nan
     pooled = _label(claim, share, lo, hi, inside_share, float(np.median(dv)))
     verdict: VerdictLabel = pooled
-    sized = [t.verdict for t in per_theory.values() if t.runs >= MIN_PACKAGE_RUNS]
-    if len({verdict_class(v) for v in sized} - {"contested"}) > 1:
-        verdict = "theory-decided"
+    # theory-decided: the joint packages disagree, or one mechanism's rival theories do
+    # (with many factors the joint packages are small, so each factor is checked alone)
+    groups = [list(per_theory.values()), *(list(d.values()) for d in per_mechanism.values())]
+    for group in groups:
+        sized = [t.verdict for t in group if t.runs >= MIN_PACKAGE_RUNS]
+        if len({verdict_class(v) for v in sized} - {"contested"}) > 1:
+            verdict = "theory-decided"
+            break
     fm = mv[finite]
     return Verdict(
         claim=claim,
