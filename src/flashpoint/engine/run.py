@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 import xarray as xr
+from threadpoolctl import threadpool_limits
 
 from flashpoint._types import FloatArray, IntArray
 from flashpoint.engine.apply import PlanApplier, ScenarioInputs
@@ -361,6 +362,15 @@ def auto_chunk(n_actors: int, runs: int, itemsize: int = 8) -> int:
     return max(1, min(runs, max(16, int(1e6 // per_run))))
 
 
+def blas_single_thread() -> threadpool_limits:
+    """Context manager limiting every BLAS library to one thread (threadpoolctl).
+
+    The limit is process-wide (BLAS libraries keep one thread count), so it is
+    set once around the engine's thread pool, not per chunk.
+    """
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 def run_ensemble(world: WorldArrays, plan: Plan, cfg: RunConfig,
                  progress: Progress | None = None,
                  parameters: Mapping[str, FloatArray] | None = None,
@@ -402,11 +412,15 @@ def run_ensemble(world: WorldArrays, plan: Plan, cfg: RunConfig,
         return job.run(progress), job.applier.magnitudes
 
     threads = min(len(starts), cfg.threads or os.cpu_count() or 1)
-    if threads > 1:
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            done = list(pool.map(one, starts))
-    else:
-        done = [one(start) for start in starts]
+    # BLAS pinned to one thread while the chunks run: the engine's own threads do the
+    # parallel work (no oversubscription), and a matrix product gives the same bits
+    # whatever the machine's core count (OpenBLAS splits sums by thread).
+    with blas_single_thread():
+        if threads > 1:
+            with ThreadPoolExecutor(max_workers=threads) as pool:
+                done = list(pool.map(one, starts))
+        else:
+            done = [one(start) for start in starts]
     pieces = [d[0] for d in done]
     lever_coords: dict[str, FloatArray] = {}
     for _, mags in done:
