@@ -9,9 +9,9 @@ touch (read and write the three (R, N, N) state fields, read the three
 (R, N, N) context fields) over the bandwidth of a plain NumPy streaming
 operation (``np.add(a, b, out=c)`` on 256 MB arrays).
 
-It also prints the ratio to a per-agent reference implementation (Python
-objects and loops, as an agent-based framework such as Mesa would step them)
-of the same threat and arms-dynamics equations, measured side by side.
+The comparison with an agent-based model is benchmarks/bench_mesa.py: a
+genuine Mesa model of the engine's threat and arms equations, with a parity
+check against the engine, timed side by side.
 
 Usage::
 
@@ -66,55 +66,6 @@ def case(actors: str, runs: int, attribution: bool, precision: str) -> dict[str,
             "peak_mb": peak_mb, "floor_s": floor, "ratio_to_floor": wall / floor}
 
 
-def per_agent_reference(runs: int, steps: int) -> float:
-    """Threat + Richardson arms step with Python objects, one agent at a time."""
-    import flashpoint as fp
-    from flashpoint.api import resolve_world
-
-    w = resolve_world(fp.load_world())
-    n = w.n
-
-    class Agent:
-        def __init__(self, i: int) -> None:
-            self.i, self.milex, self.intent = i, float(w.milex[i]), [0.5] * n
-
-    t = time.perf_counter()
-    for _ in range(runs):
-        agents = [Agent(i) for i in range(n)]
-        for _ in range(steps):
-            total = sum(a.milex for a in agents)
-            for a in agents:
-                pull = 0.0
-                for b in agents:
-                    if a is b:
-                        continue
-                    p_a, p_b = a.milex / total, b.milex / total
-                    prox = math.exp(-float(w.distance_km[a.i, b.i]) / 3000.0)
-                    threat = min(1.0, p_b / (p_a + p_b) * prox * a.intent[b.i])
-                    pull += threat * b.milex
-                a.milex += 0.25 * (0.05 * pull - 0.1 * a.milex + 0.1 * a.milex)
-    return time.perf_counter() - t
-
-
-def vectorised_reference(runs: int, steps: int) -> float:
-    """The same equations as per_agent_reference, vectorised over runs and dyads."""
-    import flashpoint as fp
-    from flashpoint.api import resolve_world
-
-    w = resolve_world(fp.load_world())
-    prox = np.exp(-w.distance_km / 3000.0)
-    np.fill_diagonal(prox, 0.0)
-    t = time.perf_counter()
-    m = np.broadcast_to(w.milex, (runs, w.n)).copy()
-    intent = np.full((runs, w.n, w.n), 0.5)
-    for _ in range(steps):
-        p = m / m.sum(axis=1, keepdims=True)
-        threat = np.minimum(1.0, p[:, None, :] / (p[:, :, None] + p[:, None, :]) * prox * intent)
-        pull = np.einsum("rij,rj->ri", threat, m)
-        m = m + 0.25 * (0.05 * pull - 0.1 * m + 0.1 * m)
-    return time.perf_counter() - t
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
@@ -138,13 +89,6 @@ def main() -> None:
         print(f"{actors:>8} {r['actors']:>6} {r['runs']:>6} {('yes' if att else 'no'):>6} "
               f"{precision:>9} {r['wall_s']:>8.2f} {r['run_steps_per_s']:>12,.0f} "
               f"{r['peak_mb']:>8.0f} {r['floor_s']:>8.3f} {r['ratio_to_floor']:>6.1f}")
-    runs, steps = 5, 40
-    slow = per_agent_reference(runs, steps)
-    fast = vectorised_reference(runs, steps)
-    fast_big = vectorised_reference(1000, steps) / 1000 * runs
-    print(f"\nper-agent reference (threat + arms, {runs} runs x {steps} steps): {slow:.3f} s")
-    print(f"vectorised, same equations, same runs: {fast:.4f} s  -> ratio {slow / fast:,.0f}x")
-    print(f"vectorised at 1,000 runs, per {runs} runs: {fast_big:.4f} s  -> ratio {slow / fast_big:,.0f}x")
 
 
 if __name__ == "__main__":
