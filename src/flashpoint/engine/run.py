@@ -170,6 +170,9 @@ class _Chunk:
         self.world, self.fps, self.plan, self.cfg = world, fps, plan, cfg
         self.runs, self.mechs, self.index = runs, mechs, index
         self.enabled = {m.name for m in mechs if m.name not in plan.disabled}
+        # A disabled mechanism still runs if it provides derived quantities (others may
+        # read them); one that provides nothing would only have its deltas discarded.
+        self.stepped = [m for m in mechs if m.name in self.enabled or m.provides]
         r = len(runs)
         self.initial = State(*(a.astype(dtype) for a in initial_state(world, fps, r)))
         params = {k: np.asarray(v, dtype=dtype) for k, v in params.items()}
@@ -238,7 +241,7 @@ class _Chunk:
             derived: dict[str, FloatArray] = {}
             contributions: dict[str, Mapping[str, FloatArray]] = {"shocks": shock}
             total: dict[str, FloatArray] = {}
-            for m in self.mechs:
+            for m in self.stepped:
                 eff = m.step(stepped, derived, ctx, draws)
                 derived.update(eff.derived)
                 if m.name not in self.enabled:
