@@ -251,11 +251,12 @@ def main() -> None:
     engine_ensemble(world, 4, 1, 0)  # warm-up (imports, caches)
     print(f"parity, 3 runs x {years} years: max relative difference "
           f"{parity(3, years, 0, world):.2e}")
-    print(f"{'runs':>6} {'mesa s':>9} {'mesa runs/s':>11} {'engine s':>9} "
-          f"{'engine runs/s':>13} {'ratio':>7}")
+    print(f"{'runs':>6} {'mesa s':>9} {'mesa runs/s':>11} {'engine 1 thr s':>14} "
+          f"{'ratio':>7} {'engine 2 thr s':>14} {'ratio':>7}")
     mesa_rate = None
     for runs in (5, 100, 1000):
-        t_eng, _ = _timed(engine_ensemble, world, runs, years, 1)
+        t_one, _ = _timed(engine_ensemble, world, runs, years, 1, 1)
+        t_two, _ = _timed(engine_ensemble, world, runs, years, 1, 2)
         if runs < 1000 or args.mesa_1000:
             t_mesa, _ = _timed(mesa_ensemble, world, runs, years, 1)
             mesa_rate = runs / t_mesa
@@ -264,9 +265,8 @@ def main() -> None:
             assert mesa_rate is not None
             t_mesa = runs / mesa_rate
             note = "  (Mesa extrapolated from 100 runs; --mesa-1000 to time it)"
-        print(f"{runs:>6} {t_mesa:>9.2f} {runs / t_mesa:>11.1f} {t_eng:>9.3f} "
-              f"{runs / t_eng:>13.1f} {t_mesa / t_eng:>6.1f}x{note}")
-
+        print(f"{runs:>6} {t_mesa:>9.2f} {runs / t_mesa:>11.1f} {t_one:>14.3f} "
+              f"{t_mesa / t_one:>6.1f}x {t_two:>14.3f} {t_mesa / t_two:>6.1f}x{note}")
 
 if __name__ == "__main__":
     main()
