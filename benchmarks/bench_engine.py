@@ -9,14 +9,15 @@ touch (read and write the three (R, N, N) state fields, read the three
 (R, N, N) context fields) over the bandwidth of a plain NumPy streaming
 operation (``np.add(a, b, out=c)`` on 256 MB arrays).
 
-It also prints the ratio to a per-agent reference implementation (Python
-objects and loops, as an agent-based framework such as Mesa would step them)
-of the same threat and arms-dynamics equations, measured side by side.
+The comparison with an agent-based model is benchmarks/bench_mesa.py: a
+genuine Mesa model of the engine's threat and arms equations, with a parity
+check against the engine, timed side by side.
 
 Usage::
 
     python benchmarks/bench_engine.py            # all cases
     python benchmarks/bench_engine.py --quick    # 1,000 runs of the default world only
+    python benchmarks/bench_engine.py --matrix   # float32/float64 x 1/2 threads, 1k and 10k runs
 """
 
 from __future__ import annotations
@@ -45,84 +46,73 @@ def bandwidth_bytes_per_s() -> float:
     return 3 * n * 8 / best
 
 
-def case(actors: str, runs: int, attribution: bool, precision: str) -> dict[str, float]:
+def case(actors: str, runs: int, attribution: bool, precision: str,
+         threads: int | None = None) -> dict[str, float]:
     import flashpoint as fp
     from flashpoint.api import resolve_world
+    from flashpoint.engine.plan import Plan
+    from flashpoint.engine.run import RunConfig, run_ensemble
 
     world = resolve_world(fp.load_world(actors="all") if actors == "all" else fp.load_world())
     years, dt = 10, 0.25
     steps = int(years / dt)
-    fp.simulate(world, runs=8, years=1, seed=0, attribution=False, keep_dyadic=False,
-                precision=precision)  # warm-up
+    plan = Plan(name="status_quo")
+
+    def go(r: int, y: int, att: bool) -> object:
+        return run_ensemble(world, plan, RunConfig(runs=r, years=y, seed=0, dt=dt,
+                                                   attribution=att, keep_dyadic=False,
+                                                   precision=precision, threads=threads))
+
+    go(8, 1, False)  # warm-up
     t = time.perf_counter()
-    fp.simulate(world, runs=runs, years=years, seed=0, attribution=attribution, keep_dyadic=False,
-                precision=precision)
+    go(runs, years, attribution)
     wall = time.perf_counter() - t
+    # peak before the bandwidth probe, which allocates 768 MB of its own
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     n = world.n
     step_bytes = runs * n * n * np.dtype(precision).itemsize * (3 * 2 + 3)
     floor = steps * step_bytes / bandwidth_bytes_per_s()
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"actors": n, "runs": runs, "wall_s": wall, "run_steps_per_s": runs * steps / wall,
             "peak_mb": peak_mb, "floor_s": floor, "ratio_to_floor": wall / floor}
 
 
-def per_agent_reference(runs: int, steps: int) -> float:
-    """Threat + Richardson arms step with Python objects, one agent at a time."""
-    import flashpoint as fp
-    from flashpoint.api import resolve_world
-
-    w = resolve_world(fp.load_world())
-    n = w.n
-
-    class Agent:
-        def __init__(self, i: int) -> None:
-            self.i, self.milex, self.intent = i, float(w.milex[i]), [0.5] * n
-
-    t = time.perf_counter()
-    for _ in range(runs):
-        agents = [Agent(i) for i in range(n)]
-        for _ in range(steps):
-            total = sum(a.milex for a in agents)
-            for a in agents:
-                pull = 0.0
-                for b in agents:
-                    if a is b:
-                        continue
-                    p_a, p_b = a.milex / total, b.milex / total
-                    prox = math.exp(-float(w.distance_km[a.i, b.i]) / 3000.0)
-                    threat = min(1.0, p_b / (p_a + p_b) * prox * a.intent[b.i])
-                    pull += threat * b.milex
-                a.milex += 0.25 * (0.05 * pull - 0.1 * a.milex + 0.1 * a.milex)
-    return time.perf_counter() - t
+def _run_case(actors: str, runs: int, att: int, precision: str, threads: int) -> dict[str, float]:
+    """One case in its own process (so peak memory is the case's own)."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--case", f"{actors}:{runs}:{att}:{precision}:{threads}"],
+        capture_output=True, text=True, check=True)
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
-def vectorised_reference(runs: int, steps: int) -> float:
-    """The same equations as per_agent_reference, vectorised over runs and dyads."""
-    import flashpoint as fp
-    from flashpoint.api import resolve_world
-
-    w = resolve_world(fp.load_world())
-    prox = np.exp(-w.distance_km / 3000.0)
-    np.fill_diagonal(prox, 0.0)
-    t = time.perf_counter()
-    m = np.broadcast_to(w.milex, (runs, w.n)).copy()
-    intent = np.full((runs, w.n, w.n), 0.5)
-    for _ in range(steps):
-        p = m / m.sum(axis=1, keepdims=True)
-        threat = np.minimum(1.0, p[:, None, :] / (p[:, :, None] + p[:, None, :]) * prox * intent)
-        pull = np.einsum("rij,rj->ri", threat, m)
-        m = m + 0.25 * (0.05 * pull - 0.1 * m + 0.1 * m)
-    return time.perf_counter() - t
+def matrix() -> None:
+    """float32 vs float64 and 1 vs 2 engine threads, default world, 1,000 and 10,000 runs."""
+    print(f"{'runs':>6} {'precision':>9} {'threads':>7} {'wall s':>8} {'run-steps/s':>12} "
+          f"{'peak MB':>8} {'vs f64 1 thr':>12}")
+    for runs in (1000, 10000):
+        base = None
+        for precision in ("float64", "float32"):
+            for threads in (1, 2):
+                r = _run_case("default", runs, 0, precision, threads)
+                base = base or r["wall_s"]
+                print(f"{runs:>6} {precision:>9} {threads:>7} {r['wall_s']:>8.2f} "
+                      f"{r['run_steps_per_s']:>12,.0f} {r['peak_mb']:>8.0f} "
+                      f"{base / r['wall_s']:>11.2f}x", flush=True)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--matrix", action="store_true",
+                    help="float32 vs float64 and 1 vs 2 threads side by side (default world)")
     ap.add_argument("--case", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.case:
-        actors, runs, att, precision = args.case.split(":")
-        print(json.dumps(case(actors, int(runs), att == "1", precision)))
+        actors, runs, att, precision, threads = args.case.split(":")
+        print(json.dumps(case(actors, int(runs), att == "1", precision,
+                              int(threads) if threads != "0" else None)))
+        return
+    if args.matrix:
+        matrix()
         return
     f64, f32 = "float64", "float32"
     cases = [("default", 1000, 0, f64), ("default", 1000, 0, f32)] if args.quick else [
@@ -131,21 +121,10 @@ def main() -> None:
     print(f"{'world':>8} {'actors':>6} {'runs':>6} {'attrib':>6} {'precision':>9} {'wall s':>8} "
           f"{'run-steps/s':>12} {'peak MB':>8} {'floor s':>8} {'ratio':>6}")
     for actors, runs, att, precision in cases:
-        out = subprocess.run(
-            [sys.executable, __file__, "--case", f"{actors}:{runs}:{att}:{precision}"],
-            capture_output=True, text=True, check=True)
-        r = json.loads(out.stdout.strip().splitlines()[-1])
+        r = _run_case(actors, runs, att, precision, 0)
         print(f"{actors:>8} {r['actors']:>6} {r['runs']:>6} {('yes' if att else 'no'):>6} "
               f"{precision:>9} {r['wall_s']:>8.2f} {r['run_steps_per_s']:>12,.0f} "
               f"{r['peak_mb']:>8.0f} {r['floor_s']:>8.3f} {r['ratio_to_floor']:>6.1f}")
-    runs, steps = 5, 40
-    slow = per_agent_reference(runs, steps)
-    fast = vectorised_reference(runs, steps)
-    fast_big = vectorised_reference(1000, steps) / 1000 * runs
-    print(f"\nper-agent reference (threat + arms, {runs} runs x {steps} steps): {slow:.3f} s")
-    print(f"vectorised, same equations, same runs: {fast:.4f} s  -> ratio {slow / fast:,.0f}x")
-    print(f"vectorised at 1,000 runs, per {runs} runs: {fast_big:.4f} s  -> ratio {slow / fast_big:,.0f}x")
-
 
 if __name__ == "__main__":
     main()

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 import xarray as xr
+from threadpoolctl import threadpool_limits
 
 from flashpoint._types import FloatArray, IntArray
 from flashpoint.engine.apply import PlanApplier, ScenarioInputs
@@ -169,6 +170,9 @@ class _Chunk:
         self.world, self.fps, self.plan, self.cfg = world, fps, plan, cfg
         self.runs, self.mechs, self.index = runs, mechs, index
         self.enabled = {m.name for m in mechs if m.name not in plan.disabled}
+        # A disabled mechanism still runs if it provides derived quantities (others may
+        # read them); one that provides nothing would only have its deltas discarded.
+        self.stepped = [m for m in mechs if m.name in self.enabled or m.provides]
         r = len(runs)
         self.initial = State(*(a.astype(dtype) for a in initial_state(world, fps, r)))
         params = {k: np.asarray(v, dtype=dtype) for k, v in params.items()}
@@ -237,7 +241,7 @@ class _Chunk:
             derived: dict[str, FloatArray] = {}
             contributions: dict[str, Mapping[str, FloatArray]] = {"shocks": shock}
             total: dict[str, FloatArray] = {}
-            for m in self.mechs:
+            for m in self.stepped:
                 eff = m.step(stepped, derived, ctx, draws)
                 derived.update(eff.derived)
                 if m.name not in self.enabled:
@@ -361,6 +365,15 @@ def auto_chunk(n_actors: int, runs: int, itemsize: int = 8) -> int:
     return max(1, min(runs, max(16, int(1e6 // per_run))))
 
 
+def blas_single_thread() -> threadpool_limits:
+    """Context manager limiting every BLAS library to one thread (threadpoolctl).
+
+    The limit is process-wide (BLAS libraries keep one thread count), so it is
+    set once around the engine's thread pool, not per chunk.
+    """
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 def run_ensemble(world: WorldArrays, plan: Plan, cfg: RunConfig,
                  progress: Progress | None = None,
                  parameters: Mapping[str, FloatArray] | None = None,
@@ -402,11 +415,15 @@ def run_ensemble(world: WorldArrays, plan: Plan, cfg: RunConfig,
         return job.run(progress), job.applier.magnitudes
 
     threads = min(len(starts), cfg.threads or os.cpu_count() or 1)
-    if threads > 1:
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            done = list(pool.map(one, starts))
-    else:
-        done = [one(start) for start in starts]
+    # BLAS pinned to one thread while the chunks run: the engine's own threads do the
+    # parallel work (no oversubscription), and a matrix product gives the same bits
+    # whatever the machine's core count (OpenBLAS splits sums by thread).
+    with blas_single_thread():
+        if threads > 1:
+            with ThreadPoolExecutor(max_workers=threads) as pool:
+                done = list(pool.map(one, starts))
+        else:
+            done = [one(start) for start in starts]
     pieces = [d[0] for d in done]
     lever_coords: dict[str, FloatArray] = {}
     for _, mags in done:

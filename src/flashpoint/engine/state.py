@@ -1,4 +1,4 @@
-"""The engine's state: arrays shaped (run, actor) and (run, actor, actor).
+"""The engine's state (defined in :mod:`flashpoint.contract`, re-exported here): arrays shaped (run, actor) and (run, actor, actor).
 
 Every field is a stock that mechanisms change by additive deltas, so the
 change of each field over a step splits exactly by mechanism (attribution).
@@ -23,39 +23,6 @@ warheads        (R, N)         nuclear warhead stockpile, number, >= 0 (FAS at t
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
-import numpy as np
-
-from flashpoint._types import FloatArray
+from flashpoint.contract import DYADIC, FIELDS, State
 
 __all__ = ["DYADIC", "FIELDS", "State"]
-
-
-class State(NamedTuple):
-    """Ensemble state at one time step (see module docstring for shapes and units)."""
-
-    milex: FloatArray
-    gdp: FloatArray
-    alignment: FloatArray
-    intent: FloatArray
-    tension: FloatArray
-    us_asia_share: FloatArray
-    crisis: FloatArray
-    blockade: FloatArray
-    war: FloatArray
-    gdp_loss: FloatArray
-    warheads: FloatArray
-
-    @property
-    def runs(self) -> int:
-        """Number of runs R."""
-        return int(self.milex.shape[0])
-
-    def copy(self) -> State:
-        """Deep copy of every array."""
-        return State(*(np.array(a, copy=True) for a in self))
-
-
-FIELDS: tuple[str, ...] = State._fields
-DYADIC: frozenset[str] = frozenset({"alignment", "intent", "tension"})

@@ -96,7 +96,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from flashpoint._types import BoolArray, FloatArray
-from flashpoint.engine.state import State
+from flashpoint.contract import State
 from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism, symmetric
 from flashpoint.mechanisms.threat import baseline_threat, current_threat, power_share
 from flashpoint.params import Parameter

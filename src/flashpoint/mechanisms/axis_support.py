@@ -76,7 +76,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from flashpoint._types import FloatArray
-from flashpoint.engine.state import State
+from flashpoint.contract import State
 from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism
 from flashpoint.mechanisms.threat import baseline_threat, current_threat
 from flashpoint.params import Parameter

@@ -107,7 +107,7 @@ from typing import NamedTuple
 import numpy as np
 
 from flashpoint._types import FloatArray
-from flashpoint.engine.state import State
+from flashpoint.contract import State
 from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism
 from flashpoint.params import Parameter
 from flashpoint.world.arrays import INDO_PACIFIC

@@ -91,8 +91,8 @@ from collections.abc import Mapping
 import numpy as np
 
 from flashpoint._types import FloatArray
+from flashpoint.contract import State
 from flashpoint.engine.initial import home_theatre_onehot
-from flashpoint.engine.state import State
 from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism
 from flashpoint.params import Parameter
 from flashpoint.world.arrays import EURO_ATLANTIC, INDO_PACIFIC, WorldArrays

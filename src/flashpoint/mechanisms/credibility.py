@@ -105,7 +105,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from flashpoint._types import FloatArray, IntArray
-from flashpoint.engine.state import State
+from flashpoint.contract import State
 from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism
 from flashpoint.mechanisms.burden_shifting import theatre_forces
 from flashpoint.params import Parameter

@@ -99,7 +99,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from flashpoint._types import FloatArray
-from flashpoint.engine.state import State
+from flashpoint.contract import State
 from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism
 from flashpoint.mechanisms.war_costs import BLOOMBERG_2024, WarCostTable, war_cost_table
 from flashpoint.params import Parameter

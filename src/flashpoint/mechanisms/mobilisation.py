@@ -90,7 +90,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from flashpoint._types import FloatArray
-from flashpoint.engine.state import State
+from flashpoint.contract import State
 from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism
 from flashpoint.params import Parameter
 
@@ -200,7 +200,17 @@ def roles(ctx: Context) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]
         target, or a war party), 0 for the challenger and targets.
     supporter : (R, F, N) support :math:`S` in [0, 1] (a partnership with a target,
         where there is no co-belligerency).
+
+    Memoised per commitment array (the roles depend only on the world and the
+    scenario's commitments, which change only when a lever does), since several
+    mechanisms ask for them every step and each evaluation builds an
+    ``(R, F, N, N)`` temporary.
     """
+    return tuple(ctx.cached_for("mobilisation.roles", ctx.commitment,  # type: ignore[return-value]
+                                lambda: _roles(ctx)))
+
+
+def _roles(ctx: Context) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     world, fps = ctx.world, ctx.flashpoints
     n, f = world.n, fps.f
     dtype = world.milex.dtype

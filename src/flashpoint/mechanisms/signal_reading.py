@@ -115,7 +115,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from flashpoint._types import FloatArray
-from flashpoint.engine.state import State
+from flashpoint.contract import State
 from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism
 from flashpoint.mechanisms.security_dilemma import BELIEF_FLOOR, VARIANTS, unalignment
 from flashpoint.params import Parameter
