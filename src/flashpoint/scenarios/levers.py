@@ -5,7 +5,7 @@ office in Tokyo, a formal NATO+IP4 partnership, Europe shouldering its own
 conventional defence ...). Each lever declares, as data:
 
 * what it is (``title``, ``description``) and the seed passage it comes from
-  (``seed``, ``quote``: an exact quote from ``/work/shared/seeds``);
+  (``seed``, ``quote``: an exact quote from the source article (the seed file it names));
 * what it changes in the model (``changes``): which
   :mod:`flashpoint.engine.plan` primitives, between which actors;
 * its *headline effect*: an uncertain magnitude ``effect = (low, high)``,
