@@ -101,7 +101,6 @@ state back in. *International Security* 19(1), 72-107.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import NamedTuple
 
 import numpy as np
@@ -246,18 +245,10 @@ def _defenders_value(s: Settlement, ctx: Context) -> FloatArray:
 
 def _status_quo_value(ctx: Context) -> FloatArray:
     """The defenders' expected share in the initial state with the world's commitments."""
-    from flashpoint.mechanisms.burden_shifting import theatre_forces
-    from flashpoint.mechanisms.credibility import assess
+    from flashpoint.mechanisms.deterrence import status_quo_context, status_quo_inputs
 
-    runs, n = ctx.initial.milex.shape
-    world = replace(
-        ctx,
-        commitment=np.broadcast_to(ctx.world.defense, (runs, n, n)).astype(ctx.initial.milex.dtype),
-        presence=np.zeros_like(ctx.presence), provocation=np.zeros_like(ctx.provocation),
-        us_europe_retrenchment=np.zeros_like(ctx.us_europe_retrenchment),
-    )
-    forces = theatre_forces(ctx.initial.milex, ctx.initial.us_asia_share, world)
-    cred, balance = assess(forces, world)
+    world = status_quo_context(ctx)
+    _, cred, balance = status_quo_inputs(ctx)
     return _defenders_value(settlement(cred, balance, world.provocation, world), world)
 
 

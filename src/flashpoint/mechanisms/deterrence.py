@@ -273,20 +273,27 @@ def _form(
     return np.asarray(lam), np.asarray(mu)
 
 
-def status_quo_inputs(ctx: Context) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """``(tension, credibility, local balance)`` ``(R, F)`` of the initial state with the
-    world's own commitments and no scenario inputs: the point at which every theory is
-    anchored to the fitted hazard model (see :func:`hazards`)."""
+def status_quo_context(ctx: Context) -> Context:
+    """``ctx`` with the world's own commitments and no scenario inputs (presence,
+    provocation, retrenchment): the status quo against which theories are anchored."""
     from dataclasses import replace
 
+    runs, n = ctx.initial.milex.shape
+    return replace(
+        ctx,
+        commitment=np.broadcast_to(ctx.world.defense, (runs, n, n)).astype(ctx.initial.milex.dtype),
+        presence=np.zeros_like(ctx.presence), provocation=np.zeros_like(ctx.provocation),
+        us_europe_retrenchment=np.zeros_like(ctx.us_europe_retrenchment),
+    )
+
+
+def status_quo_inputs(ctx: Context) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """``(tension, credibility, local balance)`` ``(R, F)`` of the initial state in the
+    :func:`status_quo_context`: the point at which every theory is anchored to the fitted
+    hazard model (see :func:`hazards`)."""
+
     def build() -> tuple[FloatArray, FloatArray, FloatArray]:
-        runs, n = ctx.initial.milex.shape
-        world = replace(
-            ctx,
-            commitment=np.broadcast_to(ctx.world.defense, (runs, n, n)).astype(ctx.initial.milex.dtype),
-            presence=np.zeros_like(ctx.presence), provocation=np.zeros_like(ctx.provocation),
-            us_europe_retrenchment=np.zeros_like(ctx.us_europe_retrenchment),
-        )
+        world = status_quo_context(ctx)
         forces = theatre_forces(ctx.initial.milex, ctx.initial.us_asia_share, world)
         cred, balance = assess(forces, world)
         tau = _fp_tension(np.clip(ctx.initial.tension, 0.0, 1.0), ctx)
