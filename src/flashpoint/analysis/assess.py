@@ -380,8 +380,7 @@ def assess(
         needed = [c.scenario, c.baseline] if c.is_relative else [c.scenario]
         missing = [s for s in needed if s not in results]
         if missing:
-            names = ", ".join(missing)
-            skipped[c.id] = f"not in this assessment: {names}"
+            skipped[c.id] = f"not in this assessment: {', '.join(missing)}"
             continue
         if c.horizon > years + 1e-9:
             skipped[c.id] = f"horizon {c.horizon} years exceeds the assessment's {years:g} years"
