@@ -18,51 +18,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import flashpoint as fp
-from flashpoint.engine.apply import ScenarioInputs
-from flashpoint.engine.context import all_parameters, base_context
-from flashpoint.engine.run import cast_world
 from flashpoint.engine.state import State
 from flashpoint.mechanisms import REGISTRY
 from flashpoint.mechanisms._protocol import Draws
 from flashpoint.testing.checks import _slice_ctx
-from flashpoint.world import load_world
+from flashpoint.testing.inputs import default_world_arrays, perturbed_inputs
 
 RUNS = 13
 PRECISIONS = ("float64", "float32")
 
 
-@cache
 def _world() -> object:
-    return load_world().to_arrays()
+    return default_world_arrays()
 
 
 def _inputs(dtype: str, seed: int = 7) -> tuple[State, dict[str, np.ndarray], object, Draws]:
-    """A default-world state perturbed per run, parameters drawn across their ranges."""
-    world = cast_world(_world(), np.dtype(dtype))  # type: ignore[arg-type]
-    ctx = base_context(world, RUNS)
-    rng = np.random.default_rng(seed)
-    s = ctx.initial.copy()
-    a = np.clip(s.alignment + 0.1 * rng.standard_normal(s.alignment.shape), -1, 1)
-    a = (a + np.swapaxes(a, 1, 2)) / 2
-    n = a.shape[1]
-    a[:, np.arange(n), np.arange(n)] = 1.0
-    s = s._replace(
-        milex=s.milex * (1 + 0.2 * rng.random(s.milex.shape)), alignment=a,
-        tension=np.clip(s.tension + 0.2 * rng.random(s.tension.shape), 0, 1),
-        crisis=rng.random(s.crisis.shape) * (rng.random(s.crisis.shape) < 0.5))
-    s = State(*(np.asarray(x, dtype=dtype) if np.asarray(x).dtype.kind == "f" else x for x in s))
-    params = {p.name: (p.low + (p.high - p.low) * rng.random(RUNS)).astype(dtype)
-              for p in all_parameters()}
-    ctx = replace(ctx, memo={}, params=params,
-                  initial=State(*(np.asarray(x, dtype=dtype) for x in ctx.initial)),
-                  **{f: getattr(ctx, f).astype(dtype) for f in ScenarioInputs._fields})
-    f = ctx.flashpoints.f
-    draws = Draws(rng.random((RUNS, f)).astype(dtype), rng.random((RUNS, f)).astype(dtype),
-                  rng.standard_normal((RUNS, world.n)).astype(dtype))
-    derived: dict[str, np.ndarray] = {}
-    for m in REGISTRY.values():
-        derived.update(m.step(s, derived, ctx, draws).derived)
-    return s, derived, ctx, draws
+    return perturbed_inputs(dtype, RUNS, seed)
 
 
 def _slices() -> list[slice]:

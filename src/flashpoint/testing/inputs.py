@@ -1,0 +1,68 @@
+"""Realistic mechanism inputs for tests: the default world, perturbed per run.
+
+Used by the chunking tests (``tests/reliability/test_chunking.py``) and the
+kernel parity tests (``tests/contracts/test_kernel_parity.py``): a state near
+the 2024 world with per-run noise, parameters drawn across their declared
+ranges, random event draws, and every mechanism's derived quantities.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import cache
+
+import numpy as np
+
+from flashpoint._types import FloatArray
+from flashpoint.engine.apply import ScenarioInputs
+from flashpoint.engine.context import all_parameters, base_context
+from flashpoint.engine.run import cast_world
+from flashpoint.engine.state import State
+from flashpoint.mechanisms import REGISTRY
+from flashpoint.mechanisms._protocol import Context, Draws
+from flashpoint.world.arrays import WorldArrays
+
+__all__ = ["default_world_arrays", "perturbed_inputs"]
+
+
+@cache
+def default_world_arrays() -> WorldArrays:
+    """The default 2024 world as arrays (loaded once)."""
+    from flashpoint.world import load_world
+
+    return load_world().to_arrays()
+
+
+def perturbed_inputs(precision: str = "float64", runs: int = 13, seed: int = 7
+                     ) -> tuple[State, dict[str, FloatArray], Context, Draws]:
+    """A default-world state perturbed per run, parameters drawn across their ranges.
+
+    Returns ``(state, derived, ctx, draws)``; ``derived`` holds every
+    mechanism's derived quantities computed in registry order.
+    """
+    world = cast_world(default_world_arrays(), np.dtype(precision))
+    ctx = base_context(world, runs)
+    rng = np.random.default_rng(seed)
+    s = ctx.initial.copy()
+    a = np.clip(s.alignment + 0.1 * rng.standard_normal(s.alignment.shape), -1, 1)
+    a = (a + np.swapaxes(a, 1, 2)) / 2
+    n = a.shape[1]
+    a[:, np.arange(n), np.arange(n)] = 1.0
+    s = s._replace(
+        milex=s.milex * (1 + 0.2 * rng.random(s.milex.shape)), alignment=a,
+        tension=np.clip(s.tension + 0.2 * rng.random(s.tension.shape), 0, 1),
+        crisis=rng.random(s.crisis.shape) * (rng.random(s.crisis.shape) < 0.5))
+    s = State(*(np.asarray(x, dtype=precision) if np.asarray(x).dtype.kind == "f" else x
+                for x in s))
+    params = {p.name: (p.low + (p.high - p.low) * rng.random(runs)).astype(precision)
+              for p in all_parameters()}
+    ctx = replace(ctx, memo={}, params=params,
+                  initial=State(*(np.asarray(x, dtype=precision) for x in ctx.initial)),
+                  **{f: getattr(ctx, f).astype(precision) for f in ScenarioInputs._fields})
+    f = ctx.flashpoints.f
+    draws = Draws(rng.random((runs, f)).astype(precision), rng.random((runs, f)).astype(precision),
+                  rng.standard_normal((runs, world.n)).astype(precision))
+    derived: dict[str, FloatArray] = {}
+    for m in REGISTRY.values():
+        derived.update(m.step(s, derived, ctx, draws).derived)
+    return s, derived, ctx, draws
