@@ -18,6 +18,11 @@ Usage::
     python benchmarks/bench_engine.py            # all cases
     python benchmarks/bench_engine.py --quick    # 1,000 runs of the default world only
     python benchmarks/bench_engine.py --matrix   # float32/float64 x 1/2 threads, 1k and 10k runs
+    python benchmarks/bench_engine.py --kernels  # compiled kernels vs the NumPy reference
+    python benchmarks/bench_engine.py --scaling  # time and memory vs runs (1k, 10k) and actors (35, 70, 195)
+
+Every case runs in its own process; ``FLASHPOINT_KERNELS`` (``numba`` or
+``numpy``) chooses the backend of the mechanisms' kernels (flashpoint.kernels).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import resource
 import subprocess
 import sys
@@ -46,14 +52,28 @@ def bandwidth_bytes_per_s() -> float:
     return 3 * n * 8 / best
 
 
+def _world(actors: str) -> object:
+    """``default`` (35 actors), ``70`` (the default and the 35 largest other spenders) or ``all``."""
+    import flashpoint as fp
+    from flashpoint.world import DEFAULT_ACTORS
+
+    if actors == "all":
+        return fp.load_world(actors="all")
+    if actors == "70":
+        every = fp.load_world(actors="all").to_arrays()
+        order = np.argsort(-every.milex)
+        extra = [every.iso3[i] for i in order if every.iso3[i] not in DEFAULT_ACTORS][:35]
+        return fp.load_world(actors=[*DEFAULT_ACTORS, *extra])
+    return fp.load_world()
+
+
 def case(actors: str, runs: int, attribution: bool, precision: str,
          threads: int | None = None) -> dict[str, float]:
-    import flashpoint as fp
     from flashpoint.api import resolve_world
     from flashpoint.engine.plan import Plan
     from flashpoint.engine.run import RunConfig, run_ensemble
 
-    world = resolve_world(fp.load_world(actors="all") if actors == "all" else fp.load_world())
+    world = resolve_world(_world(actors))
     years, dt = 10, 0.25
     steps = int(years / dt)
     plan = Plan(name="status_quo")
@@ -76,11 +96,15 @@ def case(actors: str, runs: int, attribution: bool, precision: str,
             "peak_mb": peak_mb, "floor_s": floor, "ratio_to_floor": wall / floor}
 
 
-def _run_case(actors: str, runs: int, att: int, precision: str, threads: int) -> dict[str, float]:
+def _run_case(actors: str, runs: int, att: int, precision: str, threads: int,
+              kernels: str | None = None) -> dict[str, float]:
     """One case in its own process (so peak memory is the case's own)."""
+    env = dict(os.environ)
+    if kernels is not None:
+        env["FLASHPOINT_KERNELS"] = kernels
     out = subprocess.run(
         [sys.executable, __file__, "--case", f"{actors}:{runs}:{att}:{precision}:{threads}"],
-        capture_output=True, text=True, check=True)
+        capture_output=True, text=True, check=True, env=env)
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
@@ -99,11 +123,37 @@ def matrix() -> None:
                       f"{base / r['wall_s']:>11.2f}x", flush=True)
 
 
+def kernel_matrix() -> None:
+    """Compiled kernels against the NumPy reference, side by side (float64, no attribution)."""
+    print(f"{'world':>8} {'actors':>6} {'runs':>6} {'threads':>7} {'numpy s':>8} {'kernels s':>9} "
+          f"{'ratio':>6}")
+    for actors, runs, threads in (("default", 1000, 1), ("default", 1000, 2),
+                                  ("default", 10000, 2), ("all", 200, 1)):
+        ref = _run_case(actors, runs, 0, "float64", threads, "numpy")
+        fast = _run_case(actors, runs, 0, "float64", threads, "numba")
+        print(f"{actors:>8} {int(fast['actors']):>6} {runs:>6} {threads:>7} {ref['wall_s']:>8.2f} "
+              f"{fast['wall_s']:>9.2f} {ref['wall_s'] / fast['wall_s']:>5.2f}x", flush=True)
+
+
+def scaling() -> None:
+    """Time and peak memory as runs and actors grow (float64, 2 threads, kernels on)."""
+    print(f"{'actors':>6} {'runs':>6} {'wall s':>8} {'run-steps/s':>12} {'peak MB':>8} "
+          f"{'s per 1k runs':>13}")
+    for actors, runs in (("default", 1000), ("default", 10000), ("70", 1000), ("all", 1000)):
+        r = _run_case(actors, runs, 0, "float64", 0)
+        print(f"{int(r['actors']):>6} {runs:>6} {r['wall_s']:>8.2f} {r['run_steps_per_s']:>12,.0f} "
+              f"{r['peak_mb']:>8.0f} {1000 * r['wall_s'] / runs:>13.2f}", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--matrix", action="store_true",
                     help="float32 vs float64 and 1 vs 2 threads side by side (default world)")
+    ap.add_argument("--kernels", action="store_true",
+                    help="compiled kernels vs the NumPy reference, side by side")
+    ap.add_argument("--scaling", action="store_true",
+                    help="time and memory vs runs (1k, 10k) and actors (35, 70, 195)")
     ap.add_argument("--case", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.case:
@@ -113,6 +163,12 @@ def main() -> None:
         return
     if args.matrix:
         matrix()
+        return
+    if args.kernels:
+        kernel_matrix()
+        return
+    if args.scaling:
+        scaling()
         return
     f64, f32 = "float64", "float32"
     cases = [("default", 1000, 0, f64), ("default", 1000, 0, f32)] if args.quick else [
