@@ -15,8 +15,10 @@ from flashpoint.scenarios import LEVERS, compile_scenario, parse_scenario
 RUNS = 6
 #: Each reading of the security dilemma and signal reading twice (unit draws of the factor).
 THEORY_UNITS = np.array([0.1, 0.5, 0.9, 0.1, 0.5, 0.9])
-#: Shocks whose magnitude the engine does not read yet (issue 11.5, the war helper's part).
-DEAD = {"taiwan_blockade", "taiwan_invasion"}
+#: Levers with a magnitude scale; the others (bounds a single point, e.g. taiwan_invasion:
+#: State.war is an indicator) are the event itself and are checked against the status quo.
+SCALED = sorted(n for n in LEVERS if LEVERS[n].bounds[0] < LEVERS[n].bounds[1])
+EVENTS = sorted(n for n in LEVERS if n not in SCALED)
 
 
 @pytest.fixture(scope="module")
@@ -38,29 +40,43 @@ def _levels(name: str) -> list[float]:
     return [lo, 0.5 * (lo + hi), hi]
 
 
+def _finals(world, plan, levers=None) -> np.ndarray:  # type: ignore[no-untyped-def]
+    ds = fp.simulate(world, plan, runs=RUNS, years=3, seed=0, dt=0.5, fixed_params=True,
+                     attribution=False, levers=levers,
+                     parameters={"theory.security_dilemma": THEORY_UNITS})
+    return np.concatenate([ds[f].values.reshape(RUNS, -1).mean(0) for f in FIELDS])
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(reason="blockade tightness and war magnitude are not "
-                                             "read by the engine yet (issue 11.5)", strict=False))
-    if n in DEAD else n for n in sorted(LEVERS)])
+@pytest.mark.parametrize("name", SCALED)
 def test_each_lever_magnitude_moves_a_state_field_monotonically(name: str, world) -> None:  # type: ignore[no-untyped-def]
     """Parameters at their defaults; the runs cover the spiral, deterrence and signalling
-    readings (the magnitude must move the state under at least one of them)."""
+    readings (the magnitude must move the state under at least one of them). A shock's
+    magnitude is the coordinate of its headline range (a blockade's tightness, a crisis's
+    intensity), set through ``levers`` like any other."""
     plan = _plan(name, world)
     headline = Range(*LEVERS[name].effect)
     labels = [label for label, rng in lever_ranges(plan).items() if rng == headline]
     assert labels, f"{name}: no lever coordinate carries the headline effect"
     finals = []
     for level in _levels(name):
-        levers = {label: np.full(RUNS, level) for label in labels}
-        ds = fp.simulate(world, plan, runs=RUNS, years=3, seed=0, dt=0.5, fixed_params=True,
-                         attribution=False, levers=levers,
-                         parameters={"theory.security_dilemma": THEORY_UNITS})
-        finals.append(np.concatenate([ds[f].values.reshape(RUNS, -1).mean(0) for f in FIELDS]))
+        finals.append(_finals(world, plan, {label: np.full(RUNS, level) for label in labels}))
     a, b, c = finals
     up = (b - a > 1e-9) & (c - b > 1e-9)
     down = (a - b > 1e-9) & (b - c > 1e-9)
     assert np.any(up | down), f"{name}: its magnitude moves no state field monotonically"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", EVENTS)
+def test_each_lever_without_a_magnitude_moves_the_state(name: str, world) -> None:  # type: ignore[no-untyped-def]
+    """A lever whose effect is the event itself (no magnitude to vary: its bounds are one
+    point, so a scenario cannot ask for a magnitude the engine would ignore) moves the state
+    away from the status quo of the same runs."""
+    lo, hi = LEVERS[name].bounds
+    assert LEVERS[name].effect == (lo, hi)
+    diff = np.abs(_finals(world, _plan(name, world)) - _finals(world, None))
+    assert np.any(diff > 1e-9), f"{name}: the event moves no state field"
 
 
 @pytest.mark.slow

@@ -69,8 +69,8 @@ def lever_ranges(plan: Plan) -> dict[str, Range]:
         out[repr(s)] = s.cost
     for f in plan.spending_floors:
         out[repr(f)] = f.share
-    for sh in plan.shocks:
-        if sh.kind in ("retrenchment", "crisis"):
+    for sh in plan.shocks:  # a war shock has no magnitude: State.war is an indicator
+        if sh.kind in ("retrenchment", "crisis", "blockade"):
             out[repr(sh)] = sh.magnitude
     for rs in plan.relation_shocks:
         out[repr(rs)] = rs.delta

@@ -665,15 +665,18 @@ _LEVER_LIST: tuple[Lever, ...] = (
         title="Chinese invasion of Taiwan",
         description="China invades Taiwan: war at the Taiwan Strait flashpoint.",
         changes=(
-            "Shock crisis at taiwan_strait of intensity 1 and Shock war at taiwan_strait with "
-            "the headline magnitude. Its world GDP cost (the sources cite 'up to $10 trillion', "
+            "Shock crisis at taiwan_strait of intensity 1 and Shock war at taiwan_strait (the "
+            "event, no magnitude). Its world GDP cost (the sources cite 'up to $10 trillion', "
             "seed 003) is a parameter of the interdependence mechanism, not of the lever."
         ),
         kind="shock",
         effect=(1.0, 1.0),
-        bounds=(0.0, 1.0),
-        unit="war magnitude, [0, 1] (1 = full-scale invasion)",
-        source="rationale: the shock is the event itself, a full-scale invasion (magnitude 1).",
+        bounds=(1.0, 1.0),
+        unit="war, the event itself (no magnitude: a war is fought or not, State.war is 0 or 1)",
+        source=(
+            "rationale: the shock is the event itself, a full-scale invasion; the engine has no "
+            "limited war, so the lever offers no magnitude it would ignore."
+        ),
         seed=_S001,
         quote="a Chinese invasion of Taiwan, for instance",
         default_start=1.0,
