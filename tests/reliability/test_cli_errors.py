@@ -100,3 +100,13 @@ def test_assess_defaults_match_the_analysis() -> None:
     from flashpoint.cli import assess as cli
 
     assert (cli.DEFAULT_RUNS, cli.DEFAULT_YEARS) == (analysis.DEFAULT_RUNS, analysis.DEFAULT_YEARS)
+
+
+def test_python_dash_m_flashpoint_is_the_same_command() -> None:
+    ok = subprocess.run([sys.executable, "-m", "flashpoint", "--help"], capture_output=True,
+                        text=True, env=env(), timeout=60)
+    assert ok.returncode == 0 and "assess" in ok.stdout
+    bad = subprocess.run([sys.executable, "-m", "flashpoint", "run", "--rnus", "3"],
+                         capture_output=True, text=True, env=env(), timeout=60)
+    assert bad.returncode == 2 and bad.stderr.startswith("error: ")
+    assert "Traceback" not in bad.stderr
