@@ -232,3 +232,73 @@ def test_local_balance_beyond_ten_to_one_adds_nothing() -> None:
            for b in (de.BALANCE_CAP, 170.0, 5.0)}
     np.testing.assert_allclose(eff[170.0]["crisis_hazard"], eff[de.BALANCE_CAP]["crisis_hazard"])
     assert np.all(eff[5.0]["crisis_hazard"] > eff[de.BALANCE_CAP]["crisis_hazard"])
+
+
+# --- the compiled kernel (issue 17) ------------------------------------------
+
+_KERNEL_RUNS = 6
+
+
+def _kernel_case(precision: str, case: str, edges: bool):  # type: ignore[no-untyped-def]
+    """Inputs for one variant (or runs of mixed theories), with edge values if asked:
+    a war, a blockade, credibility outside [0, 1], balances beyond the cap."""
+    from flashpoint.testing.inputs import perturbed_inputs
+    from flashpoint.theories import factor_of
+
+    state, derived, ctx, draws = perturbed_inputs(precision, runs=_KERNEL_RUNS, seed=5)
+    upstream = {k: v for k, v in derived.items() if k not in de.MECHANISM.provides}
+    if case == "mixed":
+        drawn = np.array([de.MECHANISM.variants[i % 3] for i in range(_KERNEL_RUNS)])
+        ctx = dataclasses.replace(ctx, memo={},
+                                  theories={**ctx.theories, factor_of("deterrence"): drawn})
+    else:
+        ctx = dataclasses.replace(ctx, memo={}, variants={**ctx.variants, "deterrence": case})
+    if edges:
+        war, blockade = state.war.copy(), state.blockade.copy()
+        war[:, 0], blockade[:, 1] = 1.0, 0.5
+        state = state._replace(war=war, blockade=blockade)
+        cred = upstream["credibility"].copy()
+        bal = upstream["local_balance"].copy()
+        cred[::2, 2], cred[1::2, 3] = -0.2, 1.3
+        bal[::2, 2], bal[1::2, 3] = 1e-3, 1e3
+        upstream = {**upstream, "credibility": cred, "local_balance": bal}
+        draws = draws._replace(onset=np.zeros_like(draws.onset))  # every idle flashpoint starts
+    return state, upstream, ctx, draws
+
+
+@pytest.mark.parametrize("edges", [False, True])
+@pytest.mark.parametrize("precision", ["float64", "float32"])
+@pytest.mark.parametrize("case", ["deterrence", "spiral", "bargaining", "mixed"])
+def test_kernel_matches_the_reference_keeps_the_dtype_and_a_run_alone(
+        case: str, precision: str, edges: bool) -> None:
+    from flashpoint import kernels
+    from flashpoint.engine.state import State
+    from flashpoint.testing.checks import _slice_ctx
+
+    if not kernels.available():
+        pytest.skip("Numba is not installed")
+    state, upstream, ctx, draws = _kernel_case(precision, case, edges)
+    with kernels.use("numpy"):
+        ref = de.step(state, upstream, dataclasses.replace(ctx, memo={}), draws)
+    with kernels.use("numba"):
+        fast = de.step(state, upstream, dataclasses.replace(ctx, memo={}), draws)
+    rtol = 1e-12 if precision == "float64" else 2e-5
+    for kind, a, b in (("delta", ref.deltas, fast.deltas), ("derived", ref.derived, fast.derived)):
+        assert set(a) == set(b), kind
+        for k in a:
+            assert b[k].dtype == a[k].dtype == np.dtype(precision), (kind, k)
+            np.testing.assert_allclose(b[k], a[k], rtol=rtol, atol=rtol, err_msg=f"{kind} {k}")
+    if edges:
+        assert np.all(fast.derived["war_hazard"][:, 0] == 1.0)
+    for r in range(_KERNEL_RUNS):  # a chunk of one run gives the same bits
+        s = slice(r, r + 1)
+        one = dataclasses.replace(_slice_ctx(ctx, s),
+                                  theories={k: v[s] for k, v in ctx.theories.items()})
+        with kernels.use("numba"):
+            alone = de.step(State(*(x[s] for x in state)),
+                            {k: v[s] for k, v in upstream.items()}, one,
+                            Draws(*(x[s] for x in draws)))
+        for k in fast.deltas:
+            assert np.array_equal(alone.deltas[k], fast.deltas[k][s]), (k, r)
+        for k in fast.derived:
+            assert np.array_equal(alone.derived[k], fast.derived[k][s]), (k, r)
