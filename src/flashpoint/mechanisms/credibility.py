@@ -335,8 +335,9 @@ def alliance_commitment(ctx: Context) -> FloatArray:
     return np.asarray(np.max(np.maximum(k, partner[:, :, tidx]), axis=3))
 
 
-def _geometry(ctx: Context) -> tuple[np.ndarray, ...]:
-    """The world's and flashpoints' fixed arrays the kernel reads (memoised per chunk)."""
+def _geometry(ctx: Context) -> tuple[np.ndarray | bool, ...]:
+    """The world's and flashpoints' fixed arrays the kernel reads, and whether NATO has
+    members (memoised per chunk)."""
     world, fps = ctx.world, ctx.flashpoints
     n = world.n
     nato = world.membership.get("NATO", np.zeros(n, dtype=bool)).astype(np.bool_)
@@ -354,7 +355,8 @@ def _geometry(ctx: Context) -> tuple[np.ndarray, ...]:
     return (np.ascontiguousarray(world.partnership, dtype=dtype), bilateral, nato, tidx,
             np.ascontiguousarray(eligible), np.ascontiguousarray(fit), will_kind, in_area,
             np.ascontiguousarray(fps.targets, dtype=np.bool_),
-            np.asarray(fps.challenger, dtype=np.int64), np.asarray(fps.theatre, dtype=np.int64))
+            np.asarray(fps.challenger, dtype=np.int64), np.asarray(fps.theatre, dtype=np.int64),
+            bool(np.any(nato)))
 
 
 def _assess_fast(forces: FloatArray, ctx: Context) -> tuple[FloatArray, FloatArray]:
@@ -366,13 +368,13 @@ def _assess_fast(forces: FloatArray, ctx: Context) -> tuple[FloatArray, FloatArr
         forces, ctx.commitment, *geo, gate,
         pr["credibility.partner_weight"], pr["credibility.surge"], pr["credibility.theatre_fit"],
         pr["credibility.sufficiency"], pr["credibility.will_us"], pr["credibility.will_europe"],
-        pr["credibility.will_other"], pr["credibility.out_of_area"], bool(np.any(geo[2])))
+        pr["credibility.will_other"], pr["credibility.out_of_area"])
 
 
 @kernels.jit
 def _assess_kernel(forces, commit, partnership, bilateral, nato, tidx, eligible, fit,  # type: ignore[no-untyped-def]
-                   will_kind, in_area, targets, challenger, theatre, gate, w_p, surge, t_fit,
-                   sufficiency, will_us, will_europe, will_other, out_of_area, any_nato):
+                   will_kind, in_area, targets, challenger, theatre, any_nato, gate, w_p, surge,
+                   t_fit, sufficiency, will_us, will_europe, will_other, out_of_area):
     """Credibility and local balance ``(R, F)``: :func:`assess` and
     :func:`alliance_commitment` fused, one run at a time."""
     runs, n = forces.shape[0], forces.shape[1]

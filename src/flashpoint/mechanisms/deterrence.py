@@ -471,14 +471,20 @@ def _us_roles(ctx: Context) -> tuple[FloatArray, FloatArray, FloatArray]:
             np.ascontiguousarray(ally[:, :, us]), np.ascontiguousarray(supporter[:, :, us]))
 
 
+def _theory_runs(ctx: Context) -> tuple[np.ndarray, np.ndarray, bool]:
+    """``(R,)`` the runs of the spiral and of the bargaining reading, and whether any."""
+    spiral = ctx.variant_mask("deterrence", "spiral")
+    bargain = ctx.variant_mask("deterrence", "bargaining")
+    return spiral, bargain, bool(np.any(spiral) or np.any(bargain))
+
+
 def _step_fast(state: State, cred: FloatArray, balance: FloatArray, ctx: Context,
                draws: Draws) -> Effect:
     """:func:`step` by the compiled kernel (same arithmetic)."""
     geo = ctx.cached("deterrence.kernel_geometry", lambda: _geometry(ctx))
-    spiral = ctx.variant_mask("deterrence", "spiral")
-    bargain = ctx.variant_mask("deterrence", "bargaining")
+    spiral, bargain, anchored = ctx.cached("deterrence.theory_runs", lambda: _theory_runs(ctx))
     cred = np.asarray(cred)
-    if np.any(spiral) or np.any(bargain):
+    if anchored:
         tau0, cred0, bal0 = status_quo_inputs(ctx)
     else:  # not read by the kernel
         tau0 = cred0 = bal0 = cred
@@ -612,10 +618,11 @@ def _step_kernel(tension, crisis, war, blockade, cred_in, balance, provocation, 
                         utility = (1.0 - pw) * demand + pw * (p - c_a)
                         lam_pair[which] = b_lam * np.exp(a_tau * tb + eta * (utility - q_sq))
                         pi_pair[which] = -np.log1p(-min(pw, 0.999))
-                    mu_b = decay * pi_pair[0] * np.exp(e_c * (inten - c0))
-                    mu_b0 = decay * pi_pair[1] * np.exp(e_c * (inten - c0))
-                    mu_bc = decay * pi_pair[0] * np.exp(e_c * (c0 - c0))
-                    mu_bc0 = decay * pi_pair[1] * np.exp(e_c * (c0 - c0))
+                    at_k, at_c0 = np.exp(e_c * (inten - c0)), np.exp(e_c * (c0 - c0))
+                    mu_b = decay * pi_pair[0] * at_k
+                    mu_b0 = decay * pi_pair[1] * at_k
+                    mu_bc = decay * pi_pair[0] * at_c0
+                    mu_bc0 = decay * pi_pair[1] * at_c0
                     lam = lam_fit * (lam_pair[0] + ANCHOR_FLOOR) / (lam_pair[1] + ANCHOR_FLOOR)
                     lam = lam * np.exp(b_opp * opp)
                     mu = mu_fit * (mu_b + ANCHOR_FLOOR) / (mu_b0 + ANCHOR_FLOOR)
