@@ -100,11 +100,14 @@ defending Taiwan if China invades. Chicago Council on Global Affairs.
 Kernel
 ------
 :func:`assess` (with :func:`alliance_commitment` inside it) has a compiled
-kernel, ``_assess_kernel``: the mechanism took 12 % of the engine's time
-(issue 17), spent in many small ``(R, N, F, M)`` temporaries and NumPy calls
-per step; the kernel fuses them into one pass over runs, flashpoints and
-defenders. :func:`nato_decision` depends on the parameters only and is
-memoised per chunk on the kernel path. The NumPy code is the reference.
+kernel in two parts: the mechanism took 12 % of the engine's time (issue 17),
+spent in many small ``(R, N, F, M)`` temporaries and NumPy calls per step.
+``_commitment_kernel`` gives the commitments :math:`c_{kf}` in one pass over
+runs, flashpoints and defenders; they depend on the scenario's commitments
+and the parameters only, so the kernel path memoises them per commitment
+array (as :func:`~flashpoint.mechanisms.mobilisation.roles` is), and
+:func:`nato_decision` per chunk. ``_assess_kernel`` does the forces' part
+every step. The NumPy code is the reference.
 """
 
 from __future__ import annotations
@@ -360,27 +363,34 @@ def _geometry(ctx: Context) -> tuple[np.ndarray | bool, ...]:
 
 
 def _assess_fast(forces: FloatArray, ctx: Context) -> tuple[FloatArray, FloatArray]:
-    """:func:`assess` by the compiled kernel (same arithmetic)."""
-    geo = ctx.cached("credibility.geometry", lambda: _geometry(ctx))
-    gate = ctx.cached("credibility.nato_decision", lambda: nato_decision(ctx))
+    """:func:`assess` by the compiled kernels (same arithmetic). The commitments ``c_kf``
+    depend on the scenario's commitments and the parameters only: they are memoised per
+    commitment array, as :func:`~flashpoint.mechanisms.mobilisation.roles` is."""
+    (partnership, bilateral, nato, tidx, eligible, fit, will_kind, in_area, targets,
+     challenger, theatre, any_nato) = ctx.cached("credibility.geometry", lambda: _geometry(ctx))
     pr = ctx.params
+
+    def commitments() -> FloatArray:
+        gate = ctx.cached("credibility.nato_decision", lambda: nato_decision(ctx))
+        return _commitment_kernel(  # type: ignore[no-any-return]
+            ctx.commitment, partnership, bilateral, nato, tidx, eligible, in_area, theatre,
+            any_nato, gate, pr["credibility.partner_weight"], pr["credibility.out_of_area"])
+
+    commit = ctx.cached_for("credibility.commitments", ctx.commitment, commitments)
     return _assess_kernel(  # type: ignore[no-any-return]
-        forces, ctx.commitment, *geo, gate,
-        pr["credibility.partner_weight"], pr["credibility.surge"], pr["credibility.theatre_fit"],
-        pr["credibility.sufficiency"], pr["credibility.will_us"], pr["credibility.will_europe"],
-        pr["credibility.will_other"], pr["credibility.out_of_area"])
+        forces, commit, fit, will_kind, targets, challenger, theatre,
+        pr["credibility.surge"], pr["credibility.theatre_fit"], pr["credibility.sufficiency"],
+        pr["credibility.will_us"], pr["credibility.will_europe"], pr["credibility.will_other"])
 
 
 @kernels.jit
-def _assess_kernel(forces, commit, partnership, bilateral, nato, tidx, eligible, fit,  # type: ignore[no-untyped-def]
-                   will_kind, in_area, targets, challenger, theatre, any_nato, gate, w_p, surge,
-                   t_fit, sufficiency, will_us, will_europe, will_other, out_of_area):
-    """Credibility and local balance ``(R, F)``: :func:`assess` and
-    :func:`alliance_commitment` fused, one run at a time."""
-    runs, n = forces.shape[0], forces.shape[1]
+def _commitment_kernel(commit, partnership, bilateral, nato, tidx, eligible, in_area,  # type: ignore[no-untyped-def]
+                       theatre, any_nato, gate, w_p, out_of_area):
+    """``(R, N, F)`` each eligible defender's commitment at each flashpoint
+    (:func:`alliance_commitment`, times eligibility as in :func:`assess`), one run at a time."""
+    runs, n = commit.shape[0], commit.shape[1]
     nf, nm = tidx.shape[0], tidx.shape[1]
-    cred = np.empty((runs, nf), dtype=forces.dtype)
-    balance = np.empty((runs, nf), dtype=forces.dtype)
+    out = np.empty((runs, n, nf), dtype=commit.dtype)
     coll = np.zeros(n, dtype=commit.dtype)
     bad = np.zeros(n, dtype=np.bool_)
     for r in range(runs):
@@ -401,16 +411,9 @@ def _assess_kernel(forces, commit, partnership, bilateral, nato, tidx, eligible,
                 if bad[j] or not np.isfinite(coll[j]):
                     coll[j] = 0.0
         for f in range(nf):
-            th = theatre[f]
-            chal = max(forces[r, challenger[f], th], _EPS)
-            q_chal = sufficiency[r] * chal
-            g = gate[r, th]
-            survive = 1.0
-            own_sum = 0.0
-            backed = 0.0
+            g = gate[r, theatre[f]]
             for k in range(n):
-                # c_kf: max over the flashpoint's targets (alliance_commitment)
-                best = -np.inf
+                best = -np.inf  # max over the flashpoint's targets
                 for mi in range(nm):
                     j = tidx[f, mi]
                     c = commit[r, k, j]
@@ -425,7 +428,29 @@ def _assess_kernel(forces, commit, partnership, bilateral, nato, tidx, eligible,
                     v = c if c >= pv else pv
                     if v > best:
                         best = v
-                ckf = best * eligible[k, f]
+                out[r, k, f] = best * eligible[k, f]
+    return out
+
+
+@kernels.jit
+def _assess_kernel(forces, commit, fit, will_kind, targets, challenger, theatre, surge,  # type: ignore[no-untyped-def]
+                   t_fit, sufficiency, will_us, will_europe, will_other):
+    """Credibility and local balance ``(R, F)`` from the commitments ``(R, N, F)``
+    (:func:`assess`), one run at a time."""
+    runs, n = forces.shape[0], forces.shape[1]
+    nf = commit.shape[2]
+    cred = np.empty((runs, nf), dtype=forces.dtype)
+    balance = np.empty((runs, nf), dtype=forces.dtype)
+    for r in range(runs):
+        for f in range(nf):
+            th = theatre[f]
+            chal = max(forces[r, challenger[f], th], _EPS)
+            q_chal = sufficiency[r] * chal
+            survive = 1.0
+            own_sum = 0.0
+            backed = 0.0
+            for k in range(n):
+                ckf = commit[r, k, f]
                 cap = forces[r, k, th] + surge[r] * forces[r, k, 1 - th]
                 phi = 1.0 + (t_fit[r] - 1.0) * fit[k, f]
                 eff_cap = cap * phi

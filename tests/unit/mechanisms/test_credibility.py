@@ -277,3 +277,21 @@ def test_kernel_matches_the_reference_keeps_the_dtype_and_a_run_alone(
                             one, Draws(*(x[s] for x in draws))).derived
         for k in fast:
             assert np.array_equal(alone[k], fast[k][s]), (k, r)
+
+
+def test_kernel_memoised_commitments_follow_a_new_commitment_array() -> None:
+    from flashpoint import kernels
+
+    if not kernels.available():
+        pytest.skip("Numba is not installed")
+    state, upstream, cases, draws = _kernel_cases("float64")
+    ctx = cases["consensus"]
+    with kernels.use("numba"):
+        before = cr.step(state, upstream, ctx, draws).derived["credibility"]
+        moved = _commit(ctx, "FRA", "TWN", 1.0)  # a new array, the same memo
+        assert moved.memo is ctx.memo
+        after = cr.step(state, upstream, moved, draws).derived["credibility"]
+    with kernels.use("numpy"):
+        ref = cr.step(state, upstream, dataclasses.replace(moved, memo={}), draws).derived
+    np.testing.assert_allclose(after, ref["credibility"], rtol=1e-12)
+    assert not np.allclose(after, before)
