@@ -96,6 +96,15 @@ Schelling, T. C. (1966). *Arms and Influence*. Yale University Press.
 Bueno de Mesquita, B. (1981). *The War Trap*. Yale University Press.
 Schweller, R. L. (1994). Bandwagoning for profit: bringing the revisionist
 state back in. *International Security* 19(1), 72-107.
+
+Kernel
+------
+:func:`settlement` and the hedgers' alignment change of :func:`step` have
+compiled kernels (``_settlement_kernel``, ``_hedger_kernel``): the mechanism
+took 2.5 % of the engine's time (issue 17), nearly all of it the per-call
+overhead of small ``(R, F)`` NumPy operations and, under the rival theory,
+the ``(R, N, N)`` passes that place a handful of nonzero entries. The NumPy
+code is the reference.
 """
 
 from __future__ import annotations
@@ -105,6 +114,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from flashpoint import kernels
 from flashpoint._types import FloatArray
 from flashpoint.contract import State
 from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism
@@ -202,6 +212,12 @@ def settlement(cred: FloatArray, balance: FloatArray, provocation: FloatArray,
                ctx: Context) -> Settlement:
     """Fearon's risk-return outcome ``(R, F)`` at credibility, balance and provocation."""
     dtype = np.result_type(cred, balance)
+    if (kernels.enabled() and np.ndim(cred) == 2
+            and np.shape(cred) == np.shape(balance) == np.shape(provocation)):
+        params = ctx.cached("bargaining.kernel_params", lambda: _kernel_params(ctx, dtype))
+        return Settlement(*_settlement_kernel(
+            np.asarray(cred, dtype=dtype), np.asarray(balance, dtype=dtype),
+            np.asarray(provocation), params))
     m = ctx.p("bargaining.decisiveness", 2)
     b = np.maximum(np.asarray(balance, dtype=dtype), 1e-9)
     p = np.asarray(1.0 / (1.0 + b**m), dtype=dtype)
@@ -218,6 +234,46 @@ def settlement(cred: FloatArray, balance: FloatArray, provocation: FloatArray,
     utility = (1.0 - war) * demand + war * (p - c_a)
     return Settlement(*(np.asarray(x, dtype=dtype)
                         for x in (p, c_a, c_bar, demand, war, utility)))
+
+
+#: Parameters the settlement kernel reads, in the order of the columns it gets.
+_KERNEL_PARAMS = (
+    "bargaining.decisiveness", "bargaining.cost_base", "bargaining.cost_credibility",
+    "bargaining.revelation", "bargaining.provocation_noise", "bargaining.resolve_uncertainty",
+)
+
+
+def _kernel_params(ctx: Context, dtype: np.dtype) -> FloatArray:
+    """``(R, K)`` the settlement's parameters as columns (memoised per chunk)."""
+    return np.ascontiguousarray(np.stack([ctx.params[k] for k in _KERNEL_PARAMS], axis=1),
+                                dtype=dtype)
+
+
+@kernels.jit
+def _settlement_kernel(cred, balance, provocation, params):  # type: ignore[no-untyped-def]
+    """:func:`settlement`'s six ``(R, F)`` fields, one run at a time."""
+    runs, nf = cred.shape[0], cred.shape[1]
+    out = np.empty((6, runs, nf), dtype=cred.dtype)
+    for r in range(runs):
+        m, c_base, c_cred = params[r, 0], params[r, 1], params[r, 2]
+        theta, nu, c_unc = params[r, 3], params[r, 4], params[r, 5]
+        for f in range(nf):
+            b = max(balance[r, f], 1e-9)
+            p = 1.0 / (1.0 + b ** m)
+            kappa = min(max(cred[r, f], 0.0), 1.0)
+            c_a = c_base + c_cred * kappa
+            spread = 1.0 - theta * kappa + nu * min(max(provocation[r, f], 0.0), 1.0)
+            c_bar = c_unc * max(0.05, spread)
+            gap = 0.5 * max(0.0, c_bar - c_a)
+            demand = min(1.0, p + gap)
+            war = min(max(min(gap, demand - p) / c_bar, 0.0), 1.0)
+            out[0, r, f] = p
+            out[1, r, f] = c_a
+            out[2, r, f] = c_bar
+            out[3, r, f] = demand
+            out[4, r, f] = war
+            out[5, r, f] = (1.0 - war) * demand + war * (p - c_a)
+    return out[0], out[1], out[2], out[3], out[4], out[5]
 
 
 def hazards(tau: FloatArray, cred: FloatArray, balance: FloatArray, provocation: FloatArray,
@@ -273,6 +329,63 @@ def hedger_positions(s: Settlement, ctx: Context, alignment: FloatArray) -> Floa
     return np.asarray(out)
 
 
+def _rival_runs(ctx: Context) -> tuple[np.ndarray, bool]:
+    """``(R,)`` the runs of the deterrence variant ``bargaining``, and whether there are any."""
+    bargain = ctx.variant_mask("deterrence", "bargaining")
+    return bargain, bool(np.any(bargain))
+
+
+def _hedger_move(s: Settlement, ctx: Context, alignment: FloatArray,
+                 bargain: np.ndarray) -> FloatArray:
+    """``dt`` times :func:`hedger_positions` in the runs of the rival theory, 0 elsewhere,
+    by the compiled kernel."""
+    from flashpoint.mechanisms.alignment import hedger_mask
+
+    world = ctx.world
+    if not (world.has("USA") and world.has("CHN")):
+        return np.zeros_like(alignment)
+    v0 = ctx.cached("bargaining.status_quo_value", lambda: _status_quo_value(ctx))
+    rows = ctx.cached("bargaining.hedger_rows", lambda: np.flatnonzero(
+        hedger_mask(world) & (world.theatre == INDO_PACIFIC)).astype(np.int64))
+    ip = (ctx.flashpoints.theatre == INDO_PACIFIC).astype(s.utility.dtype)
+    return _hedger_kernel(  # type: ignore[no-any-return]
+        s.utility, ip, np.asarray(v0), ctx.params["bargaining.bandwagon"], rows,
+        world.index("USA"), world.index("CHN"), bargain, float(ctx.dt), alignment)
+
+
+@kernels.jit
+def _hedger_kernel(utility, ip, v0, zeta, rows, us, cn, bargain, dt, alignment):  # type: ignore[no-untyped-def]
+    """The alignment change ``(R, N, N)``: hedgers tilt towards the US (``+``) and away
+    from China (``-``) by ``dt zeta (V - V0)``, symmetric; 0 outside the rival theory."""
+    runs, nf = utility.shape[0], utility.shape[1]
+    n = alignment.shape[1]
+    out = np.zeros((runs, n, n), dtype=alignment.dtype)
+    half = np.zeros((n, n))
+    n_ip = 0.0
+    for f in range(nf):
+        n_ip += ip[f]
+    for r in range(runs):
+        if not bargain[r]:
+            continue
+        value = 0.0
+        if n_ip > 0.0:
+            for f in range(nf):
+                value += (1.0 - utility[r, f]) * ip[f]
+            value = value / n_ip
+        push = zeta[r] * (value - v0[r])
+        for h in rows:  # out + out^T: each entry the sum of its two halves
+            half[h, us] += push
+            half[us, h] += push
+            half[h, cn] += -push
+            half[cn, h] += -push
+        for h in rows:
+            for i, j in ((h, us), (us, h), (h, cn), (cn, h)):
+                out[r, i, j] = dt * half[i, j]
+        for h in rows:
+            half[h, us] = half[us, h] = half[h, cn] = half[cn, h] = 0.0
+    return out
+
+
 def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: Draws) -> Effect:
     """Provide the bargaining outcome ``war_given_crisis`` and ``settlement_demand``
     ``(R, F)``; under the rival theory (deterrence variant ``bargaining``) move the
@@ -292,6 +405,11 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
         cred, balance = assess(forces, ctx)
     s = settlement(cred, balance, ctx.provocation, ctx)
     out = Effect(derived={"war_given_crisis": s.war_probability, "settlement_demand": s.demand})
+    if kernels.enabled():  # the runs of the rival theory, and whether any, memoised per chunk
+        bargain, rival = ctx.cached("bargaining.rival_runs", lambda: _rival_runs(ctx))
+        if rival:
+            out.deltas["alignment"] = _hedger_move(s, ctx, state.alignment, bargain)
+        return out
     bargain = ctx.variant_mask("deterrence", "bargaining")  # (R,) runs of the rival theory
     if np.any(bargain):
         move = ctx.dt * hedger_positions(s, ctx, state.alignment)

@@ -96,6 +96,18 @@ Pew Research Center (2015). NATO publics blame Russia for Ukrainian crisis,
 but reluctant to provide military aid (Stokes, B., 10 June 2015).
 Smeltz, D. & Kafura, C. (2021). For first time, half of Americans favor
 defending Taiwan if China invades. Chicago Council on Global Affairs.
+
+Kernel
+------
+:func:`assess` (with :func:`alliance_commitment` inside it) has a compiled
+kernel in two parts: the mechanism took 12 % of the engine's time (issue 17),
+spent in many small ``(R, N, F, M)`` temporaries and NumPy calls per step.
+``_commitment_kernel`` gives the commitments :math:`c_{kf}` in one pass over
+runs, flashpoints and defenders; they depend on the scenario's commitments
+and the parameters only, so the kernel path memoises them per commitment
+array (as :func:`~flashpoint.mechanisms.mobilisation.roles` is), and
+:func:`nato_decision` per chunk. ``_assess_kernel`` does the forces' part
+every step. The NumPy code is the reference.
 """
 
 from __future__ import annotations
@@ -104,6 +116,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from flashpoint import kernels
 from flashpoint._types import FloatArray, IntArray
 from flashpoint.contract import State
 from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism
@@ -232,6 +245,8 @@ def assess(forces: FloatArray, ctx: Context) -> tuple[FloatArray, FloatArray]:
     runs = forces.shape[0]
     if fps.f == 0:
         return np.zeros((runs, 0), dtype=forces.dtype), np.ones((runs, 0), dtype=forces.dtype)
+    if kernels.enabled():
+        return _assess_fast(forces, ctx)
     th = fps.theatre  # (F,)
     commit = alliance_commitment(ctx)  # (R, N, F)
     eligible = ~fps.targets.T.copy()  # (N, F)
@@ -323,6 +338,138 @@ def alliance_commitment(ctx: Context) -> FloatArray:
     return np.asarray(np.max(np.maximum(k, partner[:, :, tidx]), axis=3))
 
 
+def _geometry(ctx: Context) -> tuple[np.ndarray | bool, ...]:
+    """The world's and flashpoints' fixed arrays the kernel reads, and whether NATO has
+    members (memoised per chunk)."""
+    world, fps = ctx.world, ctx.flashpoints
+    n = world.n
+    nato = world.membership.get("NATO", np.zeros(n, dtype=bool)).astype(np.bool_)
+    tidx = target_index(fps)
+    eligible = ~fps.targets.T.copy()  # (N, F)
+    eligible[fps.challenger, np.arange(fps.f)] = False
+    european = (world.theatre == EURO_ATLANTIC) & ~world.mask(["USA"])
+    fit = european[:, None] & (fps.theatre == INDO_PACIFIC)[None, :]  # (N, F)
+    us = world.mask(["USA"])
+    eu = (world.theatre == EURO_ATLANTIC) & ~us
+    will_kind = np.where(us, 0, np.where(eu, 1, 2)).astype(np.int64)  # (N,)
+    in_area = nato[tidx] & (fps.theatre == EURO_ATLANTIC)[:, None]  # (F, M)
+    dtype = world.milex.dtype
+    bilateral = np.ascontiguousarray(world.defense * ~nato[None, :], dtype=dtype)  # (N, N)
+    return (np.ascontiguousarray(world.partnership, dtype=dtype), bilateral, nato, tidx,
+            np.ascontiguousarray(eligible), np.ascontiguousarray(fit), will_kind, in_area,
+            np.ascontiguousarray(fps.targets, dtype=np.bool_),
+            np.asarray(fps.challenger, dtype=np.int64), np.asarray(fps.theatre, dtype=np.int64),
+            bool(np.any(nato)))
+
+
+def _assess_fast(forces: FloatArray, ctx: Context) -> tuple[FloatArray, FloatArray]:
+    """:func:`assess` by the compiled kernels (same arithmetic). The commitments ``c_kf``
+    depend on the scenario's commitments and the parameters only: they are memoised per
+    commitment array, as :func:`~flashpoint.mechanisms.mobilisation.roles` is."""
+    (partnership, bilateral, nato, tidx, eligible, fit, will_kind, in_area, targets,
+     challenger, theatre, any_nato) = ctx.cached("credibility.geometry", lambda: _geometry(ctx))
+    pr = ctx.params
+
+    def commitments() -> FloatArray:
+        gate = ctx.cached("credibility.nato_decision", lambda: nato_decision(ctx))
+        return _commitment_kernel(  # type: ignore[no-any-return]
+            ctx.commitment, partnership, bilateral, nato, tidx, eligible, in_area, theatre,
+            any_nato, gate, pr["credibility.partner_weight"], pr["credibility.out_of_area"])
+
+    commit = ctx.cached_for("credibility.commitments", ctx.commitment, commitments)
+    return _assess_kernel(  # type: ignore[no-any-return]
+        forces, commit, fit, will_kind, targets, challenger, theatre,
+        pr["credibility.surge"], pr["credibility.theatre_fit"], pr["credibility.sufficiency"],
+        pr["credibility.will_us"], pr["credibility.will_europe"], pr["credibility.will_other"])
+
+
+@kernels.jit
+def _commitment_kernel(commit, partnership, bilateral, nato, tidx, eligible, in_area,  # type: ignore[no-untyped-def]
+                       theatre, any_nato, gate, w_p, out_of_area):
+    """``(R, N, F)`` each eligible defender's commitment at each flashpoint
+    (:func:`alliance_commitment`, times eligibility as in :func:`assess`), one run at a time."""
+    runs, n = commit.shape[0], commit.shape[1]
+    nf, nm = tidx.shape[0], tidx.shape[1]
+    out = np.empty((runs, n, nf), dtype=commit.dtype)
+    coll = np.zeros(n, dtype=commit.dtype)
+    bad = np.zeros(n, dtype=np.bool_)
+    for r in range(runs):
+        if any_nato:  # the alliance's collective commitment to each j: min over members m != j
+            for j in range(n):
+                coll[j] = np.inf
+                bad[j] = False
+            for m in range(n):
+                if nato[m]:
+                    for j in range(n):
+                        v = commit[r, m, j]
+                        if m != j:
+                            if np.isnan(v):
+                                bad[j] = True
+                            elif v < coll[j]:
+                                coll[j] = v
+            for j in range(n):
+                if bad[j] or not np.isfinite(coll[j]):
+                    coll[j] = 0.0
+        for f in range(nf):
+            g = gate[r, theatre[f]]
+            for k in range(n):
+                best = -np.inf  # max over the flashpoint's targets
+                for mi in range(nm):
+                    j = tidx[f, mi]
+                    c = commit[r, k, j]
+                    if any_nato and nato[k]:
+                        own = 0.0 if c <= coll[j] else c
+                        b = bilateral[k, j]
+                        own = b if b >= own else own
+                        reach = 1.0 if in_area[f, mi] else out_of_area[r]
+                        ce = coll[j] * g * reach
+                        c = own if own >= ce else ce
+                    pv = w_p[r] * partnership[k, j]
+                    v = c if c >= pv else pv
+                    if v > best:
+                        best = v
+                out[r, k, f] = best * eligible[k, f]
+    return out
+
+
+@kernels.jit
+def _assess_kernel(forces, commit, fit, will_kind, targets, challenger, theatre, surge,  # type: ignore[no-untyped-def]
+                   t_fit, sufficiency, will_us, will_europe, will_other):
+    """Credibility and local balance ``(R, F)`` from the commitments ``(R, N, F)``
+    (:func:`assess`), one run at a time."""
+    runs, n = forces.shape[0], forces.shape[1]
+    nf = commit.shape[2]
+    cred = np.empty((runs, nf), dtype=forces.dtype)
+    balance = np.empty((runs, nf), dtype=forces.dtype)
+    for r in range(runs):
+        for f in range(nf):
+            th = theatre[f]
+            chal = max(forces[r, challenger[f], th], _EPS)
+            q_chal = sufficiency[r] * chal
+            survive = 1.0
+            own_sum = 0.0
+            backed = 0.0
+            for k in range(n):
+                ckf = commit[r, k, f]
+                cap = forces[r, k, th] + surge[r] * forces[r, k, 1 - th]
+                phi = 1.0 + (t_fit[r] - 1.0) * fit[k, f]
+                eff_cap = cap * phi
+                kind = will_kind[k]
+                w = will_us[r] if kind == 0 else (will_europe[r] if kind == 1 else will_other[r])
+                ratio = eff_cap / q_chal
+                e = ckf * w * (ratio if ratio < 1.0 else 1.0)
+                e = 0.0 if e < 0.0 else (1.0 if e > 1.0 else e)
+                survive *= 1.0 - e
+                if targets[f, k]:
+                    own_sum += cap
+                backed += ckf * eff_cap
+            x = 1.0 - survive
+            cred[r, f] = 0.0 if x < 0.0 else (1.0 if x > 1.0 else x)
+            bal = (own_sum + backed) / chal
+            balance[r, f] = bal if bal > _EPS else _EPS
+    return cred, balance
+
+
 def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: Draws) -> Effect:
     """Provide ``credibility`` and ``local_balance`` for every flashpoint, and
     ``nato_decision`` (R, 2), the chance of a collective NATO decision by theatre."""
@@ -330,8 +477,12 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
     if forces is None:  # burden_shifting switched off: forces at the current allocation
         forces = theatre_forces(state.milex, state.us_asia_share, ctx)
     cred, balance = assess(forces, ctx)
+    if kernels.enabled():  # parameters only: memoised per chunk (a copy, never shared)
+        decision = ctx.cached("credibility.nato_decision", lambda: nato_decision(ctx)).copy()
+    else:
+        decision = nato_decision(ctx)
     return Effect(derived={"credibility": cred, "local_balance": balance,
-                           "nato_decision": nato_decision(ctx)})
+                           "nato_decision": decision})
 
 
 MECHANISM = Mechanism(

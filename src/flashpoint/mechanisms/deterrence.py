@@ -98,6 +98,16 @@ Lebow, R. N. (1981). *Between Peace and War: The Nature of International
 Crisis*. Johns Hopkins University Press.
 Colby, E. A. (2021). *The Strategy of Denial: American Defense in an Age of
 Great Power Conflict*. Yale University Press.
+
+Kernel
+------
+:func:`step` has a compiled kernel, ``_step_kernel``: the mechanism took
+11 % of the engine's time (issue 17), mostly the per-call overhead of many
+small ``(R, F)`` NumPy operations (:func:`_form` ran six times a step under
+the anchored theories) and the ``(R, N, N)`` tension push. The kernel fuses
+the flashpoint tension, the opportunity, both hazards (every theory per run,
+anchored as in :func:`hazards`), the crisis dynamics and the tension push in
+one pass per run. :func:`hazards` and :func:`_form` stay the NumPy reference.
 """
 
 from __future__ import annotations
@@ -106,6 +116,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from flashpoint import kernels
 from flashpoint._types import FloatArray
 from flashpoint.contract import State
 from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism
@@ -358,6 +369,8 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
         if forces is None:
             forces = theatre_forces(state.milex, state.us_asia_share, ctx)
         cred, balance = assess(forces, ctx)
+    if kernels.enabled():
+        return _step_fast(state, cred, balance, ctx, draws)
     cred = np.clip(cred, 0.0, 1.0)
     tau = _fp_tension(np.clip(state.tension, 0.0, 1.0), ctx)
     crisis = np.clip(state.crisis, 0.0, 1.0)
@@ -409,6 +422,247 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
         deltas={"crisis": d_crisis, "war": d_war, "tension": d_tau},
         derived={"crisis_hazard": 1.0 - np.exp(-lam), "war_hazard": war_hazard},
     )
+
+
+#: Parameters the step kernel reads, in the order of the columns it gets.
+_KERNEL_PARAMS = (
+    "deterrence.base_rate", "deterrence.tension_onset", "deterrence.credibility_onset",
+    "deterrence.balance_onset", "deterrence.provocation_onset", "deterrence.spiral_provocation",
+    "deterrence.opportunism", "deterrence.escalation_rate", "deterrence.crisis_escalation",
+    "deterrence.tension_escalation", "deterrence.credibility_escalation",
+    "deterrence.balance_escalation", "deterrence.crisis_start", "deterrence.decay",
+    "deterrence.crisis_tension", "deterrence.spiral_tension", "burden_shifting.crisis_weight",
+    "mobilisation.supporter_engagement", "bargaining.decisiveness", "bargaining.cost_base",
+    "bargaining.cost_credibility", "bargaining.resolve_uncertainty", "bargaining.revelation",
+    "bargaining.provocation_noise", "bargaining.status_quo", "bargaining.gain_onset",
+)
+
+
+def _geometry(ctx: Context) -> tuple[np.ndarray, ...]:
+    """Fixed arrays of the step kernel (memoised per chunk): the parameters as columns
+    ``(R, K)``, challengers, targets, target counts, the other-theatre pairs ``(F, G)``
+    and the challenger-target pairs ``(P, 2)`` with their flashpoints ``(F, P)``."""
+    fps, n = ctx.flashpoints, ctx.world.n
+    dtype = ctx.initial.milex.dtype
+    params = np.ascontiguousarray(np.stack([ctx.params[k] for k in _KERNEL_PARAMS], axis=1),
+                                  dtype=dtype)
+    targets = np.ascontiguousarray(fps.targets, dtype=np.bool_)
+    counts = np.maximum(fps.targets.astype(dtype).sum(axis=1), 1.0).astype(dtype)
+    other = np.ascontiguousarray((fps.theatre[:, None] != fps.theatre[None, :])
+                                 & (fps.challenger[:, None] != fps.challenger[None, :]))
+    pair = np.zeros((fps.f, n, n), dtype=bool)
+    pair[np.arange(fps.f), fps.challenger, :] = fps.targets
+    pair = pair | np.swapaxes(pair, 1, 2)
+    pair[:, np.arange(n), np.arange(n)] = False
+    ij = np.argwhere(np.any(pair, axis=0)).astype(np.int64)  # (P, 2), row-major order
+    on = np.ascontiguousarray(pair[:, ij[:, 0], ij[:, 1]].astype(dtype))  # (F, P)
+    return (params, np.asarray(fps.challenger, dtype=np.int64), targets, counts, other,
+            np.ascontiguousarray(ij), on)
+
+
+def _us_roles(ctx: Context) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The US's parts in a war at each flashpoint (:func:`~flashpoint.mechanisms.mobilisation.roles`):
+    belligerent ``(F,)``, ally and supporter ``(R, F)``."""
+    from flashpoint.mechanisms.mobilisation import roles
+
+    chal, tgt, ally, supporter = roles(ctx)
+    us = ctx.world.index("USA")
+    return (np.ascontiguousarray(np.maximum(chal, tgt)[:, us]),
+            np.ascontiguousarray(ally[:, :, us]), np.ascontiguousarray(supporter[:, :, us]))
+
+
+def _theory_runs(ctx: Context) -> tuple[np.ndarray, np.ndarray, bool]:
+    """``(R,)`` the runs of the spiral and of the bargaining reading, and whether any."""
+    spiral = ctx.variant_mask("deterrence", "spiral")
+    bargain = ctx.variant_mask("deterrence", "bargaining")
+    return spiral, bargain, bool(np.any(spiral) or np.any(bargain))
+
+
+def _step_fast(state: State, cred: FloatArray, balance: FloatArray, ctx: Context,
+               draws: Draws) -> Effect:
+    """:func:`step` by the compiled kernel (same arithmetic)."""
+    geo = ctx.cached("deterrence.kernel_geometry", lambda: _geometry(ctx))
+    spiral, bargain, anchored = ctx.cached("deterrence.theory_runs", lambda: _theory_runs(ctx))
+    cred = np.asarray(cred)
+    if anchored:
+        tau0, cred0, bal0 = status_quo_inputs(ctx)
+    else:  # not read by the kernel
+        tau0 = cred0 = bal0 = cred
+    has_us = ctx.world.has("USA") and ctx.flashpoints.f > 0
+    if has_us:
+        bel, ally, sup = ctx.cached_for("deterrence.us_roles", ctx.commitment,
+                                        lambda: _us_roles(ctx))
+    else:  # not read by the kernel
+        bel, ally, sup = cred[0], cred, cred
+    d_crisis, d_war, d_tau, crisis_hazard, war_hazard = _step_kernel(
+        state.tension, state.crisis, state.war, state.blockade, cred, np.asarray(balance),
+        ctx.provocation, draws.onset, draws.escalation, spiral, bargain, tau0, cred0, bal0,
+        has_us, bel, ally, sup, float(ctx.dt), *geo)
+    return Effect(
+        deltas={"crisis": d_crisis, "war": d_war, "tension": d_tau},
+        derived={"crisis_hazard": crisis_hazard, "war_hazard": war_hazard},
+    )
+
+
+@kernels.jit
+def _step_kernel(tension, crisis, war, blockade, cred_in, balance, provocation, u_onset,  # type: ignore[no-untyped-def]
+                 u_escalation, spiral, bargain, tau0, cred0, bal0, has_us, bel_us, ally_us,
+                 sup_us, dt, params, challenger, targets, counts, other, pairs, pair_on):
+    """Deltas of crisis, war and tension and the annual hazards: :func:`step` fused.
+
+    Per run and flashpoint, in this order: mean challenger-target tension, the
+    US pull and opportunity, the onset hazard and the escalation hazards at the
+    current intensity and at ``c0`` (hazard model; spiral or bargaining anchored
+    to it at the status quo), then the crisis dynamics; then the tension push.
+    """
+    runs, nf = crisis.shape[0], crisis.shape[1]
+    n = tension.shape[1]
+    out_t = crisis.dtype
+    d_crisis = np.empty((runs, nf), dtype=out_t)
+    d_war = np.empty((runs, nf), dtype=out_t)
+    crisis_hazard = np.empty((runs, nf), dtype=out_t)
+    war_hazard = np.empty((runs, nf), dtype=out_t)
+    d_tau = np.zeros((runs, n, n), dtype=tension.dtype)
+    pull = np.zeros(nf)
+    e_us = np.zeros(nf)
+    rdt = np.zeros(nf)
+    lam_pair = np.zeros(2)
+    pi_pair = np.zeros(2)
+    lo_b, hi_b = 1.0 / BALANCE_CAP, BALANCE_CAP
+    for r in range(runs):
+        pr = params[r]
+        sp, bg = spiral[r], bargain[r]
+        b_lam, a_tau, b_cred, b_bal, b_prov = pr[0], pr[1], pr[2], pr[3], pr[4]
+        g_spiral, b_opp, b_mu, e_c, e_tau = pr[5], pr[6], pr[7], pr[8], pr[9]
+        e_cred, e_bal, c0, decay, rho, rho_s = pr[10], pr[11], pr[12], pr[13], pr[14], pr[15]
+        w_crisis, eps_sup = pr[16], pr[17]
+        sign = -1.0 if sp else 1.0
+        gain = g_spiral if sp else 1.0
+        if has_us:  # us_pull: a war the US fights, a blockade, a crisis
+            for g in range(nf):
+                x = ally_us[r, g]
+                y = eps_sup * sup_us[r, g]
+                x = x if x >= y else y
+                eng = bel_us[g] if bel_us[g] >= x else x
+                e_us[g] = eng
+                w = min(max(war[r, g], 0.0), 1.0)
+                hot = w * eng
+                blk = min(max(blockade[r, g], 0.0), 1.0)
+                hot = hot if hot >= blk else blk
+                cr = w_crisis * min(max(crisis[r, g], 0.0), 1.0) * (1.0 - w)
+                pull[g] = hot if hot >= cr else cr
+        for f in range(nf):
+            c = challenger[f]
+            s = 0.0
+            for j in range(n):
+                if targets[f, j]:
+                    s += min(max(tension[r, c, j], 0.0), 1.0)
+            tau = s / counts[f]
+            kappa = min(max(cred_in[r, f], 0.0), 1.0)
+            bal = balance[r, f]
+            prov = provocation[r, f]
+            opp = 0.0
+            if has_us:
+                drawn = 0.0
+                for g in range(nf):
+                    if other[f, g] and pull[g] > drawn:
+                        drawn = pull[g]
+                opp = min(max(e_us[f], 0.0), 1.0) * drawn
+            cr_now = min(max(crisis[r, f], 0.0), 1.0)
+            at_war_now = war[r, f] > 0.5
+            blk = min(max(blockade[r, f], 0.0), 1.0)
+            inten = blk if blk >= cr_now else cr_now
+            # the hazard model (_form) at this run's reading
+            log_b = np.log(min(max(bal, lo_b), hi_b))
+            lam = b_lam * np.exp(a_tau * tau - sign * b_cred * kappa - b_bal * log_b
+                                 + gain * b_prov * prov + b_opp * opp)
+            mu = b_mu * np.exp(e_c * inten + e_tau * tau - sign * e_cred * kappa - e_bal * log_b)
+            mu_c0 = b_mu * np.exp(e_c * c0 + e_tau * tau - sign * e_cred * kappa
+                                  - e_bal * log_b)
+            if sp or bg:  # anchored at the status quo's inputs (hazards)
+                t0, k0 = tau0[r, f], cred0[r, f]
+                lb0 = np.log(min(max(bal0[r, f], lo_b), hi_b))
+                lam_fit = b_lam * np.exp(a_tau * tau0[r, f] - 1.0 * b_cred * k0 - b_bal * lb0
+                                         + 1.0 * b_prov * 0.0 + b_opp * 0.0)
+                mu_fit = b_mu * np.exp(e_c * inten + e_tau * t0 - 1.0 * e_cred * k0
+                                       - e_bal * lb0)
+                mu_fit_c0 = b_mu * np.exp(e_c * c0 + e_tau * t0 - 1.0 * e_cred * k0
+                                          - e_bal * lb0)
+                if sp:
+                    lam_s0 = b_lam * np.exp(a_tau * t0 - sign * b_cred * k0 - b_bal * lb0
+                                            + gain * b_prov * 0.0 + b_opp * 0.0)
+                    mu_s0 = b_mu * np.exp(e_c * inten + e_tau * t0 - sign * e_cred * k0
+                                          - e_bal * lb0)
+                    mu_s0_c0 = b_mu * np.exp(e_c * c0 + e_tau * t0 - sign * e_cred * k0
+                                             - e_bal * lb0)
+                    lam = lam_fit * (lam + ANCHOR_FLOOR) / (lam_s0 + ANCHOR_FLOOR)
+                    mu = mu_fit * (mu + ANCHOR_FLOOR) / (mu_s0 + ANCHOR_FLOOR)
+                    mu_c0 = mu_fit_c0 * (mu_c0 + ANCHOR_FLOOR) / (mu_s0_c0 + ANCHOR_FLOOR)
+                else:  # bargaining.hazards and bargaining.settlement, here and at the status quo
+                    m_dec, c_base, c_cred, c_unc = pr[18], pr[19], pr[20], pr[21]
+                    theta, nu, q_sq, eta = pr[22], pr[23], pr[24], pr[25]
+                    for which in range(2):
+                        if which == 0:
+                            tb, kb, bb, vb = tau, kappa, bal, prov
+                        else:
+                            tb, kb, bb, vb = t0, k0, bal0[r, f], 0.0
+                        b = max(bb, 1e-9)
+                        p = 1.0 / (1.0 + b ** m_dec)
+                        kk = min(max(kb, 0.0), 1.0)
+                        c_a = c_base + c_cred * kk
+                        spread = 1.0 - theta * kk + nu * min(max(vb, 0.0), 1.0)
+                        c_bar = c_unc * max(0.05, spread)
+                        gap = 0.5 * max(0.0, c_bar - c_a)
+                        demand = min(1.0, p + gap)
+                        pw = min(max(min(gap, demand - p) / c_bar, 0.0), 1.0)
+                        utility = (1.0 - pw) * demand + pw * (p - c_a)
+                        lam_pair[which] = b_lam * np.exp(a_tau * tb + eta * (utility - q_sq))
+                        pi_pair[which] = -np.log1p(-min(pw, 0.999))
+                    at_k, at_c0 = np.exp(e_c * (inten - c0)), np.exp(e_c * (c0 - c0))
+                    mu_b = decay * pi_pair[0] * at_k
+                    mu_b0 = decay * pi_pair[1] * at_k
+                    mu_bc = decay * pi_pair[0] * at_c0
+                    mu_bc0 = decay * pi_pair[1] * at_c0
+                    lam = lam_fit * (lam_pair[0] + ANCHOR_FLOOR) / (lam_pair[1] + ANCHOR_FLOOR)
+                    lam = lam * np.exp(b_opp * opp)
+                    mu = mu_fit * (mu_b + ANCHOR_FLOOR) / (mu_b0 + ANCHOR_FLOOR)
+                    mu_c0 = mu_fit_c0 * (mu_bc + ANCHOR_FLOOR) / (mu_bc0 + ANCHOR_FLOOR)
+            # crisis dynamics
+            running = inten > 0.0 and not at_war_now
+            new_war = running and u_escalation[r, f] < 1.0 - np.exp(-mu * dt)
+            idle = cr_now < CRISIS_END and blk <= 0.0 and not at_war_now
+            onset = idle and u_onset[r, f] < 1.0 - np.exp(-lam * dt)
+            decayed = cr_now * (1.0 - min(1.0, decay * dt))
+            if decayed < CRISIS_END:
+                decayed = 0.0
+            if at_war_now or new_war:
+                new_crisis = 1.0
+            elif onset:
+                new_crisis = c0 if c0 >= cr_now else cr_now
+            else:
+                new_crisis = decayed
+            d_crisis[r, f] = new_crisis - crisis[r, f]
+            d_war[r, f] = 1.0 - war[r, f] if new_war else 0.0
+            rate = rho * cr_now
+            if sp:
+                rate = rate + rho_s * max(0.0, kappa - cred0[r, f])
+            rdt[f] = rate * dt
+            q_esc = 1.0 - np.exp(-mu_c0 / decay)
+            if at_war_now:
+                war_hazard[r, f] = 1.0
+            elif inten > 0.0:
+                war_hazard[r, f] = 1.0 - np.exp(-mu)
+            else:
+                war_hazard[r, f] = 1.0 - np.exp(-lam * q_esc)
+            crisis_hazard[r, f] = 1.0 - np.exp(-lam)
+        for p in range(pairs.shape[0]):  # tension between challengers and their targets
+            i, j = pairs[p, 0], pairs[p, 1]
+            push = 0.0
+            for f in range(nf):
+                push += rdt[f] * pair_on[f, p]
+            push = min(push, 1.0)
+            d_tau[r, i, j] = push * (1.0 - min(max(tension[r, i, j], 0.0), 1.0))
+    return d_crisis, d_war, d_tau, crisis_hazard, war_hazard
 
 
 MECHANISM = Mechanism(

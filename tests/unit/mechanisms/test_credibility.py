@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pytest
 
+from flashpoint.engine.state import State
 from flashpoint.mechanisms import burden_shifting as bs
 from flashpoint.mechanisms import credibility as cr
 from flashpoint.testing import make_context
@@ -211,3 +213,85 @@ def test_france_vetoes_the_indo_pacific_hungary_both_theatres() -> None:
     np.testing.assert_allclose(gh, [[0.6, 0.3], [0.6, 0.3]])
     indep = cr.nato_decision(dataclasses.replace(ctx, variants={"credibility": "independent"}))
     np.testing.assert_array_equal(indep, 1.0)
+
+
+# --- the compiled kernel (issue 17) ------------------------------------------
+
+_KERNEL_RUNS = 5
+
+
+def _kernel_cases(precision: str):  # type: ignore[no-untyped-def]
+    """Contexts for every variant, runs of mixed theories and a world without NATO."""
+    from flashpoint.testing.inputs import perturbed_inputs
+    from flashpoint.theories import factor_of
+
+    state, derived, ctx, draws = perturbed_inputs(precision, runs=_KERNEL_RUNS, seed=11)
+    upstream = {k: v for k, v in derived.items() if k not in cr.MECHANISM.provides}
+    cases = {v: dataclasses.replace(ctx, memo={}, variants={**ctx.variants, "credibility": v})
+             for v in cr.MECHANISM.variants}
+    drawn = np.array(["consensus", "independent", "independent", "consensus", "independent"])
+    cases["mixed"] = dataclasses.replace(
+        ctx, memo={}, theories={**ctx.theories, factor_of("credibility"): drawn})
+    membership = {k: v for k, v in ctx.world.membership.items() if k != "NATO"}
+    cases["no_nato"] = dataclasses.replace(
+        ctx, memo={}, world=dataclasses.replace(ctx.world, membership=membership))
+    return state, upstream, cases, draws
+
+
+def _both(state, upstream, ctx, draws):  # type: ignore[no-untyped-def]
+    from flashpoint import kernels
+
+    with kernels.use("numpy"):
+        ref = cr.step(state, upstream, dataclasses.replace(ctx, memo={}), draws).derived
+    with kernels.use("numba"):
+        fast = cr.step(state, upstream, dataclasses.replace(ctx, memo={}), draws).derived
+    return ref, fast
+
+
+@pytest.mark.parametrize("precision", ["float64", "float32"])
+@pytest.mark.parametrize("case", ["consensus", "independent", "mixed", "no_nato"])
+def test_kernel_matches_the_reference_keeps_the_dtype_and_a_run_alone(
+        precision: str, case: str) -> None:
+    from flashpoint import kernels
+    from flashpoint.mechanisms._protocol import Draws
+    from flashpoint.testing.checks import _slice_ctx
+
+    if not kernels.available():
+        pytest.skip("Numba is not installed")
+    state, upstream, cases, draws = _kernel_cases(precision)
+    ctx = cases[case]
+    ref, fast = _both(state, upstream, ctx, draws)
+    rtol = 1e-12 if precision == "float64" else 2e-5
+    for k in ("credibility", "local_balance", "nato_decision"):
+        assert fast[k].dtype == ref[k].dtype == np.dtype(precision), k
+        np.testing.assert_allclose(fast[k], ref[k], rtol=rtol, atol=rtol, err_msg=k)
+    if case == "consensus":  # the NATO branch (the veto gate) has to matter in these inputs
+        assert not np.allclose(ref["credibility"],
+                               _both(state, upstream, cases["no_nato"], draws)[0]["credibility"])
+    for r in range(_KERNEL_RUNS):  # a chunk of one run gives the same bits
+        s = slice(r, r + 1)
+        one = dataclasses.replace(_slice_ctx(ctx, s),
+                                  theories={k: v[s] for k, v in ctx.theories.items()})
+        with kernels.use("numba"):
+            alone = cr.step(State(*(x[s] for x in state)), {k: v[s] for k, v in upstream.items()},
+                            one, Draws(*(x[s] for x in draws))).derived
+        for k in fast:
+            assert np.array_equal(alone[k], fast[k][s]), (k, r)
+
+
+def test_kernel_memoised_commitments_follow_a_new_commitment_array() -> None:
+    from flashpoint import kernels
+
+    if not kernels.available():
+        pytest.skip("Numba is not installed")
+    state, upstream, cases, draws = _kernel_cases("float64")
+    ctx = cases["consensus"]
+    with kernels.use("numba"):
+        before = cr.step(state, upstream, ctx, draws).derived["credibility"]
+        moved = _commit(ctx, "FRA", "TWN", 1.0)  # a new array, the same memo
+        assert moved.memo is ctx.memo
+        after = cr.step(state, upstream, moved, draws).derived["credibility"]
+    with kernels.use("numpy"):
+        ref = cr.step(state, upstream, dataclasses.replace(moved, memo={}), draws).derived
+    np.testing.assert_allclose(after, ref["credibility"], rtol=1e-12)
+    assert not np.allclose(after, before)

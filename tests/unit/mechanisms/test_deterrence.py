@@ -232,3 +232,166 @@ def test_local_balance_beyond_ten_to_one_adds_nothing() -> None:
            for b in (de.BALANCE_CAP, 170.0, 5.0)}
     np.testing.assert_allclose(eff[170.0]["crisis_hazard"], eff[de.BALANCE_CAP]["crisis_hazard"])
     assert np.all(eff[5.0]["crisis_hazard"] > eff[de.BALANCE_CAP]["crisis_hazard"])
+
+
+# --- the compiled kernel (issue 17) ------------------------------------------
+
+_KERNEL_RUNS = 6
+
+
+def _kernel_case(precision: str, case: str, edges: bool):  # type: ignore[no-untyped-def]
+    """Inputs for one variant (or runs of mixed theories), with edge values if asked:
+    a war, a blockade, credibility outside [0, 1], balances beyond the cap."""
+    from flashpoint.testing.inputs import perturbed_inputs
+    from flashpoint.theories import factor_of
+
+    state, derived, ctx, draws = perturbed_inputs(precision, runs=_KERNEL_RUNS, seed=5)
+    upstream = {k: v for k, v in derived.items() if k not in de.MECHANISM.provides}
+    if case == "mixed":
+        drawn = np.array([de.MECHANISM.variants[i % 3] for i in range(_KERNEL_RUNS)])
+        ctx = dataclasses.replace(ctx, memo={},
+                                  theories={**ctx.theories, factor_of("deterrence"): drawn})
+    else:
+        ctx = dataclasses.replace(ctx, memo={}, variants={**ctx.variants, "deterrence": case})
+    if edges:
+        war, blockade = state.war.copy(), state.blockade.copy()
+        war[:, 0], blockade[:, 1] = 1.0, 0.5
+        state = state._replace(war=war, blockade=blockade)
+        cred = upstream["credibility"].copy()
+        bal = upstream["local_balance"].copy()
+        cred[::2, 2], cred[1::2, 3] = -0.2, 1.3
+        bal[::2, 2], bal[1::2, 3] = 1e-3, 1e3
+        upstream = {**upstream, "credibility": cred, "local_balance": bal}
+        draws = draws._replace(onset=np.zeros_like(draws.onset))  # every idle flashpoint starts
+    return state, upstream, ctx, draws
+
+
+@pytest.mark.parametrize("edges", [False, True])
+@pytest.mark.parametrize("precision", ["float64", "float32"])
+@pytest.mark.parametrize("case", ["deterrence", "spiral", "bargaining", "mixed"])
+def test_kernel_matches_the_reference_keeps_the_dtype_and_a_run_alone(
+        case: str, precision: str, edges: bool) -> None:
+    from flashpoint import kernels
+    from flashpoint.engine.state import State
+    from flashpoint.testing.checks import _slice_ctx
+
+    if not kernels.available():
+        pytest.skip("Numba is not installed")
+    state, upstream, ctx, draws = _kernel_case(precision, case, edges)
+    with kernels.use("numpy"):
+        ref = de.step(state, upstream, dataclasses.replace(ctx, memo={}), draws)
+    with kernels.use("numba"):
+        fast = de.step(state, upstream, dataclasses.replace(ctx, memo={}), draws)
+    rtol = 1e-12 if precision == "float64" else 2e-5
+    for kind, a, b in (("delta", ref.deltas, fast.deltas), ("derived", ref.derived, fast.derived)):
+        assert set(a) == set(b), kind
+        for k in a:
+            assert b[k].dtype == a[k].dtype == np.dtype(precision), (kind, k)
+            np.testing.assert_allclose(b[k], a[k], rtol=rtol, atol=rtol, err_msg=f"{kind} {k}")
+    if edges:
+        assert np.all(fast.derived["war_hazard"][:, 0] == 1.0)
+    for r in range(_KERNEL_RUNS):  # a chunk of one run gives the same bits
+        s = slice(r, r + 1)
+        one = dataclasses.replace(_slice_ctx(ctx, s),
+                                  theories={k: v[s] for k, v in ctx.theories.items()})
+        with kernels.use("numba"):
+            alone = de.step(State(*(x[s] for x in state)),
+                            {k: v[s] for k, v in upstream.items()}, one,
+                            Draws(*(x[s] for x in draws)))
+        for k in fast.deltas:
+            assert np.array_equal(alone.deltas[k], fast.deltas[k][s]), (k, r)
+        for k in fast.derived:
+            assert np.array_equal(alone.derived[k], fast.derived[k][s]), (k, r)
+
+
+# --- the bargaining mechanism's kernels (the deterrence variant's rival theory) ---
+# Here rather than in a tests/unit/mechanisms/test_bargaining.py, whose basename
+# tests/known_results/test_bargaining.py already takes (pytest's rootdir imports).
+
+_B_RUNS = 6
+_B_RTOL = {"float64": 1e-12, "float32": 2e-5}
+
+
+def _bargaining_case(precision: str, case: str):  # type: ignore[no-untyped-def]
+    """Inputs with the deterrence variant ``case`` (or runs of mixed theories)."""
+    from flashpoint.mechanisms import bargaining
+    from flashpoint.testing.inputs import perturbed_inputs
+
+    state, derived, ctx, draws = perturbed_inputs(precision, runs=_B_RUNS, seed=9)
+    upstream = {k: v for k, v in derived.items() if k not in bargaining.MECHANISM.provides}
+    if case == "mixed":
+        drawn = np.array([("deterrence", "spiral", "bargaining")[i % 3] for i in range(_B_RUNS)])
+        ctx = dataclasses.replace(ctx, memo={}, theories={**ctx.theories, "deterrence": drawn})
+    else:
+        ctx = dataclasses.replace(ctx, memo={}, variants={**ctx.variants, "deterrence": case})
+    return state, upstream, ctx, draws
+
+
+@pytest.mark.parametrize("precision", ["float64", "float32"])
+def test_bargaining_settlement_kernel_matches_the_reference_at_edge_values(precision: str) -> None:
+    from flashpoint import kernels
+
+    if not kernels.available():
+        pytest.skip("Numba is not installed")
+    from flashpoint.mechanisms import bargaining
+
+    _, _, ctx, _ = _bargaining_case(precision, "deterrence")
+    f = ctx.flashpoints.f
+    grid = np.linspace(-0.5, 1.5, _B_RUNS * f).reshape(_B_RUNS, f)
+    cred = grid.astype(precision)  # outside [0, 1] at both ends
+    balance = np.exp(6.0 * grid[::-1] - 3.0).astype(precision)  # 0.05 ... 400
+    balance[0, 0], balance[1, 0] = 0.0, -1.0  # floored at 1e-9
+    provocation = grid.T.reshape(_B_RUNS, f).astype(precision)
+    with kernels.use("numpy"):
+        ref = bargaining.settlement(cred, balance, provocation, dataclasses.replace(ctx, memo={}))
+    with kernels.use("numba"):
+        fast = bargaining.settlement(cred, balance, provocation, dataclasses.replace(ctx, memo={}))
+    for name, a, b in zip(bargaining.Settlement._fields, ref, fast, strict=True):
+        assert b.dtype == a.dtype == np.dtype(precision), name
+        np.testing.assert_allclose(b, a, rtol=_B_RTOL[precision], atol=_B_RTOL[precision], err_msg=name)
+    assert np.any(ref.war_probability > 0) and np.any(ref.war_probability == 0)
+    assert np.any(ref.demand == 1.0)  # the demand's cap is reached
+
+
+@pytest.mark.parametrize("precision", ["float64", "float32"])
+@pytest.mark.parametrize("case", ["deterrence", "spiral", "bargaining", "mixed"])
+def test_bargaining_step_kernels_match_the_reference_keep_the_dtype_and_a_run_alone(
+        case: str, precision: str) -> None:
+    from flashpoint import kernels
+    from flashpoint.engine.state import State
+    from flashpoint.mechanisms import bargaining
+    from flashpoint.testing.checks import _slice_ctx
+
+    if not kernels.available():
+        pytest.skip("Numba is not installed")
+    state, upstream, ctx, draws = _bargaining_case(precision, case)
+    with kernels.use("numpy"):
+        ref = bargaining.step(state, upstream, dataclasses.replace(ctx, memo={}), draws)
+    with kernels.use("numba"):
+        fast = bargaining.step(state, upstream, dataclasses.replace(ctx, memo={}), draws)
+    assert set(ref.deltas) == set(fast.deltas) and set(ref.derived) == set(fast.derived)
+    assert ("alignment" in ref.deltas) == (case in ("bargaining", "mixed"))
+    for k, a, b in [(k, ref.deltas[k], fast.deltas[k]) for k in ref.deltas] + [
+            (k, ref.derived[k], fast.derived[k]) for k in ref.derived]:
+        assert b.dtype == a.dtype == np.dtype(precision), k
+        np.testing.assert_allclose(b, a, rtol=_B_RTOL[precision], atol=_B_RTOL[precision], err_msg=k)
+    if "alignment" in ref.deltas:  # the hedgers move, symmetrically, in the rival runs only
+        move = fast.deltas["alignment"]
+        assert np.any(move != 0)
+        np.testing.assert_array_equal(move, np.swapaxes(move, 1, 2))
+        rival = ctx.variant_mask("deterrence", "bargaining")
+        assert np.all(move[~rival] == 0)
+    for r in range(_B_RUNS):  # a chunk of one run gives the same bits
+        s = slice(r, r + 1)
+        one = dataclasses.replace(_slice_ctx(ctx, s),
+                                  theories={k: v[s] for k, v in ctx.theories.items()})
+        with kernels.use("numba"):
+            alone = bargaining.step(State(*(x[s] for x in state)), {k: v[s] for k, v in upstream.items()},
+                            one, Draws(*(x[s] for x in draws)))
+        for k in fast.deltas:
+            if k in alone.deltas:
+                assert np.array_equal(alone.deltas[k], fast.deltas[k][s]), (k, r)
+            else:  # a run alone of another theory has no alignment change at all
+                assert np.all(fast.deltas[k][s] == 0), (k, r)
+        for k in fast.derived:
+            assert np.array_equal(alone.derived[k], fast.derived[k][s]), (k, r)
