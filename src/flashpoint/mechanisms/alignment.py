@@ -95,6 +95,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from flashpoint import kernels
 from flashpoint._types import BoolArray, FloatArray
 from flashpoint.contract import State
 from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism, symmetric
@@ -297,8 +298,157 @@ def _allies(ctx: Context) -> FloatArray:
     return treaty_allies(ctx)[None]
 
 
+@kernels.jit
+def _factors_kernel(a: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """``(ao, adv^T)`` (R, N, N): the off-diagonal alignment and the transposed
+    adversity ``adv^T[k, j] = max(0, -ao[j, k])``, the factors of ``Q`` and ``G``."""
+    runs, n = a.shape[0], a.shape[1]
+    ao = np.empty_like(a)
+    adv_t = np.empty_like(a)
+    for r in range(runs):
+        for i in range(n):
+            for j in range(n):
+                v = a[r, i, j] * 0.0 if i == j else a[r, i, j]
+                ao[r, i, j] = v
+                adv_t[r, j, i] = 0.0 if -v <= 0.0 else -v
+    return ao, adv_t
+
+
+@kernels.jit
+def _rate_kernel(a: FloatArray, a0: FloatArray, t: FloatArray, p: FloatArray,
+                 bandwagon: BoolArray, tt: FloatArray, aa: FloatArray, g: FloatArray,
+                 s0: FloatArray, r0: FloatArray, q0: FloatArray, h0: FloatArray,
+                 allies: FloatArray, commitment: FloatArray, defense: FloatArray,
+                 hedger_theatre: np.ndarray, theatre: np.ndarray, beta: FloatArray,
+                 sigma: FloatArray, hedging: FloatArray, phi: FloatArray, rho: FloatArray,
+                 dt: float) -> FloatArray:
+    """The per-dyad arithmetic of :func:`step`, run by run: ``delta`` (R, N, N).
+
+    Takes the batched products ``tt = T T^T`` (balancing), ``aa = ao ao`` and
+    ``g = w adv^T`` (hedging) from NumPy and forms ``S, R, Q, H``, the bloc
+    formation ``F`` of the two theatres and the rate, symmetrised with the
+    diagonal set to 0, in the reference's order of operations.
+    """
+    runs, n = a.shape[0], a.shape[1]
+    out = np.empty_like(a)
+    ex = np.empty((n, n))
+    x = np.empty((n, n))
+    ends = np.empty((2, n))
+    involved = np.zeros((2, n))
+    for r in range(runs):
+        # Bloc formation: each actor's involvement in new ties touching each theatre
+        fresh = False
+        for k in range(n):
+            for j in range(n):
+                v = commitment[r, k, j] - defense[k, j]
+                ex[k, j] = 0.0 if v <= 0.0 else v
+                if v > 0.0:
+                    fresh = True
+        if fresh:
+            for th in range(2):
+                for j in range(n):
+                    made = 0.0
+                    received = 0.0
+                    for k in range(n):
+                        if theatre[j] == th or theatre[k] == th:
+                            made += ex[j, k]
+                            received += ex[k, j]
+                    ends[th, j] = made + received
+            for th in range(2):
+                for j in range(n):
+                    acc = 0.0
+                    for k in range(n):
+                        v = a[r, j, k]
+                        acc += (0.0 if v <= 0.0 else v) * ends[th, k]
+                    involved[th, j] = acc / (2.0 * n)
+        balancing = not bandwagon[r]
+        br, sr, hr, pr, rr = beta[r], sigma[r], hedging[r], phi[r], rho[r]
+        for i in range(n):
+            ht = hedger_theatre[i] if fresh else -1
+            for j in range(n):
+                tij, tji = t[r, i, j], t[r, j, i]
+                if balancing:
+                    sij = tt[r, i, j] / n
+                    rij = 0.5 * (tij + tji)
+                else:
+                    share_ij = p[r, j] / max(p[r, i] + p[r, j], 1e-12)
+                    share_ji = p[r, i] / max(p[r, j] + p[r, i], 1e-12)
+                    sij = 0.5 * (tij * share_ij + tji * share_ji)
+                    rij = 0.5 * (tij * (1.0 - share_ij) + tji * (1.0 - share_ji))
+                v = a[r, i, j]
+                hij = 0.5 * (g[r, i, j] + g[r, j, i]) * (0.0 if v <= 0.0 else v)
+                fij = involved[ht, j] if ht >= 0 else 0.0
+                rate = (br * (sij - s0[r, i, j]) - br * (rij - r0[r, i, j])
+                        + sr * (aa[r, i, j] / n - q0[r, i, j]) * (1.0 - allies[i, j])
+                        - hr * (hij - h0[r, i, j]) - pr * fij - rr * (v - a0[r, i, j]))
+                x[i, j] = dt * rate
+        for i in range(n):
+            for j in range(n):
+                v = 0.5 * (x[i, j] + x[j, i])
+                out[r, i, j] = v * 0.0 if i == j else v
+    return out
+
+
+def _kernel_baseline(ctx: Context) -> tuple[FloatArray, FloatArray]:
+    """``(S0, R0)`` with each run's own variant, for the kernel (memoised per chunk)."""
+    s0 = r0 = None
+    for variant in VARIANTS:
+        mask = ctx.variant_mask("alignment", variant)
+        if not np.any(mask):
+            continue
+        vs0, vr0, _, _ = ctx.cached("alignment.baseline." + variant,
+                                    functools.partial(_baseline, variant, ctx))
+        if s0 is None or r0 is None:
+            s0, r0 = vs0, vr0
+        else:
+            m = mask[:, None, None]
+            s0, r0 = np.where(m, vs0, s0), np.where(m, vr0, r0)
+    if s0 is None or r0 is None:
+        from flashpoint.errors import ParameterError
+
+        raise ParameterError(f"alignment: no run follows any of the variants {VARIANTS}.")
+    return np.ascontiguousarray(s0), np.ascontiguousarray(r0)
+
+
+def _hedger_theatre(world: WorldArrays) -> np.ndarray:
+    """``(N,)`` int: a hedger's theatre (Euro-Atlantic or Indo-Pacific), -1 otherwise."""
+    th = np.asarray(world.theatre, dtype=np.int64)
+    inside = hedger_mask(world) & ((th == EURO_ATLANTIC) | (th == INDO_PACIFIC))
+    return np.where(inside, th, -1).astype(np.int64)
+
+
+def _step_compiled(state: State, derived: Mapping[str, FloatArray], ctx: Context) -> Effect:
+    """:func:`step` through :func:`_factors_kernel`, NumPy's batched products and
+    :func:`_rate_kernel`."""
+    p, t = current_threat(state, derived, ctx)
+    a = state.alignment
+    world = ctx.world
+    s0, r0 = ctx.cached("alignment.kernel.baseline", lambda: _kernel_baseline(ctx))
+    _, _, q0, h0 = ctx.cached("alignment.baseline.balancing", lambda: _baseline("balancing", ctx))
+    hedger_theatre = ctx.cached("alignment.kernel.hedgers", lambda: _hedger_theatre(world))
+    theatre = ctx.cached("alignment.kernel.theatre",
+                         lambda: np.asarray(world.theatre, dtype=np.int64))
+    allies = ctx.cached("alignment.kernel.allies", lambda: _allies(ctx)[0])
+    trade = ctx.cached_for("alignment.kernel.trade", ctx.trade_share,
+                           lambda: np.ascontiguousarray(ctx.trade_share))
+    bandwagon = ctx.variant_mask("alignment", "bandwagoning")
+    ao, adv_t = _factors_kernel(a)
+    # Batched (R, N, N) products stay with BLAS: faster than loops here, and
+    # computed matrix by matrix (chunk-safe).
+    tt = t @ np.swapaxes(t, -1, -2) if not np.all(bandwagon) else t
+    prm = ctx.params
+    delta = _rate_kernel(
+        a, ctx.initial.alignment, t, p, bandwagon, tt, ao @ ao, trade @ adv_t,
+        s0, r0, q0, h0, allies, ctx.commitment, world.defense, hedger_theatre, theatre,
+        prm["alignment.balancing"], prm["alignment.structural"], prm["alignment.hedging"],
+        prm["alignment.bloc_aversion"], prm["alignment.relaxation"], float(ctx.dt))
+    return Effect(deltas={"alignment": delta})
+
+
 def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: Draws) -> Effect:
     """Change ``alignment`` (see module docstring)."""
+    if kernels.enabled():
+        return _step_compiled(state, derived, ctx)
     p, t = current_threat(state, derived, ctx)
     a, a0 = state.alignment, ctx.initial.alignment
     n = a.shape[-1]
