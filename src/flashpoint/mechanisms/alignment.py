@@ -194,14 +194,71 @@ def frustration(alignment: FloatArray) -> FloatArray:
     """Weighted share of unbalanced triads of a signed network, ``(..., N, N)`` -> ``(...)``.
 
     ``(tr|A|^3 - tr A^3) / (2 tr|A|^3)`` with the diagonal set to 0; 0 when
-    there are no triads.
+    there are no triads. ``tr A^3 = sum_ij (A^2)_ij A_ji`` saves one product.
     """
-    a = _offdiag(np.asarray(alignment))
-    signed = np.trace(a @ a @ a, axis1=-2, axis2=-1)
+    x = np.asarray(alignment)
+    if kernels.enabled() and x.ndim >= 2 and x.shape[-1] == x.shape[-2]:
+        return _frustration_compiled(x)
+    a = _offdiag(x)
+    signed = np.sum((a @ a) * np.swapaxes(a, -1, -2), axis=(-2, -1))
     b = np.abs(a)
-    total = np.trace(b @ b @ b, axis1=-2, axis2=-1)
+    total = np.sum((b @ b) * np.swapaxes(b, -1, -2), axis=(-2, -1))
     out = np.where(total > 1e-15, (total - signed) / (2.0 * np.maximum(total, 1e-15)), 0.0)
     return np.asarray(out)
+
+
+@kernels.jit
+def _triad_factors_kernel(a: FloatArray) -> tuple[FloatArray, FloatArray, BoolArray]:
+    """``(A, |A|, symmetric)`` of :func:`frustration`: the off-diagonal matrices
+    (R, N, N) and whether each is exactly symmetric (R,)."""
+    runs, n = a.shape[0], a.shape[1]
+    ao = np.empty_like(a)
+    b = np.empty_like(a)
+    sym = np.ones(runs, dtype=np.bool_)
+    for r in range(runs):
+        for i in range(n):
+            for j in range(n):
+                v = a[r, i, j] * 0.0 if i == j else a[r, i, j]
+                ao[r, i, j] = v
+                b[r, i, j] = abs(v)
+                if a[r, i, j] != a[r, j, i]:
+                    sym[r] = False
+    return ao, b, sym
+
+
+@kernels.jit
+def _triads_kernel(ao: FloatArray, aa: FloatArray, b: FloatArray, bb: FloatArray) -> FloatArray:
+    """:func:`frustration` (R,) from ``A``, ``A^2``, ``|A|`` and ``|A|^2``, run by run."""
+    runs, n = ao.shape[0], ao.shape[1]
+    out = np.empty(runs, dtype=ao.dtype)
+    for r in range(runs):
+        signed = 0.0
+        total = 0.0
+        for i in range(n):
+            for j in range(n):
+                signed += aa[r, i, j] * ao[r, j, i]
+                total += bb[r, i, j] * b[r, j, i]
+        out[r] = (total - signed) / (2.0 * max(total, 1e-15)) if total > 1e-15 else 0.0
+    return out
+
+
+def _square(x: FloatArray, sym: BoolArray) -> FloatArray:
+    """``x x`` (R, N, N) by BLAS: the symmetric product ``x x^T`` where ``x`` is exactly
+    symmetric (the same thing, half the work), the general one elsewhere; each run's
+    matrix is computed alone, so the result does not depend on the chunk."""
+    out = np.asarray(x @ np.swapaxes(x, -1, -2))
+    if not np.all(sym):
+        odd = np.flatnonzero(~sym)
+        out[odd] = x[odd] @ x[odd]
+    return out
+
+
+def _frustration_compiled(x: FloatArray) -> FloatArray:
+    """:func:`frustration` through :func:`_triad_factors_kernel`, BLAS and :func:`_triads_kernel`."""
+    flat = np.ascontiguousarray(x.reshape((-1, *x.shape[-2:])))
+    ao, b, sym = _triad_factors_kernel(flat)
+    out = _triads_kernel(ao, _square(ao, sym), b, _square(b, sym))
+    return np.asarray(out.reshape(x.shape[:-2]))
 
 
 def hedging_exposure(trade_share: FloatArray, alignment: FloatArray) -> FloatArray:
@@ -299,52 +356,42 @@ def _allies(ctx: Context) -> FloatArray:
 
 
 @kernels.jit
-def _factors_kernel(a: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """``(ao, adv^T)`` (R, N, N): the off-diagonal alignment and the transposed
-    adversity ``adv^T[k, j] = max(0, -ao[j, k])``, the factors of ``Q`` and ``G``."""
+def _factors_kernel(a: FloatArray) -> tuple[FloatArray, FloatArray, BoolArray]:
+    """``(ao, adv, symmetric)``: the off-diagonal alignment and the adversity
+    ``adv = max(0, -ao)`` (R, N, N), factors of ``Q`` and ``G``, and whether each
+    run's alignment is exactly symmetric (R,)."""
     runs, n = a.shape[0], a.shape[1]
     ao = np.empty_like(a)
-    adv_t = np.empty_like(a)
+    adv = np.empty_like(a)
+    sym = np.ones(runs, dtype=np.bool_)
     for r in range(runs):
         for i in range(n):
             for j in range(n):
                 v = a[r, i, j] * 0.0 if i == j else a[r, i, j]
                 ao[r, i, j] = v
-                adv_t[r, j, i] = 0.0 if -v <= 0.0 else -v
-    return ao, adv_t
+                adv[r, i, j] = 0.0 if -v <= 0.0 else -v
+                if a[r, i, j] != a[r, j, i]:
+                    sym[r] = False
+    return ao, adv, sym
 
 
 @kernels.jit
-def _rate_kernel(a: FloatArray, a0: FloatArray, t: FloatArray, p: FloatArray,
-                 bandwagon: BoolArray, tt: FloatArray, aa: FloatArray, g: FloatArray,
-                 s0: FloatArray, r0: FloatArray, q0: FloatArray, h0: FloatArray,
-                 allies: FloatArray, commitment: FloatArray, defense: FloatArray,
-                 hedger_theatre: np.ndarray, theatre: np.ndarray, beta: FloatArray,
-                 sigma: FloatArray, hedging: FloatArray, phi: FloatArray, rho: FloatArray,
-                 dt: float) -> FloatArray:
-    """The per-dyad arithmetic of :func:`step`, run by run: ``delta`` (R, N, N).
-
-    Takes the batched products ``tt = T T^T`` (balancing), ``aa = ao ao`` and
-    ``g = w adv^T`` (hedging) from NumPy and forms ``S, R, Q, H``, the bloc
-    formation ``F`` of the two theatres and the rate, symmetrised with the
-    diagonal set to 0, in the reference's order of operations.
-    """
-    runs, n = a.shape[0], a.shape[1]
-    out = np.empty_like(a)
+def _bloc_ends_kernel(commitment: FloatArray, defense: FloatArray,
+                      theatre: np.ndarray) -> tuple[FloatArray, BoolArray]:
+    """``(ends, fresh)``: for each run and theatre, each actor's new ties made plus
+    received that touch the theatre (R, 2, N), and whether the run has new ties (R,)."""
+    runs, n = commitment.shape[0], commitment.shape[1]
+    ends = np.zeros((runs, 2, n), dtype=commitment.dtype)
+    fresh = np.zeros(runs, dtype=np.bool_)
     ex = np.empty((n, n))
-    x = np.empty((n, n))
-    ends = np.empty((2, n))
-    involved = np.zeros((2, n))
     for r in range(runs):
-        # Bloc formation: each actor's involvement in new ties touching each theatre
-        fresh = False
         for k in range(n):
             for j in range(n):
                 v = commitment[r, k, j] - defense[k, j]
                 ex[k, j] = 0.0 if v <= 0.0 else v
                 if v > 0.0:
-                    fresh = True
-        if fresh:
+                    fresh[r] = True
+        if fresh[r]:
             for th in range(2):
                 for j in range(n):
                     made = 0.0
@@ -353,39 +400,83 @@ def _rate_kernel(a: FloatArray, a0: FloatArray, t: FloatArray, p: FloatArray,
                         if theatre[j] == th or theatre[k] == th:
                             made += ex[j, k]
                             received += ex[k, j]
-                    ends[th, j] = made + received
+                    ends[r, th, j] = made + received
+    return ends, fresh
+
+
+@kernels.jit
+def _rate_kernel(a: FloatArray, a0: FloatArray, t: FloatArray, p: FloatArray,
+                 bandwagon: BoolArray, tt: FloatArray, aa: FloatArray, g: FloatArray,
+                 s0: FloatArray, r0: FloatArray, q0: FloatArray, h0: FloatArray,
+                 allies: FloatArray, ends: FloatArray, fresh: BoolArray,
+                 hedger_theatre: np.ndarray, beta: FloatArray,
+                 sigma: FloatArray, hedging: FloatArray, phi: FloatArray, rho: FloatArray,
+                 dt: float) -> FloatArray:
+    """The per-dyad arithmetic of :func:`step`, run by run: ``delta`` (R, N, N).
+
+    Takes the batched products ``tt = T T^T`` (balancing), ``aa = ao ao`` and
+    ``g = w adv^T`` (hedging) from NumPy and forms ``S, R, Q, H``, the bloc
+    formation ``F`` of the two theatres and the rate, symmetrised with the
+    diagonal set to 0, in the reference's order of operations. The transposes
+    of the run's ``T`` and ``g`` are copied first, so that the dyad loop reads
+    rows only.
+    """
+    runs, n = a.shape[0], a.shape[1]
+    out = np.empty_like(a)
+    x = np.empty((n, n))
+    t_t = np.empty((n, n))
+    g_t = np.empty((n, n))
+    share = np.empty((n, n))
+    involved = np.zeros((3, n))  # row 2 stays 0: actors who perceive no bloc
+    for r in range(runs):
+        # Bloc formation: each actor's involvement in the new ties touching each theatre
+        if fresh[r]:
             for th in range(2):
                 for j in range(n):
                     acc = 0.0
                     for k in range(n):
                         v = a[r, j, k]
-                        acc += (0.0 if v <= 0.0 else v) * ends[th, k]
+                        acc += (0.0 if v <= 0.0 else v) * ends[r, th, k]
                     involved[th, j] = acc / (2.0 * n)
+        for i in range(n):
+            for j in range(n):
+                t_t[j, i] = t[r, i, j]
+                g_t[j, i] = g[r, i, j]
         balancing = not bandwagon[r]
+        if not balancing:
+            for i in range(n):
+                for j in range(n):
+                    share[i, j] = p[r, j] / max(p[r, i] + p[r, j], 1e-12)
         br, sr, hr, pr, rr = beta[r], sigma[r], hedging[r], phi[r], rho[r]
         for i in range(n):
-            ht = hedger_theatre[i] if fresh else -1
-            for j in range(n):
-                tij, tji = t[r, i, j], t[r, j, i]
-                if balancing:
-                    sij = tt[r, i, j] / n
-                    rij = 0.5 * (tij + tji)
-                else:
-                    share_ij = p[r, j] / max(p[r, i] + p[r, j], 1e-12)
-                    share_ji = p[r, i] / max(p[r, j] + p[r, i], 1e-12)
-                    sij = 0.5 * (tij * share_ij + tji * share_ji)
-                    rij = 0.5 * (tij * (1.0 - share_ij) + tji * (1.0 - share_ji))
-                v = a[r, i, j]
-                hij = 0.5 * (g[r, i, j] + g[r, j, i]) * (0.0 if v <= 0.0 else v)
-                fij = involved[ht, j] if ht >= 0 else 0.0
-                rate = (br * (sij - s0[r, i, j]) - br * (rij - r0[r, i, j])
+            ht = hedger_theatre[i]
+            row = ht if fresh[r] and ht >= 0 else 2
+            if balancing:
+                for j in range(n):
+                    v = a[r, i, j]
+                    hij = 0.5 * (g[r, i, j] + g_t[i, j]) * (0.0 if v <= 0.0 else v)
+                    x[i, j] = dt * (
+                        br * (tt[r, i, j] / n - s0[r, i, j])
+                        - br * (0.5 * (t[r, i, j] + t_t[i, j]) - r0[r, i, j])
                         + sr * (aa[r, i, j] / n - q0[r, i, j]) * (1.0 - allies[i, j])
-                        - hr * (hij - h0[r, i, j]) - pr * fij - rr * (v - a0[r, i, j]))
-                x[i, j] = dt * rate
+                        - hr * (hij - h0[r, i, j]) - pr * involved[row, j]
+                        - rr * (v - a0[r, i, j]))
+            else:
+                for j in range(n):
+                    v = a[r, i, j]
+                    tij, tji, sij, sji = t[r, i, j], t_t[i, j], share[i, j], share[j, i]
+                    hij = 0.5 * (g[r, i, j] + g_t[i, j]) * (0.0 if v <= 0.0 else v)
+                    x[i, j] = dt * (
+                        br * (0.5 * (tij * sij + tji * sji) - s0[r, i, j])
+                        - br * (0.5 * (tij * (1.0 - sij) + tji * (1.0 - sji)) - r0[r, i, j])
+                        + sr * (aa[r, i, j] / n - q0[r, i, j]) * (1.0 - allies[i, j])
+                        - hr * (hij - h0[r, i, j]) - pr * involved[row, j]
+                        - rr * (v - a0[r, i, j]))
         for i in range(n):
             for j in range(n):
-                v = 0.5 * (x[i, j] + x[j, i])
-                out[r, i, j] = v * 0.0 if i == j else v
+                out[r, i, j] = 0.5 * (x[i, j] + x[j, i])
+        for i in range(n):
+            out[r, i, i] = out[r, i, i] * 0.0
     return out
 
 
@@ -432,14 +523,17 @@ def _step_compiled(state: State, derived: Mapping[str, FloatArray], ctx: Context
     trade = ctx.cached_for("alignment.kernel.trade", ctx.trade_share,
                            lambda: np.ascontiguousarray(ctx.trade_share))
     bandwagon = ctx.variant_mask("alignment", "bandwagoning")
-    ao, adv_t = _factors_kernel(a)
-    # Batched (R, N, N) products stay with BLAS: faster than loops here, and
-    # computed matrix by matrix (chunk-safe).
+    ends, fresh = ctx.cached_for("alignment.kernel.blocs", ctx.commitment,
+                                 lambda: _bloc_ends_kernel(ctx.commitment, world.defense, theatre))
+    ao, adv, sym = _factors_kernel(a)
+    # The batched (R, N, N) products stay with BLAS: faster than compiled loops
+    # here (measured), and computed matrix by matrix, so chunk-safe.
+    aa = _square(ao, sym)
     tt = t @ np.swapaxes(t, -1, -2) if not np.all(bandwagon) else t
     prm = ctx.params
     delta = _rate_kernel(
-        a, ctx.initial.alignment, t, p, bandwagon, tt, ao @ ao, trade @ adv_t,
-        s0, r0, q0, h0, allies, ctx.commitment, world.defense, hedger_theatre, theatre,
+        a, ctx.initial.alignment, t, p, bandwagon, tt, aa, trade @ np.swapaxes(adv, -1, -2),
+        s0, r0, q0, h0, allies, ends, fresh, hedger_theatre,
         prm["alignment.balancing"], prm["alignment.structural"], prm["alignment.hedging"],
         prm["alignment.bloc_aversion"], prm["alignment.relaxation"], float(ctx.dt))
     return Effect(deltas={"alignment": delta})
