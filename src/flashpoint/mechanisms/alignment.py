@@ -62,6 +62,18 @@ weighted alignment network (R,), reported by the engine as a metric: the
 weighted share of unbalanced triads, ``(tr|A|^3 - tr A^3) / (2 tr|A|^3)`` on the off-diagonal matrix, 0
 for a perfectly balanced network and 1/2 for a random one.
 
+Kernels
+-------
+:func:`step` was about a fifth of the engine's time (issue 17). With kernels
+on it runs :func:`_factors_kernel` (``ao``, ``adv``), the three batched
+products ``T T^T``, ``ao ao`` and ``w adv^T`` with BLAS (faster than compiled
+loops here, by measurement, and computed matrix by matrix), and
+:func:`_rate_kernel`, which fuses the rest of the per-dyad arithmetic run by
+run; new bloc ties are summed once per commitment array
+(:func:`_bloc_ends_kernel`). :func:`frustration` uses
+``tr A^3 = sum_ij (A^2)_ij A_ji`` (one product fewer) and, with kernels on,
+BLAS's symmetric product and :func:`_triads_kernel`.
+
 Assumptions
 -----------
 * Anomaly form: the observed initial alignment (UN General Assembly ideal
