@@ -209,7 +209,7 @@ def frustration(alignment: FloatArray) -> FloatArray:
     there are no triads. ``tr A^3 = sum_ij (A^2)_ij A_ji`` saves one product.
     """
     x = np.asarray(alignment)
-    if kernels.enabled() and x.ndim >= 2 and x.shape[-1] == x.shape[-2]:
+    if kernels.enabled() and x.dtype.kind == "f" and x.ndim >= 2 and x.shape[-1] == x.shape[-2]:
         return _frustration_compiled(x)
     a = _offdiag(x)
     signed = np.sum((a @ a) * np.swapaxes(a, -1, -2), axis=(-2, -1))
