@@ -246,10 +246,14 @@ def _triads_kernel(ao: FloatArray, aa: FloatArray, b: FloatArray, bb: FloatArray
     for r in range(runs):
         signed = 0.0
         total = 0.0
-        for i in range(n):
+        for i in range(n):  # row sums first: less rounding than one running sum
+            signed_i = 0.0
+            total_i = 0.0
             for j in range(n):
-                signed += aa[r, i, j] * ao[r, j, i]
-                total += bb[r, i, j] * b[r, j, i]
+                signed_i += aa[r, i, j] * ao[r, j, i]
+                total_i += bb[r, i, j] * b[r, j, i]
+            signed += signed_i
+            total += total_i
         out[r] = (total - signed) / (2.0 * max(total, 1e-15)) if total > 1e-15 else 0.0
     return out
 
