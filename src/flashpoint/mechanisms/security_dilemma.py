@@ -304,8 +304,6 @@ def _step_kernel(t, c0, t0s, milex, milex0, trend, years, intent, intent0,  # ty
     d_tension = np.empty_like(tension)
     gap = np.empty(n)
     x = np.empty(n)
-    u = np.empty(n)
-    d = np.empty(n)
     for r in range(runs):
         for j in range(n):
             ratio = max(milex[r, j], 1e-12) / max(milex0[r, j], 1e-12)
@@ -318,27 +316,26 @@ def _step_kernel(t, c0, t0s, milex, milex0, trend, years, intent, intent0,  # ty
         omd = 1.0 - delta[r]
         lr = lam[r]
         kr = kappa[r]
+        tr, ir, i0r, ar = t[r], intent[r], intent0[r], alignment[r]
+        taur, tau0r, c0r, t0r = tension[r], tension0[r], c0[r], t0s[r]
+        dir_, dtr_ = d_intent[r], d_tension[r]
         for i in range(n):
-            # intent, one row at a time (branch-free inner loops)
             for j in range(n):
-                u[j] = (1.0 - allies[i, j]) * min(max(max(rivalry[i, j], -alignment[r, i, j]),
-                                                      0.0), 1.0)
-                d[j] = -(dtr * (intent[r, i, j] - intent0[r, i, j]))
-            if sp:
-                for j in range(n):
-                    d[j] = d[j] + dtmu * x[j] * omd * u[j] * (1.0 - intent[r, i, j])
-            if sg:
-                for j in range(n):
+                iij = ir[i, j]
+                u = (1.0 - allies[i, j]) * min(max(max(rivalry[i, j], -ar[i, j]), 0.0), 1.0)
+                d = -(dtr * (iij - i0r[i, j]))
+                if sp:
+                    d = d + dtmu * x[j] * omd * u * (1.0 - iij)
+                if sg:
                     moved = 0.0
-                    if u[j] > 0:
-                        q = min(max(intent[r, i, j], floor), 1.0 - floor)
-                        log_lr = min(max(dtmu * omd * u[j] * gap[j], -30.0), 30.0)
+                    if u > 0:
+                        q = min(max(iij, floor), 1.0 - floor)
+                        log_lr = min(max(dtmu * omd * u * gap[j], -30.0), 30.0)
                         odds = q / (1.0 - q) * np.exp(log_lr)
                         moved = odds / (1.0 + odds) - q
-                    d[j] = d[j] + moved
-            for j in range(n):
-                d_intent[r, i, j] = d[j]
-            d_intent[r, i, i] = d[i] * 0.0
+                    d = d + moved
+                dir_[i, j] = d
+            dir_[i, i] = dir_[i, i] * 0.0
         # tension, one pair i <= j at a time: symmetric(threat) and symmetric(intent) give
         # the same bits for (i, j) and (j, i); deterrence overrides as in the reference
         mode = 2 if deterrence[r] else (1 if (sp or sg) else 0)
@@ -347,19 +344,18 @@ def _step_kernel(t, c0, t0s, milex, milex0, trend, years, intent, intent0,  # ty
                 if mode == 0:
                     sym = 0.0
                 else:
-                    ts = 0.5 * (t[r, i, j] + t[r, j, i])
+                    ts = 0.5 * (tr[i, j] + tr[j, i])
                     if mode == 2:
-                        g = lr * (ts - t0s[r, i, j])
+                        g = lr * (ts - t0r[i, j])
                     else:
-                        c = ts * (0.5 * (intent[r, i, j] + intent[r, j, i]))
-                        g = lr * (c - c0[r, i, j])
-                    v_ij = dt * (g - kr * (tension[r, i, j] - tension0[r, i, j]))
-                    v_ji = dt * (g - kr * (tension[r, j, i] - tension0[r, j, i]))
+                        g = lr * (ts * (0.5 * (ir[i, j] + ir[j, i])) - c0r[i, j])
+                    v_ij = dt * (g - kr * (taur[i, j] - tau0r[i, j]))
+                    v_ji = dt * (g - kr * (taur[j, i] - tau0r[j, i]))
                     sym = 0.5 * (v_ij + v_ji)
                 if i == j:
                     sym = sym * 0.0
-                d_tension[r, i, j] = sym
-                d_tension[r, j, i] = sym
+                dtr_[i, j] = sym
+                dtr_[j, i] = sym
     return d_intent, d_tension
 
 
