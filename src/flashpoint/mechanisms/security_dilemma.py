@@ -79,6 +79,14 @@ Assumptions
 * Treaty allies are those of the world (``defense``); a partnership a
   scenario adds does not make a pair allies here.
 
+Kernel
+------
+:func:`step` (14 % of the engine's time with :func:`unalignment` and the
+logit update, in some twenty full ``(R, N, N)`` NumPy passes) has a compiled
+kernel, ``_step_kernel``, used when :func:`flashpoint.kernels.enabled`: one
+pass over runs r and dyads i, j, each run by its own theory (the variant
+masks are passed in); the NumPy code stays the reference of the equations.
+
 References
 ----------
 Jervis, R. (1976). *Perception and Misperception in International
@@ -89,14 +97,6 @@ Glaser, C. L. (1997). The security dilemma revisited. *World Politics*
     50(1), 171-201. doi:10.1017/S0043887100014763
 Kydd, A. H. (2005). *Trust and Mistrust in International Relations*.
     Princeton University Press.
-
-Kernel
-------
-:func:`step` (14 % of the engine's time with :func:`unalignment` and the
-logit update, in some twenty full ``(R, N, N)`` NumPy passes) has a compiled
-kernel, ``_step_kernel``, used when :func:`flashpoint.kernels.enabled`: one
-pass over runs r and dyads i, j, each run by its own theory (the variant
-masks are passed in); the NumPy code stays the reference of the equations.
 """
 
 from __future__ import annotations

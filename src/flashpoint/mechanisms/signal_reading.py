@@ -90,6 +90,18 @@ Assumptions
   belief that the mover is hostile (Kydd 2005). Both enter the threat the
   same way.
 
+Kernel
+------
+:func:`step` (3.4 % of the engine's time, most of it in :func:`moves`) has two
+compiled kernels, used when :func:`flashpoint.kernels.enabled`:
+``_any_move`` tells in one pass whether the scenario makes any move (in the
+status quo it makes none, and the reference spends its time building the
+commitments added and withdrawn to find that out), memoised while the engine
+passes the same input arrays, and
+``_step_kernel`` reads the moves and applies each run's reading in one pass
+over runs r and dyads o, k, without the reference's ``(R, N, N, N)``
+temporaries; the NumPy code stays the reference of the equations.
+
 References
 ----------
 Jervis, R. (1976). *Perception and Misperception in International Politics*,
@@ -106,17 +118,6 @@ Fearon, J. D. (1997). Signaling foreign policy interests: tying hands versus
 Schelling, T. C. (1966). *Arms and Influence*. Yale University Press.
 Huth, P. K. (1988). *Extended Deterrence and the Prevention of War*. Yale
     University Press.
-
-Kernel
-------
-:func:`step` (3.4 % of the engine's time, most of it in :func:`moves`) has two
-compiled kernels, used when :func:`flashpoint.kernels.enabled`:
-``_any_move`` tells in one early-exiting pass whether the scenario makes any
-move (in the status quo it makes none, and the reference spends its time
-building the commitments added and withdrawn to find that out), and
-``_step_kernel`` reads the moves and applies each run's reading in one pass
-over runs r and dyads o, k, without the reference's ``(R, N, N, N)``
-temporaries; the NumPy code stays the reference of the equations.
 """
 
 from __future__ import annotations

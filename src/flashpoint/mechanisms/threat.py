@@ -54,6 +54,14 @@ Assumptions
   scale, since marginal warheads add little beyond an assured second strike.
 * Actors outside both theatres (theatre code 2) see no forward presence.
 
+Kernel
+------
+:func:`threat_matrix` (8.5 % of the engine's time, called by several
+mechanisms besides this one) has a compiled kernel, ``_threat_kernel``, used
+when :func:`flashpoint.kernels.enabled`: one pass over runs and dyads in
+place of some fifteen full ``(R, N, N)`` NumPy passes; the NumPy code above
+it stays the reference of the equations.
+
 References
 ----------
 Walt, S. M. (1987). *The Origins of Alliances*. Cornell University Press.
@@ -62,14 +70,6 @@ Walt, S. M. (1985). Alliance formation and the balance of world power.
 Boulding, K. E. (1962). *Conflict and Defense: A General Theory*. Harper.
 Lemke, D. (2002). *Regions of War and Peace*. Cambridge University Press.
 Waltz, K. N. (1979). *Theory of International Politics*. Addison-Wesley.
-
-Kernel
-------
-:func:`threat_matrix` (8.5 % of the engine's time, called by several
-mechanisms besides this one) has a compiled kernel, ``_threat_kernel``, used
-when :func:`flashpoint.kernels.enabled`: one pass over runs and dyads in
-place of some fifteen full ``(R, N, N)`` NumPy passes; the NumPy code above
-it stays the reference of the equations.
 """
 
 from __future__ import annotations
