@@ -189,9 +189,17 @@ def threat_matrix(
         w0 = world.warheads
         wmax_k = float(np.log1p(np.max(w0))) if w0.size and np.max(w0) > 0 else 1.0
         us = world.index("USA") if world.has("USA") else -1
+        runs = milex.shape[0]
+
+        def per_run(v: FloatArray) -> FloatArray:  # (R,) as the kernel indexes it
+            if np.ndim(v) == 1:
+                return v
+            return np.array(np.broadcast_to(np.ravel(v) if np.size(v) == runs else v, (runs,)))
+
         p_k, t_k = _threat_kernel(
-            milex, intent, alignment, us_asia_share, presence, us_europe_retrenchment,
-            gradient, w_in, nuclear_weight, world.theatre, world.defense, us,
+            milex, intent, alignment, per_run(us_asia_share), presence,
+            per_run(us_europe_retrenchment), gradient, w_in, per_run(nuclear_weight),
+            world.theatre, world.defense, us,
             variant == "power", clamp, wmax_k, EURO_ATLANTIC, INDO_PACIFIC)
         return p_k, t_k
     p = power_share(milex)

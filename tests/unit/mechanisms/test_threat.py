@@ -185,3 +185,14 @@ def test_kernel_run_alone_gives_the_same_bits_as_in_its_chunk() -> None:
         alone = threat.step(type(state)(*(x[s] for x in state)), {}, _slice_ctx(ctx, s),
                             draws).derived["threat"]
     np.testing.assert_array_equal(whole[s], alone)
+
+
+@needs_numba
+def test_kernel_takes_scalar_and_column_per_run_inputs() -> None:
+    state, ctx, _ = _perturbed("float64", 3)
+    kw = dict(world=ctx.world, presence=ctx.presence, us_europe_retrenchment=np.float64(0.25),
+              range_km=ctx.params["threat.range_km"], nuclear_weight=np.full((3, 1), 0.5))
+    ref, fast = _both(lambda: threat.threat_matrix(state.milex, state.intent, state.alignment,
+                                                   0.4, **kw))
+    for a, b in zip(ref, fast, strict=True):
+        _close(a, b, "float64")
