@@ -320,6 +320,11 @@ def _step_kernel(t, c0, t0s, milex, milex0, trend, years, intent, intent0,  # ty
         taur, tau0r, c0r, t0r = tension[r], tension0[r], c0[r], t0s[r]
         dir_, dtr_ = d_intent[r], d_tension[r]
         for i in range(n):
+            if not (sp or sg):  # deterrence: intent only relaxes (u is not read)
+                for j in range(n):
+                    dir_[i, j] = -(dtr * (ir[i, j] - i0r[i, j]))
+                dir_[i, i] = dir_[i, i] * 0.0
+                continue
             for j in range(n):
                 iij = ir[i, j]
                 u = (1.0 - allies[i, j]) * min(max(max(rivalry[i, j], -ar[i, j]), 0.0), 1.0)
