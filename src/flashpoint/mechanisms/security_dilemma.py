@@ -305,12 +305,13 @@ def _step_kernel(t, c0, t0s, milex, milex0, trend, years, intent, intent0,  # ty
     gap = np.empty(n)
     x = np.empty(n)
     for r in range(runs):
-        for j in range(n):
-            ratio = max(milex[r, j], 1e-12) / max(milex0[r, j], 1e-12)
-            gap[j] = np.log(ratio) - trend[r, j] * years
-            x[j] = max(0.0, gap[j])
         sp = spiral[r]
         sg = signalling[r]
+        if sp or sg:  # arming is read only under these two theories
+            for j in range(n):
+                ratio = max(milex[r, j], 1e-12) / max(milex0[r, j], 1e-12)
+                gap[j] = np.log(ratio) - trend[r, j] * years
+                x[j] = max(0.0, gap[j])
         dtr = dt * rho[r]
         dtmu = dt * mu[r]
         omd = 1.0 - delta[r]
@@ -345,22 +346,23 @@ def _step_kernel(t, c0, t0s, milex, milex0, trend, years, intent, intent0,  # ty
         # the same bits for (i, j) and (j, i); deterrence overrides as in the reference
         mode = 2 if deterrence[r] else (1 if (sp or sg) else 0)
         for i in range(n):
+            if mode == 0:
+                for j in range(i, n):
+                    dtr_[i, j] = 0.0
+                    dtr_[j, i] = 0.0
+                continue
             for j in range(i, n):
-                if mode == 0:
-                    sym = 0.0
+                ts = 0.5 * (tr[i, j] + tr[j, i])
+                if mode == 2:
+                    g = lr * (ts - t0r[i, j])
                 else:
-                    ts = 0.5 * (tr[i, j] + tr[j, i])
-                    if mode == 2:
-                        g = lr * (ts - t0r[i, j])
-                    else:
-                        g = lr * (ts * (0.5 * (ir[i, j] + ir[j, i])) - c0r[i, j])
-                    v_ij = dt * (g - kr * (taur[i, j] - tau0r[i, j]))
-                    v_ji = dt * (g - kr * (taur[j, i] - tau0r[j, i]))
-                    sym = 0.5 * (v_ij + v_ji)
-                if i == j:
-                    sym = sym * 0.0
+                    g = lr * (ts * (0.5 * (ir[i, j] + ir[j, i])) - c0r[i, j])
+                v_ij = dt * (g - kr * (taur[i, j] - tau0r[i, j]))
+                v_ji = dt * (g - kr * (taur[j, i] - tau0r[j, i]))
+                sym = 0.5 * (v_ij + v_ji)
                 dtr_[i, j] = sym
                 dtr_[j, i] = sym
+            dtr_[i, i] = dtr_[i, i] * 0.0
     return d_intent, d_tension
 
 
