@@ -241,7 +241,12 @@ def _threat_kernel(milex, intent, alignment, us_asia_share, presence,  # type: i
     t = np.empty_like(intent)
     pres_ea = np.empty(n)
     pres_ip = np.empty(n)
+    nowhere = np.zeros(n)
     off = np.empty(n)
+    keep = np.empty((n, n))  # 1 - treaty allies
+    for i in range(n):
+        for j in range(n):
+            keep[i, j] = 0.0 if (defense[i, j] > 0 or defense[j, i] > 0) else 1.0
     for r in range(runs):
         total = 0.0
         for k in range(n):
@@ -262,29 +267,20 @@ def _threat_kernel(milex, intent, alignment, us_asia_share, presence,  # type: i
             if clamp:
                 w = max(w, 0.0)
             off[k] = 1.0 + nuclear_weight[r] * (np.log1p(w) / wmax)
+        pr = p[r]
         for i in range(n):
             th = theatre[i]
-            pi = p[r, i]
-            for j in range(n):
-                if i == j:
-                    t[r, i, j] = 0.0
-                    continue
-                pj = p[r, j]
+            fwd = pres_ea if th == ea else (pres_ip if th == ip else nowhere)
+            pi = pr[i]
+            gi, ii, ai, ki, ti = gradient[r, i], intent[r, i], alignment[r, i], keep[i], t[r, i]
+            for j in range(n):  # branch-free, so that it vectorises
+                pj = pr[j]
                 rel = pj / max(pi + pj, 1e-12)
-                if th == ea:
-                    fwd = pres_ea[j]
-                elif th == ip:
-                    fwd = pres_ip[j]
-                else:
-                    fwd = 0.0
-                prox = max(gradient[r, i, j], fwd)
-                h = intent[r, i, j]
-                if power and alignment[r, i, j] < 0.0:
-                    h = 1.0
-                if defense[i, j] > 0 or defense[j, i] > 0:
-                    h = h * 0.0
-                v = rel * prox * off[j] * h
-                t[r, i, j] = min(max(v, 0.0), 1.0)
+                prox = max(gi[j], fwd[j])
+                h = 1.0 if (power and ai[j] < 0.0) else ii[j]
+                v = rel * prox * off[j] * (h * ki[j])
+                ti[j] = min(max(v, 0.0), 1.0)
+            ti[i] = 0.0
     return p, t
 
 
