@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import cache
+from typing import Any
 
 import numpy as np
 
@@ -71,8 +72,9 @@ def perturbed_inputs(precision: str = "float64", runs: int = 13, seed: int = 7,
         applier = PlanApplier(plan, world, ctx.flashpoints, np.arange(runs, dtype=np.int64), runs,
                               seed, dtype=np.dtype(precision))
         inp = applier.inputs(t, world.defense, world.trade_share, world.milex_share)
-        ctx = replace(ctx, **{k: np.ascontiguousarray(v, dtype=precision)
-                              for k, v in inp._asdict().items()})
+        arrays: dict[str, Any] = {k: np.ascontiguousarray(v, dtype=precision)
+                                  for k, v in inp._asdict().items()}
+        ctx = replace(ctx, **arrays)
     f = ctx.flashpoints.f
     draws = Draws(rng.random((runs, f)).astype(precision), rng.random((runs, f)).astype(precision),
                   rng.standard_normal((runs, world.n)).astype(precision))
