@@ -28,7 +28,15 @@ from flashpoint._types import FloatArray, IntArray
 from flashpoint.engine.apply import PlanApplier, ScenarioInputs
 from flashpoint.engine.context import all_parameters, base_context
 from flashpoint.engine.initial import initial_state
-from flashpoint.engine.metrics import ATTRIBUTED, MetricIndex, compute_metrics, milex_growth
+from flashpoint.engine.metrics import (
+    ATTRIBUTED,
+    ATTRIBUTED_DERIVED,
+    DERIVED_INPUTS,
+    STATE_INPUTS,
+    MetricIndex,
+    compute_metrics,
+    milex_growth,
+)
 from flashpoint.engine.plan import Plan
 from flashpoint.engine.rng import draw_events
 from flashpoint.engine.sampling import parameter_design, sample_parameters
@@ -147,6 +155,32 @@ def _derive(mechs: Iterable[Mechanism], state: State, ctx: Context, draws: Draws
     return derived
 
 
+def _providers(mechs: list[Mechanism], keys: Iterable[str]) -> list[Mechanism]:
+    """The mechanisms (in order) that provide ``keys`` or what they read, by declaration.
+
+    Evaluating only these gives the same ``keys`` as evaluating every
+    mechanism: a mechanism sees the quantities derived before it, and the
+    skipped ones provide nothing a kept one reads.
+    """
+    wanted = set(keys)
+    kept: list[Mechanism] = []
+    for m in reversed(mechs):
+        if wanted.intersection(m.provides):
+            kept.append(m)
+            wanted.update(m.reads)
+    return kept[::-1]
+
+
+def _same_bits(a: State, b: State, fields: Iterable[str]) -> bool:
+    """Whether the arrays of ``fields`` of two states hold the same bits."""
+    for f in fields:
+        x, y = getattr(a, f), getattr(b, f)
+        if x is not y and (x.shape != y.shape or x.dtype != y.dtype
+                           or np.ascontiguousarray(x).tobytes() != np.ascontiguousarray(y).tobytes()):
+            return False
+    return True
+
+
 def cast_world(world: WorldArrays, dtype: np.dtype[Any]) -> WorldArrays:
     """``world`` with every floating-point array in ``dtype`` (itself if already so)."""
     if world.milex.dtype == dtype:
@@ -187,6 +221,10 @@ class _Chunk:
         self.draws = type(d)(d.onset.astype(dtype), d.escalation.astype(dtype),
                              d.spending.astype(dtype))
         self.null = _null_draws(r, fps.f, world.n, dtype)
+        # Mechanisms evaluated for the metrics (those providing what they read) and for
+        # the attributed metrics only (e.g. threat feeds no attributed metric).
+        self.metric_mechs = _providers(mechs, DERIVED_INPUTS)
+        self.attr_mechs = _providers(mechs, ATTRIBUTED_DERIVED)
         self._last_ctx: tuple[int, Context] | None = None
 
     def context(self, step: int) -> Context:
@@ -204,7 +242,7 @@ class _Chunk:
         return replace(self.ctx, step=step, **inp._asdict())
 
     def metrics(self, state: State, ctx: Context) -> dict[str, FloatArray]:
-        return compute_metrics(state, _derive(self.mechs, state, ctx, self.null), self.index)
+        return compute_metrics(state, _derive(self.metric_mechs, state, ctx, self.null), self.index)
 
     def run(self, progress: Progress | None) -> dict[str, Any]:
         cfg = self.cfg
@@ -232,6 +270,18 @@ class _Chunk:
         record(state, met, risk)
         year_start, year_ctx, year_met = state, ctx, met
         acc: dict[str, dict[str, FloatArray]] = {}
+        # A recorded point (state, its context, war risk) whose metrics wait for the
+        # next step: that step derives the same quantities from the same state.
+        pending: tuple[State, Context, FloatArray] | None = None
+
+        def finish(st: State, ctx_rec: Context, met: dict[str, FloatArray],
+                   risk: FloatArray) -> None:
+            nonlocal year_start, year_ctx, year_met, acc
+            record(st, met, risk)
+            if cfg.attribution:
+                self._attribute(attr, names, year_start, year_ctx, year_met, ctx_rec, met, acc)
+            year_start, year_ctx, year_met, acc = st, ctx_rec, met, {}
+
         for step in range(cfg.steps):
             ctx = self.context(step)
             t = step * cfg.dt
@@ -249,6 +299,18 @@ class _Chunk:
                 contributions[m.name] = eff.deltas
                 for f, d in eff.deltas.items():
                     total[f] = total[f] + d if f in total else d
+            if pending is not None:
+                # The step's derived quantities are the record's when the step starts
+                # from the recorded state itself (no shock changed a bit) in the same
+                # context; they are drawn from no random number (the draws only
+                # decide events, i.e. deltas).
+                p_state, p_ctx, p_risk = pending
+                if ctx is p_ctx and p_state is state and _same_bits(stepped, state, shock):
+                    p_met = compute_metrics(p_state, derived, self.index)
+                else:
+                    p_met = self.metrics(p_state, p_ctx)
+                finish(p_state, p_ctx, p_met, p_risk)
+                pending = None
             raw = _add(stepped, total)
             new = _project(raw)
             if cfg.attribution:
@@ -264,14 +326,12 @@ class _Chunk:
             state = new
             if (step + 1) % rec_every == 0:
                 ctx_next = self.context(min(step + 1, cfg.steps - 1))
-                met = self.metrics(state, ctx_next)
                 risk = 1.0 - (1.0 - state.war) * survival
-                record(state, met, risk)
-                if cfg.attribution:
-                    self._attribute(attr, names, year_start, year_ctx, year_met, ctx_next, met, acc)
-                year_start, year_ctx, year_met, acc = state, ctx_next, met, {}
+                pending = (state, ctx_next, risk)
             if progress is not None:
                 progress(len(self.runs), step)
+        if pending is not None:
+            finish(pending[0], pending[1], self.metrics(pending[0], pending[1]), pending[2])
         out: dict[str, Any] = {k: np.stack(v, axis=1).astype(np.float64, copy=False)
                                for k, v in rec.items()}
         if cfg.attribution:
@@ -293,21 +353,31 @@ class _Chunk:
         effect of scenario inputs that changed; ``interaction``: the remainder,
         so the parts sum exactly to g(s1; ctx1) - g(s0; ctx0).
         """
+        # Only what can differ from met0 is evaluated: the metrics of derived quantities
+        # (by the mechanisms that provide them) and the state metrics whose fields the
+        # part changes. A metric left out equals met0 bit for bit, so its part is 0.
         parts: dict[str, dict[str, FloatArray]] = {}
         for name in names:
             deltas = acc.get(name)
             if not deltas or all(not np.any(d) for d in deltas.values()):
                 continue
-            parts[name] = self.metrics(_add(s0, deltas), ctx0)
-        parts["levers"] = self.metrics(s0, ctx1) if ctx1 is not ctx0 else met0
+            s = _add(s0, deltas)
+            groups = [g for g, inputs in STATE_INPUTS.items() if not inputs.isdisjoint(deltas)]
+            parts[name] = compute_metrics(s, _derive(self.attr_mechs, s, ctx0, self.null),
+                                          self.index, groups=groups)
+        if ctx1 is not ctx0:  # the same state: only the derived metrics can differ
+            parts["levers"] = compute_metrics(s0, _derive(self.attr_mechs, s0, ctx1, self.null),
+                                              self.index, groups=())
+        else:
+            parts["levers"] = met0
         all_names = [*names, "levers", "interaction"]
         for k in ATTRIBUTED:
             if k not in met0:
                 continue
             base = met0[k]
             total = met1[k] - base
-            contrib = [np.nan_to_num(parts[nm][k] - base) if nm in parts else np.zeros_like(base)
-                       for nm in all_names[:-1]]
+            contrib = [np.nan_to_num(parts[nm][k] - base) if k in parts.get(nm, ())
+                       else np.zeros_like(base) for nm in all_names[:-1]]
             # Summed part by part in a fixed order: np.sum over a stacked axis takes
             # pairwise summation when a chunk holds one run (chunk invariance).
             summed = np.zeros_like(base)
