@@ -116,28 +116,35 @@ def _null_draws(runs: int, f: int, n: int, dtype: np.dtype[Any]) -> Draws:
     return Draws(np.ones((runs, f), dtype), np.ones((runs, f), dtype), np.zeros((runs, n), dtype))
 
 
-def _project(state: State) -> State:
-    """Project a state onto its bounds (see engine.state)."""
-    a = np.clip(state.alignment, -1.0, 1.0)
-    diag = np.arange(a.shape[1])
-    a[:, diag, diag] = 1.0
-    intent = np.clip(state.intent, 0.0, 1.0)
-    intent[:, diag, diag] = 0.0
-    tension = np.clip(state.tension, 0.0, 1.0)
-    tension[:, diag, diag] = 0.0
-    return State(
-        milex=np.maximum(state.milex, 1e-3),
-        gdp=np.maximum(state.gdp, 1e-3),
-        alignment=a,
-        intent=intent,
-        tension=tension,
-        us_asia_share=np.clip(state.us_asia_share, 0.0, 1.0),
-        crisis=np.clip(state.crisis, 0.0, 1.0),
-        blockade=np.clip(state.blockade, 0.0, 1.0),
-        war=np.clip(state.war, 0.0, 1.0),
-        gdp_loss=np.clip(state.gdp_loss, 0.0, 0.99),
-        warheads=np.maximum(state.warheads, 0.0),
-    )
+#: Bounds of each field: (low, high) with None for unbounded above, and the diagonal
+#: value of the dyadic fields.
+_BOUNDS: tuple[tuple[str, float, float | None], ...] = (
+    ("milex", 1e-3, None), ("gdp", 1e-3, None), ("alignment", -1.0, 1.0), ("intent", 0.0, 1.0),
+    ("tension", 0.0, 1.0), ("us_asia_share", 0.0, 1.0), ("crisis", 0.0, 1.0),
+    ("blockade", 0.0, 1.0), ("war", 0.0, 1.0), ("gdp_loss", 0.0, 0.99), ("warheads", 0.0, None),
+)
+_DIAGONAL = {"alignment": 1.0, "intent": 0.0, "tension": 0.0}
+
+
+def _project(state: State, owned: Iterable[str] = ()) -> State:
+    """Project a state onto its bounds (see engine.state).
+
+    The arrays of the fields in ``owned`` (fresh ones nobody else holds) are
+    projected in place; the others into new arrays. Same bits either way.
+    """
+    inplace = frozenset(owned)
+    out = []
+    diag: IntArray | None = None
+    for f, low, high in _BOUNDS:
+        x = getattr(state, f)
+        dest = x if f in inplace else None
+        y = np.maximum(x, low, out=dest) if high is None else np.clip(x, low, high, out=dest)
+        if f in _DIAGONAL:
+            if diag is None:
+                diag = np.arange(y.shape[1])
+            y[:, diag, diag] = _DIAGONAL[f]
+        out.append(y)
+    return State(*out)
 
 
 def _add(state: State, deltas: Mapping[str, FloatArray]) -> State:
@@ -312,7 +319,8 @@ class _Chunk:
                 finish(p_state, p_ctx, p_met, p_risk)
                 pending = None
             raw = _add(stepped, total)
-            new = _project(raw)
+            # Without attribution nothing reads raw again: its fresh sums are projected in place.
+            new = _project(raw, () if cfg.attribution else total)
             if cfg.attribution:
                 contributions["bounds"] = {f: getattr(new, f) - getattr(raw, f) for f in FIELDS}
             if "war_hazard" in derived:
