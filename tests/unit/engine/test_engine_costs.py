@@ -47,6 +47,8 @@ def _plain(monkeypatch: pytest.MonkeyPatch) -> None:
     """Switch every shortcut off: metrics rerun every mechanism on every state."""
     monkeypatch.setattr(run_mod, "_same_bits", lambda *a: False)
     monkeypatch.setattr(run_mod, "_providers", lambda mechs, keys: list(mechs))
+    monkeypatch.setattr(run_mod, "_trace", lambda *a: None)
+    monkeypatch.setattr(run_mod, "_add_changed", run_mod._add)
     monkeypatch.setattr(run_mod, "STATE_INPUTS", {g: frozenset(FIELDS) for g in STATE_INPUTS})
     monkeypatch.setattr(run_mod, "_project", lambda s, owned=(): _fresh_project(s))
 
