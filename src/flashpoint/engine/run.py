@@ -447,7 +447,12 @@ class _Chunk:
                 for name, deltas in contributions.items():
                     slot = acc.setdefault(name, {})
                     for f, d in deltas.items():
-                        slot[f] = slot[f] + d if f in slot else np.array(d, copy=True)
+                        if f not in slot:
+                            slot[f] = np.array(d, copy=True)
+                        elif slot[f].shape == np.shape(d) and np.result_type(slot[f], d) == slot[f].dtype:
+                            np.add(slot[f], d, out=slot[f])  # the slot's own array: same bits
+                        else:
+                            slot[f] = slot[f] + d
             state = new
             if (step + 1) % rec_every == 0:
                 ctx_next = self.context(min(step + 1, cfg.steps - 1))
