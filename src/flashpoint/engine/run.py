@@ -388,21 +388,19 @@ class _Chunk:
             rec.setdefault("war_risk", []).append(risk)
             rec.setdefault("milex_growth", []).append(milex_growth(st, self.initial.milex[0]))
 
-        ctx = self.context(0)
-        met = self.metrics(state, ctx)
-        risk = np.asarray(state.war, dtype=np.float64).copy()
-        record(state, met, risk)
-        year_start, year_ctx, year_met = state, ctx, met
+        year_start, year_ctx = state, self.context(0)
+        year_met: dict[str, FloatArray] | None = None
         acc: dict[str, dict[str, FloatArray]] = {}
         # A recorded point (state, its context, war risk) whose metrics wait for the
         # next step: that step derives the same quantities from the same state.
-        pending: tuple[State, Context, FloatArray] | None = None
+        pending: tuple[State, Context, FloatArray] | None = (
+            state, year_ctx, np.asarray(state.war, dtype=np.float64).copy())
 
         def finish(st: State, ctx_rec: Context, met: dict[str, FloatArray],
                    risk: FloatArray) -> None:
             nonlocal year_start, year_ctx, year_met, acc
             record(st, met, risk)
-            if cfg.attribution:
+            if cfg.attribution and year_met is not None:  # not at t = 0
                 self._attribute(attr, names, year_start, year_ctx, year_met, ctx_rec, met, acc)
             year_start, year_ctx, year_met, acc = st, ctx_rec, met, {}
 
