@@ -241,7 +241,27 @@ class _ReadDerived(Mapping[str, FloatArray]):
         return len(self._d)
 
 
-_Traced = list[tuple[Mechanism, frozenset[str], dict[str, Any], dict[str, FloatArray]]]
+#: Per mechanism: the state fields, context fields (None: not traced) and derived
+#: quantities it read, and the quantities it gave.
+_Traced = list[tuple[Mechanism, frozenset[str], frozenset[str] | None, dict[str, Any],
+                     dict[str, FloatArray]]]
+_CONTEXT_FIELDS = frozenset(f.name for f in fields(Context))
+
+
+def _reading_context(ctx: Context) -> tuple[Context, set[str]]:
+    """A copy of ``ctx`` that records the fields read from it (by its methods too)."""
+    read: set[str] = set()
+
+    class _Reading(type(ctx)):  # type: ignore[misc]
+        def __getattribute__(self, name: str) -> Any:
+            if name in _CONTEXT_FIELDS:
+                read.add(name)
+            return object.__getattribute__(self, name)
+
+    copy = object.__new__(_Reading)
+    copy.__dict__.update(ctx.__dict__)
+    copy.__dict__.pop("_memo_suffix", None)  # formatted again, reading what it names
+    return copy, read
 
 
 def _trace(mechs: list[Mechanism], state: State, ctx: Context, draws: Draws) -> _Traced | None:
@@ -249,31 +269,49 @@ def _trace(mechs: list[Mechanism], state: State, ctx: Context, draws: Draws) -> 
 
     None when a mechanism cannot run on the recording stand-ins (e.g. a compiled
     kernel handed the whole state) or iterated the derived quantities: then
-    nothing is reused.
+    nothing is reused. A context that cannot be traced is taken as read whole.
     """
-    out: _Traced = []
-    derived: dict[str, FloatArray] = {}
-    try:
-        for m in mechs:
-            st, dv = _ReadState(state), _ReadDerived(derived)
-            got = m.step(st, dv, ctx, draws).derived  # type: ignore[arg-type]
-            if dv.everything:
-                return None
-            out.append((m, frozenset(st.read), dict(dv.read), got))
-            derived.update(got)
-    except Exception:
-        return None
-    return out
+    for trace_context in (True, False):
+        out: _Traced = []
+        derived: dict[str, FloatArray] = {}
+        try:
+            for m in mechs:
+                st, dv = _ReadState(state), _ReadDerived(derived)
+                c, read = _reading_context(ctx) if trace_context else (ctx, None)
+                got = m.step(st, dv, c, draws).derived  # type: ignore[arg-type]
+                if dv.everything:
+                    return None
+                out.append((m, frozenset(st.read), None if read is None else frozenset(read),
+                            dict(dv.read), got))
+                derived.update(got)
+        except Exception:
+            continue
+        return out
+    return None
 
 
-def _rederive(traced: _Traced, state: State, base: State, ctx: Context,
+def _same_context(a: Context, b: Context, names: frozenset[str] | None) -> bool:
+    """Whether the fields ``names`` of two contexts are the same objects (or equal numbers)."""
+    if a is b:
+        return True
+    if names is None:
+        return False
+    for f in names:
+        x, y = getattr(a, f), getattr(b, f)
+        if x is not y and not (type(x) in (int, float) and type(x) is type(y) and x == y):
+            return False
+    return True
+
+
+def _rederive(traced: _Traced, state: State, base: State, ctx: Context, base_ctx: Context,
               draws: Draws) -> dict[str, FloatArray]:
-    """``_derive`` at ``state`` (same context and draws as the trace at ``base``): a
-    mechanism whose every input is the same array as at ``base`` (identity, hence the
-    same bits) computes the same, so its traced outputs are reused."""
+    """``_derive`` at ``state`` and ``ctx`` (same draws as the trace at ``base`` and
+    ``base_ctx``): a mechanism whose every input is the same object as in the trace
+    (identity, hence the same bits) computes the same, so its traced outputs are reused."""
     derived: dict[str, FloatArray] = {}
-    for m, fields_read, keys_read, got in traced:
+    for m, fields_read, context_read, keys_read, got in traced:
         same = (all(getattr(state, f) is getattr(base, f) for f in fields_read)
+                and _same_context(ctx, base_ctx, context_read)
                 and all(derived.get(k, _ABSENT) is v for k, v in keys_read.items()))
         derived.update(got if same else m.step(state, derived, ctx, draws).derived)
     return derived
@@ -496,11 +534,12 @@ class _Chunk:
             changed = [f for f in FIELDS if getattr(s, f) is not getattr(s0, f)]
             groups = [g for g, inputs in STATE_INPUTS.items() if not inputs.isdisjoint(changed)]
             derived = (_derive(self.attr_mechs, s, ctx0, self.null) if traced is None
-                       else _rederive(traced, s, s0, ctx0, self.null))
+                       else _rederive(traced, s, s0, ctx0, ctx0, self.null))
             parts[name] = compute_metrics(s, derived, self.index, groups=groups)
         if ctx1 is not ctx0:  # the same state: only the derived metrics can differ
-            parts["levers"] = compute_metrics(s0, _derive(self.attr_mechs, s0, ctx1, self.null),
-                                              self.index, groups=())
+            derived = (_derive(self.attr_mechs, s0, ctx1, self.null) if traced is None
+                       else _rederive(traced, s0, s0, ctx1, ctx0, self.null))
+            parts["levers"] = compute_metrics(s0, derived, self.index, groups=())
         else:
             parts["levers"] = met0
         all_names = [*names, "levers", "interaction"]

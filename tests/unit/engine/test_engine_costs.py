@@ -108,3 +108,21 @@ def test_metric_groups_are_the_full_metrics() -> None:
     assert list(full) == [k for k in full if k in parts] and set(parts) == set(full)
     for k, v in full.items():
         assert np.asarray(v).tobytes() == np.asarray(parts[k]).tobytes(), k
+
+
+def test_traced_derivation_reuses_only_what_it_may() -> None:
+    import dataclasses
+
+    state, _, ctx, draws = perturbed_inputs("float64", runs=5)
+    mechs = run_mod._providers(list(REGISTRY.values()), ATTRIBUTED_DERIVED)
+    traced = run_mod._trace(mechs, state, ctx, draws)
+    assert traced is not None and all(t[2] is not None for t in traced)
+    later = dataclasses.replace(ctx, step=ctx.step + 3)
+    other = dataclasses.replace(ctx, commitment=ctx.commitment * 0.5)
+    moved = state._replace(milex=state.milex * 1.1)
+    for st, c in ((state, ctx), (state, later), (state, other), (moved, ctx), (moved, other)):
+        plain = run_mod._derive(mechs, st, c, draws)
+        again = run_mod._rederive(traced, st, state, c, ctx, draws)
+        assert set(plain) == set(again)
+        for k in plain:
+            assert plain[k].tobytes() == again[k].tobytes(), k
