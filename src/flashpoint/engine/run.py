@@ -8,6 +8,19 @@ the bound projection (``bounds``); this makes attribution exact.
 Runs are processed in chunks; a run's parameters come from one Latin
 hypercube over the whole ensemble and its random events from a stream keyed
 by its run index, so results are bit-identical whatever the chunk size.
+
+The engine's own costs are kept small without changing a bit (issue 17,
+``tests/unit/engine/test_engine_costs.py`` compares with the plain
+computation): a recorded point's metrics take the derived quantities the
+next step computes anyway from the same state in the same context (they use
+no random draw); metrics and attribution evaluate only the mechanisms that
+provide what the metrics read, by the declared ``reads`` (checked by
+``tests/contracts/test_declared_reads.py``); attribution traces which state
+fields, context fields and derived quantities each of those mechanisms reads
+at the year's start and recomputes, for each mechanism's part, only those
+whose inputs the part changed, and only the state metrics of changed fields;
+without attribution the bounds are projected in place into the step's fresh
+sums.
 """
 
 from __future__ import annotations
