@@ -326,7 +326,16 @@ def _rederive(traced: _Traced, state: State, base: State, ctx: Context, base_ctx
         same = (all(getattr(state, f) is getattr(base, f) for f in fields_read)
                 and _same_context(ctx, base_ctx, context_read)
                 and all(derived.get(k, _ABSENT) is v for k, v in keys_read.items()))
-        derived.update(got if same else m.step(state, derived, ctx, draws).derived)
+        if same:
+            derived.update(got)
+            continue
+        for k, v in m.step(state, derived, ctx, draws).derived.items():
+            # An output with the traced bits stands for the traced array itself, so
+            # that the mechanisms reading it can still be reused.
+            old = got.get(k)
+            same_bits = (isinstance(v, np.ndarray) and isinstance(old, np.ndarray)
+                         and _same_array_bits(old, v))
+            derived[k] = old if same_bits and old is not None else v
     return derived
 
 
