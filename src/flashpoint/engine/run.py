@@ -622,11 +622,20 @@ def design_parameters(plan: Plan, cfg: RunConfig) -> tuple[tuple[Parameter, ...]
     return params, sample_parameters(params, unit, ranges, fixed=cfg.fixed_params)
 
 
-def auto_chunk(n_actors: int, runs: int, itemsize: int = 8) -> int:
+def auto_chunk(n_actors: int, runs: int, itemsize: int = 8, threads: int | None = None) -> int:
     """Runs per chunk: each (R, N, N) array near 1 MB, so a step's working set
-    stays in cache (measured fastest on the default world), at least 16 runs."""
+    stays in cache (measured fastest on the default world), at least 16 runs;
+    and, when there are enough runs, a number of chunks that is a multiple of
+    ``threads`` (default: the cores), so no core idles while another finishes
+    (64 runs on two cores: two chunks of 32, not one of 64). Results do not
+    depend on the chunking."""
     per_run = itemsize * n_actors * n_actors
-    return max(1, min(runs, max(16, int(1e6 // per_run))))
+    cache = max(16, int(1e6 // per_run))
+    pieces = max(1, math.ceil(runs / cache))
+    workers = threads or os.cpu_count() or 1
+    if workers > 1 and runs >= 2 * 16:
+        pieces = math.ceil(pieces / workers) * workers
+    return max(1, min(runs, math.ceil(runs / pieces)))
 
 
 def blas_single_thread() -> threadpool_limits:
@@ -668,7 +677,8 @@ def run_ensemble(world: WorldArrays, plan: Plan, cfg: RunConfig,
     if not (0 <= first < stop <= cfg.runs):
         raise ParameterError(f"run_range: expected 0 <= a < b <= {cfg.runs}. "
                              f"Got {run_range} instead.")
-    chunk = cfg.chunk_size or auto_chunk(world.n, stop - first, np.dtype(cfg.precision).itemsize)
+    chunk = cfg.chunk_size or auto_chunk(world.n, stop - first, np.dtype(cfg.precision).itemsize,
+                                         cfg.threads)
     starts = list(range(first, stop, chunk))
 
     def one(start: int) -> tuple[dict[str, Any], dict[str, FloatArray]]:
