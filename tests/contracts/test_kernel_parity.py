@@ -73,7 +73,8 @@ def test_kernels_match_the_numpy_reference_for_every_variant(name: str, precisio
 
 
 @pytest.mark.parametrize("scenario", ["nato_ip4_partnership", "european_naval_deployments",
-                                      "taiwan_blockade", "reassurance_diplomacy"])
+                                      "taiwan_blockade", "reassurance_diplomacy",
+                                      "chinese_coercion", "eu_economic_track"])
 def test_kernels_match_under_a_scenarios_inputs(scenario: str) -> None:
     """Scenario inputs (new commitments, presence, signals) reach the kernels' move paths."""
     state, derived, ctx, draws = perturbed_inputs("float64", runs=9, seed=4, scenario=scenario)
