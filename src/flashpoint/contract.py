@@ -178,12 +178,18 @@ class Context:
         which change from step to step.
         """
         # Keyed also by the identity of the inputs it may depend on, so a context
-        # derived with other parameters, variants or initial state recomputes.
-        full = (f"{key}|{id(self.params)}|{id(self.variants)}|{id(self.theories)}|"
-                f"{id(self.initial)}|{id(self.world)}")
-        if full not in self.memo:
-            self.memo[full] = compute()
-        return self.memo[full]
+        # derived with other parameters, variants or initial state recomputes. The
+        # suffix is formatted once per context (its fields are frozen).
+        suffix = self.__dict__.get("_memo_suffix")
+        if suffix is None:
+            suffix = (f"|{id(self.params)}|{id(self.variants)}|{id(self.theories)}|"
+                      f"{id(self.initial)}|{id(self.world)}")
+            object.__setattr__(self, "_memo_suffix", suffix)
+        full = key + suffix
+        memo = self.memo
+        if full not in memo:
+            memo[full] = compute()
+        return memo[full]
 
     def cached_for(self, key: str, obj: Any, compute: Callable[[], Any]) -> Any:
         """Memoise a quantity derived from ``obj`` (e.g. the current trade shares),
@@ -230,7 +236,18 @@ class Context:
 
         Blend variants with ``np.where(col(mask, ndim), a, b)``; each run's value
         is that of its own theory, whatever the other runs of the chunk drew.
+        The mask is memoised per chunk and read-only.
         """
+        key = f"variant_mask|{mechanism}|{variant}|{self.commitment.shape[0]}"
+        return np.asarray(self.cached(key,
+                                      lambda: self._variant_mask(mechanism, variant)))
+
+    def _variant_mask(self, mechanism: str, variant: str) -> np.ndarray:
+        mask = self._compute_variant_mask(mechanism, variant)
+        mask.setflags(write=False)
+        return mask
+
+    def _compute_variant_mask(self, mechanism: str, variant: str) -> np.ndarray:
         drawn = self._drawn(mechanism)
         if drawn is not None:
             return np.asarray(drawn == variant, dtype=bool)
@@ -255,12 +272,22 @@ class Context:
 
 def symmetric(x: FloatArray) -> FloatArray:
     """``(x + x^T) / 2`` over the last two axes."""
-    return np.asarray(0.5 * (x + np.swapaxes(x, -1, -2)))
+    x = np.asarray(x)
+    out = np.add(x, np.swapaxes(x, -1, -2))
+    if out.dtype.kind != "f":
+        return np.asarray(0.5 * out)
+    return np.multiply(out, 0.5, out=out)  # in the fresh sum: the same bits, one array
+
+
+_COL_SHAPES: tuple[tuple[int, ...], ...] = tuple((-1,) + (1,) * (k - 1) for k in range(1, 6))
 
 
 def col(values: FloatArray, ndim: int) -> FloatArray:
     """Reshape an ``(R,)`` vector to ``(R, 1, ..., 1)`` with ``ndim`` dims in all."""
-    return np.reshape(values, (-1,) + (1,) * (ndim - 1))
+    shape = _COL_SHAPES[ndim - 1] if 1 <= ndim <= len(_COL_SHAPES) else (-1,) + (1,) * (ndim - 1)
+    if isinstance(values, np.ndarray):
+        return values.reshape(shape)
+    return np.reshape(values, shape)
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,6 +72,23 @@ def test_kernels_match_the_numpy_reference_for_every_variant(name: str, precisio
         _compare(f"{name}/{variant} {precision}", ref, fast, precision)
 
 
+@pytest.mark.parametrize("scenario", ["nato_ip4_partnership", "european_naval_deployments",
+                                      "taiwan_blockade", "reassurance_diplomacy",
+                                      "chinese_coercion", "eu_economic_track"])
+def test_kernels_match_under_a_scenarios_inputs(scenario: str) -> None:
+    """Scenario inputs (new commitments, presence, signals) reach the kernels' move paths."""
+    state, derived, ctx, draws = perturbed_inputs("float64", runs=9, seed=4, scenario=scenario)
+    for name, m in REGISTRY.items():
+        upstream = {k: v for k, v in derived.items() if k not in m.provides}
+        runs = state.milex.shape[0]
+        c = ctx
+        if factor_of(name) in THEORIES:
+            drawn = np.array([m.variants[i % len(m.variants)] for i in range(runs)])
+            c = replace(ctx, theories={**ctx.theories, factor_of(name): drawn})
+        ref, fast = _step_both(m, state, upstream, c, draws)
+        _compare(f"{name} under {scenario}", ref, fast, "float64")
+
+
 @pytest.mark.parametrize("name", [n for n in REGISTRY if factor_of(n) in THEORIES])
 def test_kernels_match_when_the_runs_of_a_chunk_drew_different_theories(name: str) -> None:
     state, derived, ctx, draws = _inputs("float64")

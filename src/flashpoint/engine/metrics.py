@@ -7,7 +7,7 @@ runs. Names and meanings are listed in docs/architecture.md ("The result").
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,7 +18,8 @@ from flashpoint.mechanisms.alignment import frustration
 from flashpoint.world.arrays import EURO_ATLANTIC, INDO_PACIFIC, WorldArrays
 from flashpoint.world.groups import HEDGERS, IP4
 
-__all__ = ["ATTRIBUTED", "MetricIndex", "compute_metrics", "milex_growth"]
+__all__ = ["ATTRIBUTED", "ATTRIBUTED_DERIVED", "DERIVED_INPUTS", "STATE_INPUTS", "MetricIndex",
+           "compute_metrics", "milex_growth"]
 
 #: Metrics whose change is attributed to mechanisms (every metric but the
 #: path-dependent cumulative war risk and per-actor growth).
@@ -85,40 +86,83 @@ def _block_mean(a: FloatArray, rows: BoolArray, cols: BoolArray, exclude_diag: b
     return np.asarray(flat.sum(axis=-1) / total)
 
 
+#: The state fields each group of state metrics reads (besides derived quantities):
+#: a metric whose fields are unchanged has the same value, bit for bit.
+STATE_INPUTS: Mapping[str, frozenset[str]] = {
+    "arms_race_index": frozenset({"milex"}),
+    "cohesion": frozenset({"alignment"}),  # cohesion_*, axis_ and nato_cohesion, hedgers
+    "frustration": frozenset({"alignment"}),
+    "tension": frozenset({"tension"}),  # tension_china_west, tension_indo_pacific
+    "us_asia_share": frozenset({"us_asia_share"}),
+    "gdp_loss_world": frozenset({"gdp", "gdp_loss"}),
+}
+
+#: Derived quantities the metrics read, and those of the attributed metrics.
+DERIVED_INPUTS = ("credibility", "crisis_hazard", "war_hazard", "axis_support", "forces")
+ATTRIBUTED_DERIVED = ("credibility", "crisis_hazard", "war_hazard", "forces")
+
+
 def compute_metrics(
     state: State,
     derived: Mapping[str, FloatArray],
     index: MetricIndex,
+    groups: Collection[str] | None = None,
+    with_derived: bool = True,
 ) -> dict[str, FloatArray]:
     """Every metric except the path-dependent ``war_risk``, ``gdp_loss_expected``
-    and ``milex_growth``, which the engine keeps."""
+    and ``milex_growth``, which the engine keeps.
+
+    ``groups`` limits the state metrics to those groups of :data:`STATE_INPUTS`
+    (None: all); ``with_derived=False`` leaves out the metrics of derived
+    quantities (including ``european_security``). Each metric computed is the
+    same, bit for bit, whatever else is computed.
+    """
     a, tau = state.alignment, state.tension
     out: dict[str, FloatArray] = {}
-    region_milex = np.einsum("rn,kn->rk", state.milex, index.regions)  # (R, 2), no BLAS
-    out["arms_race_index"] = region_milex / np.where(index.initial_region_milex > 0,
-                                                     index.initial_region_milex, np.nan) - 1.0
-    out["cohesion_chn_rus"] = _pair(a, index.chn, index.rus)
-    out["cohesion_chn_prk"] = _pair(a, index.chn, index.prk)
-    out["cohesion_rus_prk"] = _pair(a, index.rus, index.prk)
-    out["axis_cohesion"] = (out["cohesion_chn_rus"] + out["cohesion_chn_prk"]
-                            + out["cohesion_rus_prk"]) / 3.0
-    out["nato_cohesion"] = _block_mean(a, index.nato, index.nato, exclude_diag=True)
-    if index.usa >= 0 and index.chn >= 0:
-        tilt = (a[:, :, index.usa] - a[:, :, index.chn]) / 2.0
-    else:
-        tilt = np.full(state.milex.shape, np.nan)
-    out["hedger_tilt"] = np.where(index.hedgers[None, :], tilt, np.nan)
-    out["hedger_alignment"] = (np.nanmean(out["hedger_tilt"], axis=1) if index.hedgers.any()
-                               else np.full(state.runs, np.nan))
-    for name in ("credibility", "crisis_hazard", "war_hazard", "axis_support"):
-        if name in derived:
-            out[name] = np.asarray(derived[name])
-    out["frustration"] = frustration(a)
-    china = np.zeros_like(index.west)
-    if index.chn >= 0:
-        china[index.chn] = True
-    out["tension_china_west"] = _block_mean(tau, china, index.west, exclude_diag=True)
-    out["tension_indo_pacific"] = _block_mean(tau, index.indo_pacific, index.indo_pacific, True)
+    if groups is None or "arms_race_index" in groups:
+        region_milex = np.einsum("rn,kn->rk", state.milex, index.regions)  # (R, 2), no BLAS
+        out["arms_race_index"] = region_milex / np.where(index.initial_region_milex > 0,
+                                                         index.initial_region_milex, np.nan) - 1.0
+    if groups is None or "cohesion" in groups:
+        out["cohesion_chn_rus"] = _pair(a, index.chn, index.rus)
+        out["cohesion_chn_prk"] = _pair(a, index.chn, index.prk)
+        out["cohesion_rus_prk"] = _pair(a, index.rus, index.prk)
+        out["axis_cohesion"] = (out["cohesion_chn_rus"] + out["cohesion_chn_prk"]
+                                + out["cohesion_rus_prk"]) / 3.0
+        out["nato_cohesion"] = _block_mean(a, index.nato, index.nato, exclude_diag=True)
+        if index.usa >= 0 and index.chn >= 0:
+            tilt = (a[:, :, index.usa] - a[:, :, index.chn]) / 2.0
+        else:
+            tilt = np.full(state.milex.shape, np.nan)
+        out["hedger_tilt"] = np.where(index.hedgers[None, :], tilt, np.nan)
+        out["hedger_alignment"] = (np.nanmean(out["hedger_tilt"], axis=1) if index.hedgers.any()
+                                   else np.full(state.runs, np.nan))
+    if with_derived:
+        for name in ("credibility", "crisis_hazard", "war_hazard", "axis_support"):
+            if name in derived:
+                out[name] = np.asarray(derived[name])
+    if groups is None or "frustration" in groups:
+        out["frustration"] = frustration(a)
+    if groups is None or "tension" in groups:
+        china = np.zeros_like(index.west)
+        if index.chn >= 0:
+            china[index.chn] = True
+        out["tension_china_west"] = _block_mean(tau, china, index.west, exclude_diag=True)
+        out["tension_indo_pacific"] = _block_mean(tau, index.indo_pacific, index.indo_pacific,
+                                                  True)
+    if with_derived:
+        out.update(_european_security(state, derived, index))
+    if groups is None or "us_asia_share" in groups:
+        out["us_asia_share"] = np.asarray(state.us_asia_share)
+    if groups is None or "gdp_loss_world" in groups:
+        gdp0 = state.gdp / np.maximum(1.0 - state.gdp_loss, 1e-9)
+        out["gdp_loss_world"] = (state.gdp_loss * gdp0).sum(axis=1) / gdp0.sum(axis=1)
+    return out
+
+
+def _european_security(state: State, derived: Mapping[str, FloatArray],
+                       index: MetricIndex) -> dict[str, FloatArray]:
+    out: dict[str, FloatArray] = {}
     forces = derived.get("forces")
     if index.rus >= 0 and forces is not None:
         europe = forces[:, :, EURO_ATLANTIC]
@@ -130,9 +174,6 @@ def compute_metrics(
         out["european_security"] = capacity / np.maximum(state.milex[:, index.rus], 1e-9)
     else:
         out["european_security"] = np.full(state.runs, np.nan)
-    out["us_asia_share"] = np.asarray(state.us_asia_share)
-    gdp0 = state.gdp / np.maximum(1.0 - state.gdp_loss, 1e-9)
-    out["gdp_loss_world"] = (state.gdp_loss * gdp0).sum(axis=1) / gdp0.sum(axis=1)
     return out
 
 

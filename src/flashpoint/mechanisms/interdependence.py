@@ -90,6 +90,16 @@ Drezner, D. W. (1999). *The Sanctions Paradox: Economic Statecraft and
 International Relations*. Cambridge University Press.
 Welch, J., Leonard, J., Cousin, M., et al. (2024). War over Taiwan would cost
 the world economy $10 trillion. Bloomberg Economics, January 2024.
+
+Kernel
+------
+:func:`step` has two compiled kernels (issue 17): ``_gdp_kernel`` (war costs,
+:func:`implied_loss` and the GDP deltas, every step: about 0.1 ms at 100 runs in
+a dozen small NumPy calls, 1.6 % of an engine step) and ``_trade_kernel`` (the
+tension and coercion deltas once a lever changes trade: about 0.6 ms at 100 runs
+in full ``(R, N, N)`` passes). The trade terms stay memoised per trade array.
+In the status quo the trade terms vanish and the dyadic deltas are zeros without
+arithmetic, as before. The NumPy code is the reference.
 """
 
 from __future__ import annotations
@@ -98,6 +108,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from flashpoint import kernels
 from flashpoint._types import FloatArray
 from flashpoint.contract import State
 from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism
@@ -239,21 +250,97 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
     # them per trade array (the engine reuses it between such changes).
     gain, grievance, active = ctx.cached_for("interdependence.trade", ctx.trade_share,
                                              lambda: _trade_terms(ctx))
+    table = ctx.cached("interdependence.table", lambda: _scaled_table(ctx))
+    if kernels.enabled():
+        if active:
+            loss_w, pressure = ctx.cached_for("interdependence.coercion", ctx.trade_share,
+                                              lambda: _coercion_terms(ctx))
+            d_tau, d_align = _trade_kernel(tau, state.alignment, gain, grievance, loss_w,
+                                           pressure, ctx.params["interdependence.compliance"],
+                                           ctx.dt)
+        else:  # today's trade: both anomaly terms and coercion vanish exactly
+            d_tau = np.zeros(tau.shape, dtype=tau.dtype)
+            d_align = np.zeros(state.alignment.shape, dtype=state.alignment.dtype)
+        d_loss, d_gdp = _gdp_kernel(state.war, state.blockade, table.war, table.blockade,
+                                    state.gdp_loss, state.gdp,
+                                    ctx.params["interdependence.adjustment"], ctx.dt)
+        return Effect(deltas={"tension": d_tau, "gdp_loss": d_loss, "gdp": d_gdp,
+                              "alignment": d_align})
     if active:
         d_tau = ctx.dt * (grievance * (1.0 - tau) - gain * tau)
         d_align = ctx.dt * coercion_response(state.alignment, tau, ctx)
     else:  # today's trade: both anomaly terms and coercion vanish exactly
-        d_tau = np.zeros_like(tau)
-        d_align = np.zeros_like(state.alignment)
+        d_tau = np.zeros(tau.shape, dtype=tau.dtype)
+        d_align = np.zeros(state.alignment.shape, dtype=state.alignment.dtype)
 
-    target = implied_loss(state.war, state.blockade,
-                          ctx.cached("interdependence.table", lambda: _scaled_table(ctx)))
+    target = implied_loss(state.war, state.blockade, table)
     frac = np.minimum(1.0, ctx.dt / ctx.p("interdependence.adjustment", 2))
     loss = np.clip(state.gdp_loss, 0.0, MAX_LOSS)
     d_loss = frac * np.maximum(0.0, target - loss)
     d_gdp = -state.gdp * d_loss / (1.0 - loss)
     return Effect(deltas={"tension": d_tau, "gdp_loss": d_loss, "gdp": d_gdp,
                           "alignment": d_align})
+
+
+@kernels.jit
+def _gdp_kernel(war, blockade, t_war, t_block, gdp_loss, gdp, adjustment, dt):  # type: ignore[no-untyped-def]
+    """``(d_loss, d_gdp)`` (R, N): :func:`implied_loss` and the GDP deltas of :func:`step`,
+    one run at a time (products over flashpoints in flashpoint order)."""
+    runs, nf = war.shape[0], war.shape[1]
+    n = gdp.shape[1]
+    d_loss = np.empty((runs, n), dtype=gdp.dtype)
+    d_gdp = np.empty((runs, n), dtype=gdp.dtype)
+    keep = np.empty(n, dtype=t_war.dtype)  # prod_f (1 - per_fp)
+    for r in range(runs):
+        for i in range(n):
+            keep[i] = 1.0
+        for f in range(nf):
+            w = war[r, f]
+            w = 0.0 if w < 0.0 else (1.0 if w > 1.0 else w)
+            b = blockade[r, f]
+            b = 0.0 if b < 0.0 else (1.0 if b > 1.0 else b)
+            wb = (1.0 - w) * b
+            for i in range(n):
+                x = w * t_war[r, f, i] + wb * t_block[r, f, i]
+                x = 0.0 if x < 0.0 else (MAX_LOSS if x > MAX_LOSS else x)
+                keep[i] *= 1.0 - x
+        frac = dt / adjustment[r]
+        frac = 1.0 if frac > 1.0 else frac
+        for i in range(n):
+            loss = gdp_loss[r, i]
+            loss = 0.0 if loss < 0.0 else (MAX_LOSS if loss > MAX_LOSS else loss)
+            x = (1.0 - keep[i]) - loss
+            x = x if (x > 0.0 or x != x) else 0.0  # max(0, x), nan kept
+            dl = frac * x
+            d_loss[r, i] = dl
+            d_gdp[r, i] = -gdp[r, i] * dl / (1.0 - loss)
+    return d_loss, d_gdp
+
+
+@kernels.jit
+def _trade_kernel(tau, align, gain, grievance, loss_w, pressure, psi, dt):  # type: ignore[no-untyped-def]
+    """``(d_tau, d_align)`` (R, N, N) of :func:`step` when trade departs from today's:
+    the anomaly terms and :func:`coercion_response`, one run at a time."""
+    runs, n = tau.shape[0], tau.shape[1]
+    d_tau = np.empty((runs, n, n), dtype=tau.dtype)
+    d_align = np.empty((runs, n, n), dtype=align.dtype)
+    resp = np.empty((n, n), dtype=align.dtype)  # r_ij: target i, coercer j
+    for r in range(runs):
+        p = psi[r]
+        for i in range(n):
+            for j in range(n):
+                t = tau[r, i, j]
+                d_tau[r, i, j] = dt * (grievance[r, i, j] * (1.0 - t) - gain[r, i, j] * t)
+                t = 0.0 if t < 0.0 else (1.0 if t > 1.0 else t)
+                gap = pressure[r, i, j] - t
+                a = align[r, i, j]
+                s = -a if gap > 0 else a  # room (1 - a)/2 when conceding, (1 + a)/2 when defying
+                resp[i, j] = p * loss_w[r, i, j] * gap * ((1.0 + s) / 2.0)
+        for i in range(n):
+            for j in range(n):
+                d_align[r, i, j] = dt * (resp[i, j] + resp[j, i])
+            d_align[r, i, i] = 0.0
+    return d_tau, d_align
 
 
 MECHANISM = Mechanism(

@@ -60,6 +60,15 @@ sinking costs. *Journal of Conflict Resolution* 41(1), 68-90.
 doi:10.1177/0022002797041001004
 Glaser, C. L. (1997). The security dilemma revisited. *World Politics* 50(1),
 171-201. doi:10.1017/S0043887100014763
+
+Kernel
+------
+:func:`step` has a compiled kernel, ``_update_kernel``, for the case where a
+scenario sends signals: the NumPy update makes some twenty full ``(R, N, N)``
+passes, about 1.3 ms a step at 100 runs. Without signals (the status quo) the
+deltas are exact zeros without arithmetic, and the check for that is memoised
+per signal array (the engine reuses it while the levers stay the same). The
+NumPy code is the reference.
 """
 
 from __future__ import annotations
@@ -68,6 +77,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from flashpoint import kernels
 from flashpoint._types import FloatArray
 from flashpoint.contract import State
 from flashpoint.mechanisms._protocol import Context, Draws, Effect, Mechanism
@@ -113,9 +123,17 @@ def posterior(p: FloatArray, cost: FloatArray, efficacy: FloatArray) -> FloatArr
 
 def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: Draws) -> Effect:
     """Update perceived intent on the signals received and lower tension accordingly."""
-    if not np.any(ctx.signal):  # no signal anywhere: exactly no change (see posterior)
-        return Effect(deltas={"intent": np.zeros_like(state.intent),
-                              "tension": np.zeros_like(state.tension)})
+    signalled = ctx.cached_for("reassurance.signalled", ctx.signal,
+                               lambda: bool(np.any(ctx.signal)))
+    if not signalled:  # no signal anywhere: exactly no change (see posterior)
+        return Effect(deltas={"intent": np.zeros(state.intent.shape, dtype=state.intent.dtype),
+                              "tension": np.zeros(state.tension.shape, dtype=state.tension.dtype)})
+    if kernels.enabled():
+        pr = ctx.params
+        d_intent, d_tau = _update_kernel(
+            state.intent, state.tension, ctx.signal, pr["reassurance.efficacy"],
+            pr["reassurance.frequency"], pr["reassurance.tension_weight"], ctx.dt)
+        return Effect(deltas={"intent": d_intent, "tension": d_tau})
     p = np.clip(state.intent, BELIEF_FLOOR, 1.0 - BELIEF_FLOOR)
     cost = np.clip(np.swapaxes(ctx.signal, 1, 2), 0.0, 1.0)  # cost[i, j]: from j to i
     n = p.shape[1]
@@ -129,6 +147,48 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
                         ctx.p("reassurance.tension_weight", 3) * drop)
     d_tau = np.where(eye, 0.0, d_tau)
     return Effect(deltas={"intent": d_intent, "tension": d_tau})
+
+
+@kernels.jit
+def _update_kernel(intent, tension, signal, efficacy, frequency, weight, dt):  # type: ignore[no-untyped-def]
+    """``(d_intent, d_tau)`` (R, N, N) of :func:`step` (with :func:`posterior`), one run
+    at a time. Maxima and minima as NumPy's (nan kept; the second argument on ties)."""
+    runs, n = intent.shape[0], intent.shape[1]
+    d_intent = np.empty((runs, n, n), dtype=intent.dtype)
+    d_tau = np.empty((runs, n, n), dtype=tension.dtype)
+    hi = 1.0 - BELIEF_FLOOR
+    for r in range(runs):
+        e = efficacy[r]
+        rate = frequency[r] * dt
+        rate = 1.0 if rate > 1.0 else rate  # min(1, nu dt)
+        w = weight[r]
+        for i in range(n):
+            for j in range(n):
+                q = intent[r, i, j]
+                p = BELIEF_FLOOR if q < BELIEF_FLOOR else (hi if q > hi else q)
+                p_new = p
+                c = signal[r, j, i]  # cost[i, j]: the signal from j to i
+                if c != 0.0 and i != j:  # else likelihood ratio 1: exactly p
+                    c = 0.0 if c < 0.0 else (1.0 if c > 1.0 else c)
+                    ce = c * e
+                    like = 1.0 - (0.0 if ce < 0.0 else (1.0 if ce > 1.0 else ce))
+                    if like < 1.0:
+                        num = p * like
+                        den = num + (1.0 - p)
+                        if den > 0:
+                            p_new = num / den
+                x = rate * (p_new - p)
+                y = -(0.0 if q < 0.0 else q)  # -clip(intent, 0, None)
+                d_intent[r, i, j] = x if (x > y or x != x) else y
+        for i in range(n):
+            for j in range(n):
+                drop = abs(d_intent[r, i, j] + d_intent[r, j, i]) / 2.0
+                t = tension[r, i, j]
+                t = 0.0 if t < 0.0 else t  # clip(tension, 0, None)
+                v = w * drop
+                d_tau[r, i, j] = -(t if (t < v or t != t) else v)
+            d_tau[r, i, i] = 0.0
+    return d_intent, d_tau
 
 
 MECHANISM = Mechanism(

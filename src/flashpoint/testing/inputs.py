@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import cache
+from typing import Any
 
 import numpy as np
 
@@ -33,10 +34,14 @@ def default_world_arrays() -> WorldArrays:
     return load_world().to_arrays()
 
 
-def perturbed_inputs(precision: str = "float64", runs: int = 13, seed: int = 7
+def perturbed_inputs(precision: str = "float64", runs: int = 13, seed: int = 7,
+                     scenario: str | None = None, t: float = 2.0
                      ) -> tuple[State, dict[str, FloatArray], Context, Draws]:
     """A default-world state perturbed per run, parameters drawn across their ranges.
 
+    ``scenario`` (a catalogue name) sets the context's scenario inputs
+    (commitments, presence, trade, signals, ...) as the engine would at time
+    ``t`` years, with the lever effects of the scenario's own design.
     Returns ``(state, derived, ctx, draws)``; ``derived`` holds every
     mechanism's derived quantities computed in registry order.
     """
@@ -59,6 +64,17 @@ def perturbed_inputs(precision: str = "float64", runs: int = 13, seed: int = 7
     ctx = replace(ctx, memo={}, params=params,
                   initial=State(*(np.asarray(x, dtype=precision) for x in ctx.initial)),
                   **{f: getattr(ctx, f).astype(precision) for f in ScenarioInputs._fields})
+    if scenario is not None:
+        from flashpoint.api import resolve_plan
+        from flashpoint.engine.apply import PlanApplier
+
+        plan = resolve_plan(scenario, default_world_arrays())
+        applier = PlanApplier(plan, world, ctx.flashpoints, np.arange(runs, dtype=np.int64), runs,
+                              seed, dtype=np.dtype(precision))
+        inp = applier.inputs(t, world.defense, world.trade_share, world.milex_share)
+        arrays: dict[str, Any] = {k: np.ascontiguousarray(v, dtype=precision)
+                                  for k, v in inp._asdict().items()}
+        ctx = replace(ctx, **arrays)
     f = ctx.flashpoints.f
     draws = Draws(rng.random((runs, f)).astype(precision), rng.random((runs, f)).astype(precision),
                   rng.standard_normal((runs, world.n)).astype(precision))

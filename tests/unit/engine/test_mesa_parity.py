@@ -33,3 +33,15 @@ def test_mesa_model_matches_the_engine_on_threat_and_arms() -> None:
     moved = np.abs(engine_milex[:, -1] / engine_milex[:, 0] - 1.0)
     assert np.max(moved) > 0.01
     np.testing.assert_allclose(mesa_milex, engine_milex, rtol=1e-12, atol=0.0)
+
+
+def test_the_two_modules_alone_match_the_engine_and_mesa() -> None:
+    """The benchmark's "modules" column steps only the threat and arms modules; it must
+    compute the same spending as the engine (and so as the Mesa model)."""
+    from flashpoint.world import load_world
+
+    bench = _bench()
+    world = load_world().to_arrays()
+    modules = bench.modules_ensemble(world, 5, 2, 0)
+    engine = bench.engine_ensemble(world, 5, 2, 0)
+    np.testing.assert_allclose(modules, engine, rtol=1e-12, atol=0.0)

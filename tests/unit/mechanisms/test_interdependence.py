@@ -7,9 +7,14 @@ import dataclasses
 import numpy as np
 import pytest
 
+from flashpoint import kernels
+from flashpoint.contract import State
 from flashpoint.mechanisms import interdependence as idp
+from flashpoint.mechanisms._protocol import Draws
 from flashpoint.mechanisms.war_costs import BLOOMBERG_2024, war_cost_table
 from flashpoint.testing import make_context
+from flashpoint.testing.checks import _slice_ctx
+from flashpoint.testing.inputs import perturbed_inputs
 
 R = 3
 
@@ -178,3 +183,61 @@ def test_inputs_not_mutated_and_deterministic() -> None:
         np.testing.assert_array_equal(x, y)
     for k in a.deltas:
         np.testing.assert_array_equal(a.deltas[k], b.deltas[k])
+
+
+def _levered(precision: str, runs: int = 9):  # type: ignore[no-untyped-def]
+    """Perturbed inputs with trade changed in some dyads (gains and losses, so both
+    anomaly terms and coercion are active), wars, blockades and GDP already lost."""
+    state, _, ctx, draws = perturbed_inputs(precision, runs=runs, seed=5)
+    rng = np.random.default_rng(2)
+    shape = ctx.trade_share.shape
+    mult = np.where(rng.random(shape) < 0.15, rng.uniform(0.1, 1.9, shape), 1.0)
+    ctx = dataclasses.replace(ctx, memo={}, trade_share=(ctx.trade_share * mult).astype(precision))
+    fshape, nshape = state.war.shape, state.gdp_loss.shape
+    state = state._replace(
+        war=(rng.random(fshape) * (rng.random(fshape) < 0.4)).astype(precision),
+        blockade=(rng.random(fshape) * (rng.random(fshape) < 0.4)).astype(precision),
+        gdp_loss=(0.3 * rng.random(nshape) * (rng.random(nshape) < 0.5)).astype(precision))
+    return state, ctx, draws
+
+
+@pytest.mark.skipif(not kernels.available(), reason="Numba is not installed")
+@pytest.mark.parametrize("precision", ["float64", "float32"])
+def test_kernels_match_the_reference_with_levers_wars_and_losses(precision: str) -> None:
+    state, ctx, draws = _levered(precision)
+    with kernels.use("numpy"):
+        ref = idp.step(state, {}, dataclasses.replace(ctx, memo={}), draws)
+    with kernels.use("numba"):
+        fast = idp.step(state, {}, dataclasses.replace(ctx, memo={}), draws)
+    assert set(ref.deltas) == set(fast.deltas)
+    tol = {"float64": 1e-12, "float32": 2e-5}[precision]
+    for k, a in ref.deltas.items():
+        b = fast.deltas[k]
+        assert a.dtype == b.dtype == np.dtype(precision) and a.shape == b.shape, k
+        assert np.any(a != 0), k  # the case exercises every term
+        scale = max(1.0, float(np.abs(a).max()))
+        assert float(np.abs(a.astype(np.float64) - b).max()) <= tol * scale, k
+
+
+@pytest.mark.skipif(not kernels.available(), reason="Numba is not installed")
+def test_kernels_are_chunk_invariant_with_levers() -> None:
+    state, ctx, draws = _levered("float64")
+    with kernels.use("numba"):
+        full = idp.step(state, {}, ctx, draws)
+        for s in (slice(0, 1), slice(4, 5), slice(2, 7)):
+            part = idp.step(State(*(x[s] for x in state)), {}, _slice_ctx(ctx, s),
+                            Draws(*(x[s] for x in draws)))
+            for k, v in full.deltas.items():
+                assert np.array_equal(v[s], part.deltas[k]), k
+
+
+def test_status_quo_trade_gives_exact_zeros_on_both_paths() -> None:
+    state, _, ctx, draws = perturbed_inputs("float64", runs=4, seed=5)
+    backends = ["numpy", "numba"] if kernels.available() else ["numpy"]
+    for name in backends:
+        with kernels.use(name):
+            eff = idp.step(state, {}, dataclasses.replace(ctx, memo={}), draws)
+        for k in ("tension", "alignment"):
+            d = eff.deltas[k]
+            assert d.dtype == state.tension.dtype
+            assert not np.any(d) and not np.any(np.signbit(d)), (name, k)

@@ -5,9 +5,15 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pytest
 
+from flashpoint import kernels
+from flashpoint.contract import State
 from flashpoint.mechanisms import reassurance as ra
+from flashpoint.mechanisms._protocol import Draws
 from flashpoint.testing import make_context
+from flashpoint.testing.checks import _slice_ctx
+from flashpoint.testing.inputs import perturbed_inputs
 
 R = 3
 
@@ -103,3 +109,63 @@ def test_inputs_not_mutated_and_deterministic() -> None:
         np.testing.assert_array_equal(x, y)
     for k in a.deltas:
         np.testing.assert_array_equal(a.deltas[k], b.deltas[k])
+
+
+def _signalled(precision: str, runs: int = 9):  # type: ignore[no-untyped-def]
+    """Perturbed inputs with signals in some dyads (also on the diagonal, and costs
+    outside [0, 1]), beliefs at 0, 1 and in between, and some tension at 0."""
+    state, _, ctx, draws = perturbed_inputs(precision, runs=runs, seed=5)
+    rng = np.random.default_rng(4)
+    shape = ctx.signal.shape
+    sig = np.where(rng.random(shape) < 0.2, rng.uniform(-0.2, 1.2, shape), 0.0)
+    intent = rng.random(shape)
+    intent[rng.random(shape) < 0.1] = 0.0
+    intent[rng.random(shape) < 0.1] = 1.0
+    tension = np.where(rng.random(shape) < 0.2, 0.0, state.tension)
+    state = state._replace(intent=intent.astype(precision), tension=tension.astype(precision))
+    return state, dataclasses.replace(ctx, memo={}, signal=sig.astype(precision)), draws
+
+
+@pytest.mark.skipif(not kernels.available(), reason="Numba is not installed")
+@pytest.mark.parametrize("precision", ["float64", "float32"])
+def test_kernel_matches_the_reference_with_signals(precision: str) -> None:
+    state, ctx, draws = _signalled(precision)
+    with kernels.use("numpy"):
+        ref = ra.step(state, {}, dataclasses.replace(ctx, memo={}), draws)
+    with kernels.use("numba"):
+        fast = ra.step(state, {}, dataclasses.replace(ctx, memo={}), draws)
+    assert set(ref.deltas) == set(fast.deltas)
+    tol = {"float64": 1e-12, "float32": 2e-5}[precision]
+    for k, a in ref.deltas.items():
+        b = fast.deltas[k]
+        assert a.dtype == b.dtype == np.dtype(precision) and a.shape == b.shape, k
+        assert np.any(a != 0), k
+        scale = max(1.0, float(np.abs(a).max()))
+        assert float(np.abs(a.astype(np.float64) - b).max()) <= tol * scale, k
+    if precision == "float64":  # the same arithmetic in the same order
+        for k, a in ref.deltas.items():
+            assert np.array_equal(a, fast.deltas[k]), k
+
+
+@pytest.mark.skipif(not kernels.available(), reason="Numba is not installed")
+def test_kernel_is_chunk_invariant_with_signals() -> None:
+    state, ctx, draws = _signalled("float64")
+    with kernels.use("numba"):
+        full = ra.step(state, {}, ctx, draws)
+        for s in (slice(0, 1), slice(4, 5), slice(2, 7)):
+            part = ra.step(State(*(x[s] for x in state)), {}, _slice_ctx(ctx, s),
+                           Draws(*(x[s] for x in draws)))
+            for k, v in full.deltas.items():
+                assert np.array_equal(v[s], part.deltas[k]), k
+
+
+def test_the_no_signal_check_follows_a_new_signal_array() -> None:
+    # The check is memoised per signal array: a new array with signals is seen.
+    state, ctx, draws = make_context(runs=R)
+    assert not np.any(ra.step(state, {}, ctx, draws).deltas["intent"])
+    d = ra.step(state, {}, _signal(ctx, "CHN", "USA", 0.8), draws).deltas["intent"]
+    assert np.any(d)
+    quiet = ra.step(state, {}, ctx, draws).deltas
+    for k, v in quiet.items():
+        assert v.dtype == getattr(state, k).dtype
+        assert not np.any(v) and not np.any(np.signbit(v)), k

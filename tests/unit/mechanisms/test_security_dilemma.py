@@ -7,10 +7,13 @@ import dataclasses
 import numpy as np
 import pytest
 
+from flashpoint import kernels
 from flashpoint.errors import ParameterError
 from flashpoint.mechanisms import security_dilemma as sd
 from flashpoint.mechanisms import threat
 from flashpoint.testing import make_context
+from flashpoint.testing.checks import _slice_ctx
+from flashpoint.testing.inputs import perturbed_inputs
 
 R = 3
 
@@ -115,3 +118,61 @@ def test_inputs_not_mutated() -> None:
     _deltas(armed, _ctx(ctx), draws)
     for x, y in zip(armed, before, strict=True):
         np.testing.assert_array_equal(x, y)
+
+
+# --- the compiled kernel (issue 17): same numbers as the NumPy reference ------------------
+
+needs_numba = pytest.mark.skipif(not kernels.available(), reason="Numba is not installed")
+TOL = {"float64": 1e-12, "float32": 2e-5}
+
+
+def _perturbed(precision: str, runs: int, theory: str):  # type: ignore[no-untyped-def]
+    """Perturbed inputs some steps in, with intent at its bounds in places; ``theory`` is a
+    variant, or ``"mixed"`` for runs that drew different theories."""
+    state, derived, ctx, draws = perturbed_inputs(precision, runs=runs, seed=5)
+    intent = state.intent.copy()
+    intent[:, 0, 1:6] = 0.0  # below the belief floor
+    intent[:, 1:6, 0] = 1.0  # above it
+    milex = state.milex.copy()
+    milex[:, 2] *= 0.5  # cut below the trend: a signed signal
+    state = state._replace(intent=intent, milex=milex)
+    drawn = (np.array([sd.VARIANTS[i % 3] for i in range(runs)], dtype=object)
+             if theory == "mixed" else np.full(runs, theory, dtype=object))
+    ctx = dataclasses.replace(ctx, step=8, theories={**ctx.theories, "security_dilemma": drawn})
+    return state, {k: v for k, v in derived.items() if k in ("power", "threat")}, ctx, draws
+
+
+@needs_numba
+@pytest.mark.parametrize("precision", ["float64", "float32"])
+@pytest.mark.parametrize("runs", [1, 5])
+@pytest.mark.parametrize("theory", [*sd.VARIANTS, "mixed"])
+def test_kernel_matches_the_reference(theory: str, runs: int, precision: str) -> None:
+    state, derived, ctx, draws = _perturbed(precision, runs, theory)
+    out = {}
+    for backend in ("numpy", "numba"):
+        with kernels.use(backend):
+            out[backend] = sd.step(state, derived, dataclasses.replace(ctx, memo={}), draws).deltas
+    assert set(out["numpy"]) == set(out["numba"]) == {"intent", "tension"}
+    for k, ref in out["numpy"].items():
+        fast = out["numba"][k]
+        assert fast.dtype == ref.dtype == np.dtype(precision) and fast.shape == ref.shape
+        scale = max(1.0, float(np.max(np.abs(ref))))
+        assert float(np.max(np.abs(ref.astype(float) - fast))) <= TOL[precision] * scale, k
+    d_tau = out["numba"]["tension"]
+    np.testing.assert_array_equal(d_tau, np.swapaxes(d_tau, 1, 2))
+    np.testing.assert_array_equal(np.diagonal(out["numba"]["intent"], axis1=1, axis2=2), 0.0)
+
+
+@needs_numba
+def test_kernel_run_alone_gives_the_same_bits_as_in_its_chunk() -> None:
+    state, derived, ctx, draws = _perturbed("float64", 6, "mixed")
+    with kernels.use("numba"):
+        whole = sd.step(state, derived, ctx, draws).deltas
+        for r in range(6):
+            s = slice(r, r + 1)
+            part = dataclasses.replace(_slice_ctx(ctx, s), theories={
+                "security_dilemma": ctx.theories["security_dilemma"][s]})
+            alone = sd.step(type(state)(*(x[s] for x in state)),
+                            {k: v[s] for k, v in derived.items()}, part, draws).deltas
+            for k in whole:
+                np.testing.assert_array_equal(whole[k][s], alone[k])

@@ -7,9 +7,12 @@ import dataclasses
 import numpy as np
 import pytest
 
+from flashpoint import kernels
 from flashpoint.mechanisms import signal_reading as sr
-from flashpoint.mechanisms.security_dilemma import unalignment
+from flashpoint.mechanisms.security_dilemma import VARIANTS, unalignment
 from flashpoint.testing import make_context
+from flashpoint.testing.checks import _slice_ctx
+from flashpoint.testing.inputs import perturbed_inputs
 
 R = 3
 
@@ -104,3 +107,87 @@ def test_runs_read_by_their_own_theory() -> None:
         alone = dataclasses.replace(ctx, theories={"security_dilemma": np.full(R, theory,
                                                                                 dtype=object)})
         np.testing.assert_array_equal(d[r], sr.step(state, {}, alone, draws).deltas["intent"][r])
+
+
+# --- the compiled kernels (issue 17): same numbers as the NumPy reference -----------------
+
+needs_numba = pytest.mark.skipif(not kernels.available(), reason="Numba is not installed")
+TOL = {"float64": 1e-12, "float32": 2e-5}
+
+
+def _moving(precision: str, runs: int, theory: str):  # type: ignore[no-untyped-def]
+    """Perturbed inputs with every kind of move; ``theory`` a variant or ``"mixed"``."""
+    state, _, ctx, draws = perturbed_inputs(precision, runs=runs, seed=9)
+    rng = np.random.default_rng(2)
+    w = ctx.world
+    moves = _tie(ctx, "DEU", "JPN", 0.9, 0.4)
+    for key, value in _tie(ctx, "AUS", "GBR", 0.3, 0.8).items():
+        moves[key] = np.maximum(moves[key], value)
+    moves.update(_commit(ctx, "USA", "PHL" if w.has("PHL") else "SGP", 0.6))
+    c = moves["commitment"]
+    usa, jpn, chn, deu = (w.index(x) for x in ("USA", "JPN", "CHN", "DEU"))
+    c[:, usa, jpn] = 0.3  # a treaty commitment weakened: a concession
+    presence = ctx.presence.copy()
+    presence[:, deu, 1] = rng.random(runs)
+    signal = ctx.signal.copy()
+    signal[:, usa, chn] = 0.4
+    provocation = rng.random(ctx.provocation.shape)
+    drawn = (np.array([VARIANTS[i % 3] for i in range(runs)], dtype=object)
+             if theory == "mixed" else np.full(runs, theory, dtype=object))
+    cast = {k: np.asarray(v, dtype=precision) for k, v in moves.items()}
+    ctx = dataclasses.replace(ctx, presence=presence.astype(precision), signal=signal.astype(precision),
+                              provocation=provocation.astype(precision), **cast,
+                              theories={**ctx.theories, "security_dilemma": drawn})
+    return state, ctx, draws
+
+
+def _both(state, ctx, draws):  # type: ignore[no-untyped-def]
+    out = {}
+    for backend in ("numpy", "numba"):
+        with kernels.use(backend):
+            out[backend] = sr.step(state, {}, dataclasses.replace(ctx, memo={}), draws).deltas
+    return out["numpy"], out["numba"]
+
+
+@needs_numba
+@pytest.mark.parametrize("precision", ["float64", "float32"])
+@pytest.mark.parametrize("runs", [1, 5])
+@pytest.mark.parametrize("theory", [*VARIANTS, "mixed"])
+def test_kernel_matches_the_reference(theory: str, runs: int, precision: str) -> None:
+    state, ctx, draws = _moving(precision, runs, theory)
+    ref, fast = _both(state, ctx, draws)
+    assert set(ref) == set(fast) == {"intent", "tension"}
+    assert np.any(ref["intent"] != 0)
+    for k in ref:
+        assert fast[k].dtype == ref[k].dtype == np.dtype(precision)
+        assert fast[k].shape == ref[k].shape
+        scale = max(1.0, float(np.max(np.abs(ref[k]))))
+        assert float(np.max(np.abs(ref[k].astype(float) - fast[k]))) <= TOL[precision] * scale, k
+
+
+@needs_numba
+@pytest.mark.parametrize("precision", ["float64", "float32"])
+def test_kernel_status_quo_gives_zeros_and_sees_a_new_move(precision: str) -> None:
+    state, _, ctx, draws = perturbed_inputs(precision, runs=2, seed=9)
+    ref, fast = _both(state, ctx, draws)
+    for k in ref:
+        assert fast[k].dtype == ref[k].dtype and not np.any(fast[k])
+    with kernels.use("numba"):  # the memo of "no move" must not outlive the input arrays
+        assert not np.any(sr.step(state, {}, ctx, draws).deltas["intent"])
+        moved = dataclasses.replace(ctx, **{k: np.asarray(v, dtype=precision) for k, v in
+                                            _tie(ctx, "DEU", "JPN", 0.9, 0.4).items()})
+        assert np.any(sr.step(state, {}, moved, draws).deltas["intent"])
+
+
+@needs_numba
+def test_kernel_run_alone_gives_the_same_bits_as_in_its_chunk() -> None:
+    state, ctx, draws = _moving("float64", 6, "mixed")
+    with kernels.use("numba"):
+        whole = sr.step(state, {}, ctx, draws).deltas
+        for r in range(6):
+            s = slice(r, r + 1)
+            part = dataclasses.replace(_slice_ctx(ctx, s), theories={
+                "security_dilemma": ctx.theories["security_dilemma"][s]})
+            alone = sr.step(type(state)(*(x[s] for x in state)), {}, part, draws).deltas
+            for k in whole:
+                np.testing.assert_array_equal(whole[k][s], alone[k])

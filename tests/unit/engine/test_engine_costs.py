@@ -1,0 +1,128 @@
+"""The engine's shortcuts give the bits of the plain computation.
+
+A record's metrics reuse the next step's derived quantities; attribution
+evaluates only the mechanisms and metrics that can differ; the bounds are
+projected in place when nothing reads the unprojected state. Each is checked
+against the plain computation (every mechanism, every metric, fresh arrays).
+"""
+
+import numpy as np
+import pytest
+
+import flashpoint as fp
+from flashpoint.engine import run as run_mod
+from flashpoint.engine.metrics import (
+    ATTRIBUTED_DERIVED,
+    DERIVED_INPUTS,
+    STATE_INPUTS,
+    compute_metrics,
+)
+from flashpoint.engine.plan import Plan, Range, RelationShock, Shock
+from flashpoint.engine.state import FIELDS, State
+from flashpoint.mechanisms import REGISTRY
+from flashpoint.testing import tiny_world
+from flashpoint.testing.inputs import perturbed_inputs
+
+PLANS = {
+    "status_quo": Plan(name="status_quo"),
+    "shocks": Plan(name="shocks", shocks=(
+        Shock("blockade", at=0.5, flashpoint="taiwan_strait", duration=1.0),
+        Shock("crisis", at=1.25, flashpoint="baltic", magnitude=Range(0.4, 0.6)),
+        Shock("retrenchment", at=1.0, magnitude=Range(0.3, 0.6))),
+        relation_shocks=(RelationShock("tension", ("RUS",), ("NATO",), Range(0.1, 0.2), at=1.0),)),
+}
+
+
+@pytest.fixture(scope="module")
+def world():
+    return tiny_world()
+
+
+def _same(a, b) -> bool:
+    return all(a[v].values.tobytes() == b[v].values.tobytes() for v in a.data_vars) and \
+        set(a.data_vars) == set(b.data_vars)
+
+
+def _plain(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Switch every shortcut off: metrics rerun every mechanism on every state."""
+    monkeypatch.setattr(run_mod, "_same_bits", lambda *a: False)
+    monkeypatch.setattr(run_mod, "_providers", lambda mechs, keys: list(mechs))
+    monkeypatch.setattr(run_mod, "_trace", lambda *a: None)
+    monkeypatch.setattr(run_mod, "_add_changed", run_mod._add)
+    monkeypatch.setattr(run_mod, "STATE_INPUTS", {g: frozenset(FIELDS) for g in STATE_INPUTS})
+    monkeypatch.setattr(run_mod, "_project", lambda s, owned=(): _fresh_project(s))
+
+
+_PROJECT = run_mod._project
+
+
+def _fresh_project(state: State) -> State:
+    return _PROJECT(state, ())
+
+
+@pytest.mark.parametrize("plan", list(PLANS))
+@pytest.mark.parametrize("attribution", [True, False])
+def test_shortcuts_give_the_plain_bits(world, plan, attribution, monkeypatch) -> None:
+    kw = dict(runs=7, years=3, seed=2, attribution=attribution, chunk_size=4)
+    fast = fp.simulate(world, PLANS[plan], **kw)
+    _plain(monkeypatch)
+    plain = fp.simulate(world, PLANS[plan], **kw)
+    assert _same(fast, plain)
+
+
+def test_record_reuses_the_next_steps_derived(world, monkeypatch) -> None:
+    calls = []
+    metrics = run_mod._Chunk.metrics
+
+    def counted(self, state, ctx):
+        calls.append(ctx.step)
+        return metrics(self, state, ctx)
+
+    monkeypatch.setattr(run_mod._Chunk, "metrics", counted)
+    fp.simulate(world, runs=3, years=4, seed=0, attribution=False)
+    assert len(calls) == 1  # the last record; t = 0 and the three between are reused
+
+
+def test_providers_give_the_same_derived_quantities() -> None:
+    state, _, ctx, draws = perturbed_inputs("float64", runs=5)
+    mechs = list(REGISTRY.values())
+    full = run_mod._derive(mechs, state, ctx, draws)
+    for keys in (DERIVED_INPUTS, ATTRIBUTED_DERIVED):
+        kept = run_mod._providers(mechs, keys)
+        assert len(kept) < len([m for m in mechs if m.provides])
+        some = run_mod._derive(kept, state, ctx, draws)
+        for k in keys:
+            assert some[k].tobytes() == full[k].tobytes(), k
+
+
+def test_metric_groups_are_the_full_metrics() -> None:
+    state, derived, ctx, _ = perturbed_inputs("float64", runs=5)
+    from flashpoint.engine.metrics import MetricIndex
+
+    index = MetricIndex.build(ctx.world)
+    full = compute_metrics(state, derived, index)
+    parts: dict[str, np.ndarray] = {}
+    for g in STATE_INPUTS:
+        parts.update(compute_metrics(state, derived, index, groups=[g], with_derived=False))
+    parts.update(compute_metrics(state, derived, index, groups=()))
+    assert list(full) == [k for k in full if k in parts] and set(parts) == set(full)
+    for k, v in full.items():
+        assert np.asarray(v).tobytes() == np.asarray(parts[k]).tobytes(), k
+
+
+def test_traced_derivation_reuses_only_what_it_may() -> None:
+    import dataclasses
+
+    state, _, ctx, draws = perturbed_inputs("float64", runs=5)
+    mechs = run_mod._providers(list(REGISTRY.values()), ATTRIBUTED_DERIVED)
+    traced = run_mod._trace(mechs, state, ctx, draws)
+    assert traced is not None and all(t[2] is not None for t in traced)
+    later = dataclasses.replace(ctx, step=ctx.step + 3)
+    other = dataclasses.replace(ctx, commitment=ctx.commitment * 0.5)
+    moved = state._replace(milex=state.milex * 1.1)
+    for st, c in ((state, ctx), (state, later), (state, other), (moved, ctx), (moved, other)):
+        plain = run_mod._derive(mechs, st, c, draws)
+        again = run_mod._rederive(traced, st, state, c, ctx, draws)
+        assert set(plain) == set(again)
+        for k in plain:
+            assert plain[k].tobytes() == again[k].tobytes(), k
