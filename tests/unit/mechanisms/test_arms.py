@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pytest
 
 from flashpoint.mechanisms import arms, threat
 from flashpoint.testing import make_context
@@ -179,3 +180,77 @@ def test_relative_form_reacts_to_growth_not_size() -> None:
     expected = state.milex[:, ltu] * np.expm1(ctx.dt * rate)
     np.testing.assert_allclose(d, expected, rtol=1e-10)
 
+
+
+# --- the compiled kernels (issue 17) -----------------------------------------
+
+_KERNEL_RUNS = 6
+
+
+def _kernel_case(precision: str, case: str):  # type: ignore[no-untyped-def]
+    """Perturbed inputs four years in, with a spending floor in some runs, for ``case``:
+    a variant, or ``mixed`` (runs that drew different theories in one chunk)."""
+    from flashpoint.testing.inputs import perturbed_inputs
+    from flashpoint.theories import factor_of
+
+    state, derived, ctx, draws = perturbed_inputs(precision, runs=_KERNEL_RUNS, seed=7)
+    floor = np.zeros_like(ctx.spending_floor)
+    floor[::2, :] = 0.03  # above many actors' burden: the floor pull and the raised ceiling
+    ctx = dataclasses.replace(ctx, step=16, memo={}, spending_floor=floor)
+    if case == "mixed":
+        drawn = np.array([arms.VARIANTS[r % 3 % 2] for r in range(_KERNEL_RUNS)])
+        ctx = dataclasses.replace(ctx, theories={**ctx.theories, factor_of("arms"): drawn})
+    else:
+        ctx = dataclasses.replace(ctx, variants={**ctx.variants, "arms": case})
+    upstream = {k: v for k, v in derived.items() if k not in arms.MECHANISM.provides}
+    return state, upstream, ctx, draws
+
+
+@pytest.mark.parametrize("precision", ["float64", "float32"])
+@pytest.mark.parametrize("case", [*arms.VARIANTS, "mixed"])
+def test_kernel_matches_the_reference_keeps_the_dtype_and_a_run_alone(
+        precision: str, case: str) -> None:
+    from flashpoint import kernels
+    from flashpoint.contract import State
+    from flashpoint.mechanisms._protocol import Draws
+    from flashpoint.testing.checks import _slice_ctx
+
+    if not kernels.available():
+        pytest.skip("Numba is not installed")
+    state, upstream, ctx, draws = _kernel_case(precision, case)
+    rtol = 1e-12 if precision == "float64" else 2e-5
+    with kernels.use("numpy"):
+        ref = arms.step(state, upstream, dataclasses.replace(ctx, memo={}), draws).deltas["milex"]
+        floor_ref = arms.pledge_floor(dataclasses.replace(ctx, memo={}))
+    with kernels.use("numba"):
+        fast = arms.step(state, upstream, ctx, draws).deltas["milex"]
+        again = arms.step(state, upstream, ctx, draws).deltas["milex"]  # the memo reused
+        floor_fast = arms.pledge_floor(ctx)
+    assert fast.dtype == ref.dtype == floor_fast.dtype == floor_ref.dtype == np.dtype(precision)
+    np.testing.assert_allclose(fast, ref, rtol=rtol, atol=rtol * float(np.abs(ref).max()))
+    np.testing.assert_allclose(floor_fast, floor_ref, rtol=rtol, atol=rtol)
+    assert np.array_equal(again, fast)
+    assert np.any(floor_ref > 0.0)  # the pledges bind in these inputs
+    for r in range(_KERNEL_RUNS):  # a chunk of one run gives the same bits
+        s = slice(r, r + 1)
+        one = dataclasses.replace(_slice_ctx(ctx, s),
+                                  theories={k: v[s] for k, v in ctx.theories.items()})
+        with kernels.use("numba"):
+            alone = arms.step(State(*(x[s] for x in state)),
+                              {k: v[s] for k, v in upstream.items()}, one,
+                              Draws(*(x[s] for x in draws))).deltas["milex"]
+        assert np.array_equal(alone, fast[s]), r
+
+
+def test_kernel_mixed_theories_give_each_run_its_own_formulation() -> None:
+    from flashpoint import kernels
+
+    if not kernels.available():
+        pytest.skip("Numba is not installed")
+    mixed = _kernel_case("float64", "mixed")
+    drawn = mixed[2].theories["arms"]
+    with kernels.use("numba"):
+        got = arms.step(*mixed).deltas["milex"]
+        for v in arms.VARIANTS:
+            alone = arms.step(*_kernel_case("float64", v)).deltas["milex"]
+            np.testing.assert_array_equal(got[drawn == v], alone[drawn == v])

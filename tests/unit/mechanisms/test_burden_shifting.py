@@ -181,3 +181,92 @@ def test_a_war_the_us_fights_pulls_fully_and_its_crisis_adds_nothing() -> None:
     crisis[:, _fp(ctx, "taiwan_strait")] = 1.0
     held = bs.us_pull(state._replace(war=war, crisis=crisis), ctx)
     np.testing.assert_allclose(held, pull)  # the crisis a war holds at 1 adds nothing
+
+
+# --- the compiled kernels (issue 17) -----------------------------------------
+
+_KERNEL_RUNS = 6
+
+
+def _kernel_inputs(precision: str):  # type: ignore[no-untyped-def]
+    """Perturbed inputs with forward presence, a US retrenchment and blockades in some runs."""
+    from flashpoint.testing.inputs import perturbed_inputs
+
+    state, derived, ctx, draws = perturbed_inputs(precision, runs=_KERNEL_RUNS, seed=7)
+    presence = np.zeros_like(ctx.presence)
+    presence[::2, ctx.world.index("FRA"), 1] = 0.3
+    presence[1::2, ctx.world.index("JPN"), 0] = 0.8
+    presence[:, ctx.world.index("GBR"), :] = 0.7  # more than all its forces: capped at 1
+    retrench = np.linspace(0.0, 0.5, _KERNEL_RUNS).astype(precision)
+    ctx = dataclasses.replace(ctx, memo={}, presence=presence, us_europe_retrenchment=retrench)
+    blockade = state.blockade.copy()
+    blockade[1::2, _fp(ctx, "taiwan_strait")] = 0.7
+    state = state._replace(blockade=blockade)
+    upstream = {k: v for k, v in derived.items() if k not in bs.MECHANISM.provides}
+    return state, upstream, ctx, draws
+
+
+def _outputs(effect) -> dict[str, np.ndarray]:  # type: ignore[no-untyped-def]
+    return {**effect.deltas, **effect.derived}
+
+
+@pytest.mark.parametrize("precision", ["float64", "float32"])
+def test_kernel_matches_the_reference_keeps_the_dtype_and_a_run_alone(precision: str) -> None:
+    from flashpoint import kernels
+    from flashpoint.contract import State
+    from flashpoint.mechanisms._protocol import Draws
+    from flashpoint.testing.checks import _slice_ctx
+
+    if not kernels.available():
+        pytest.skip("Numba is not installed")
+    state, upstream, ctx, draws = _kernel_inputs(precision)
+    rtol = 1e-12 if precision == "float64" else 2e-5
+    fresh = dataclasses.replace(ctx, memo={})
+    with kernels.use("numpy"):
+        ref = _outputs(bs.step(state, upstream, fresh, draws))
+        helpers_ref = (bs.us_pull(state, fresh), bs.target_share(state, fresh))
+    with kernels.use("numba"):
+        fast = _outputs(bs.step(state, upstream, ctx, draws))
+        again = _outputs(bs.step(state, upstream, ctx, draws))  # the memo reused
+        helpers = (bs.us_pull(state, ctx), bs.target_share(state, ctx))
+    for k in ref:
+        assert fast[k].dtype == ref[k].dtype == np.dtype(precision), k
+        np.testing.assert_allclose(fast[k], ref[k], rtol=rtol,
+                                   atol=rtol * max(1.0, float(np.abs(ref[k]).max())), err_msg=k)
+        assert np.array_equal(again[k], fast[k]), k
+    for a, b in zip(helpers_ref, helpers, strict=True):
+        assert a.dtype == b.dtype and a.shape == b.shape
+        np.testing.assert_allclose(b, a, rtol=rtol, atol=rtol)
+    assert np.any(ref["us_asia_share"] != 0)
+    for r in range(_KERNEL_RUNS):  # a chunk of one run gives the same bits
+        s = slice(r, r + 1)
+        with kernels.use("numba"):
+            alone = _outputs(bs.step(State(*(x[s] for x in state)),
+                                     {k: v[s] for k, v in upstream.items()}, _slice_ctx(ctx, s),
+                                     Draws(*(x[s] for x in draws))))
+        for k in fast:
+            assert np.array_equal(alone[k], fast[k][s]), (k, r)
+
+
+def test_kernel_memoised_pull_follows_a_new_commitment_array() -> None:
+    from flashpoint import kernels
+
+    if not kernels.available():
+        pytest.skip("Numba is not installed")
+    state, upstream, ctx, draws = _kernel_inputs("float64")
+    war = np.zeros_like(state.war)
+    war[:, _fp(ctx, "baltic")] = 1.0  # the US is a treaty ally of the targets
+    state = state._replace(war=war)
+    with kernels.use("numba"):
+        before = bs.us_pull(state, ctx).copy()
+        moved = dataclasses.replace(ctx, commitment=np.zeros_like(ctx.commitment))
+        assert moved.memo is ctx.memo
+        after = bs.us_pull(state, moved)
+        du = bs.step(state, upstream, moved, draws).deltas["us_asia_share"]
+    with kernels.use("numpy"):
+        fresh = dataclasses.replace(moved, memo={})
+        ref = bs.us_pull(state, fresh)
+        du_ref = bs.step(state, upstream, fresh, draws).deltas["us_asia_share"]
+    np.testing.assert_allclose(after, ref, rtol=1e-12)
+    np.testing.assert_allclose(du, du_ref, rtol=1e-12, atol=1e-15)
+    assert not np.allclose(after, before)

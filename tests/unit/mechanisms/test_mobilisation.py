@@ -129,3 +129,92 @@ def test_wars_end_at_the_termination_hazard() -> None:
     assert np.all(mo.step(state, {}, ctx, below).deltas["war"][:, k] == -1)
     assert np.all(mo.step(state, {}, ctx, above).deltas["war"][:, k] == 0)
     assert np.all(p_end > 0.05) and np.all(p_end < 0.25)  # a quarter at 0.3-1.0/yr
+
+
+# --- the compiled kernels (issue 17) -----------------------------------------
+
+_KERNEL_RUNS = 6
+
+
+def _kernel_inputs(precision: str):  # type: ignore[no-untyped-def]
+    """Perturbed inputs (wars at some flashpoints in some runs, see their coverage)."""
+    from flashpoint.testing.inputs import perturbed_inputs
+
+    state, derived, ctx, draws = perturbed_inputs(precision, runs=_KERNEL_RUNS, seed=7)
+    assert np.any(state.war > 0.5) and np.any(state.war <= 0.5)
+    onset = draws.onset.copy()
+    onset[::2] = 0.0  # wars end in every other run
+    draws = draws._replace(onset=onset)
+    upstream = {k: v for k, v in derived.items() if k not in mo.MECHANISM.provides}
+    return state, upstream, ctx, draws
+
+
+def _outputs(effect) -> dict[str, np.ndarray]:  # type: ignore[no-untyped-def]
+    return {**effect.deltas, **effect.derived}
+
+
+@pytest.mark.parametrize("precision", ["float64", "float32"])
+def test_kernel_matches_the_reference_keeps_the_dtype_and_a_run_alone(precision: str) -> None:
+    import dataclasses
+
+    from flashpoint import kernels
+    from flashpoint.contract import State
+    from flashpoint.mechanisms._protocol import Draws
+    from flashpoint.testing.checks import _slice_ctx
+
+    if not kernels.available():
+        pytest.skip("Numba is not installed")
+    state, upstream, ctx, draws = _kernel_inputs(precision)
+    rtol = 1e-12 if precision == "float64" else 2e-5
+    fresh = dataclasses.replace(ctx, memo={})
+    with kernels.use("numpy"):
+        ref = _outputs(mo.step(state, upstream, fresh, draws))
+        helpers_ref = (mo.engagement(fresh), mo.wartime_burden(state, fresh))
+    with kernels.use("numba"):
+        fast = _outputs(mo.step(state, upstream, ctx, draws))
+        again = _outputs(mo.step(state, upstream, ctx, draws))  # the memo reused
+        helpers = (mo.engagement(ctx), mo.wartime_burden(state, ctx))
+    for k in ref:
+        assert fast[k].dtype == ref[k].dtype == np.dtype(precision), k
+        np.testing.assert_allclose(fast[k], ref[k], rtol=rtol,
+                                   atol=rtol * max(1.0, float(np.abs(ref[k]).max())), err_msg=k)
+        assert np.array_equal(again[k], fast[k]), k
+    for a, b in zip(helpers_ref, helpers, strict=True):
+        assert a.dtype == b.dtype and a.shape == b.shape
+        np.testing.assert_allclose(b, a, rtol=rtol, atol=rtol)
+    assert np.any(ref["intent"] != 0) and np.any(ref["war"] != 0)  # every channel is exercised
+    for r in range(_KERNEL_RUNS):  # a chunk of one run gives the same bits
+        s = slice(r, r + 1)
+        with kernels.use("numba"):
+            alone = _outputs(mo.step(State(*(x[s] for x in state)),
+                                     {k: v[s] for k, v in upstream.items()}, _slice_ctx(ctx, s),
+                                     Draws(*(x[s] for x in draws))))
+        for k in fast:
+            assert np.array_equal(alone[k], fast[k][s]), (k, r)
+
+
+def test_kernel_memoised_burdens_follow_a_new_commitment_array() -> None:
+    import dataclasses
+
+    from flashpoint import kernels
+
+    if not kernels.available():
+        pytest.skip("Numba is not installed")
+    state, upstream, ctx, draws = _kernel_inputs("float64")
+    with kernels.use("numba"):
+        before = _outputs(mo.step(state, upstream, ctx, draws))
+        eng_before = mo.engagement(ctx).copy()
+        c = np.ones_like(ctx.commitment)  # everyone defends everyone: co-belligerents rise
+        moved = dataclasses.replace(ctx, commitment=c)
+        assert moved.memo is ctx.memo
+        after = _outputs(mo.step(state, upstream, moved, draws))
+        eng_after = mo.engagement(moved)
+    with kernels.use("numpy"):
+        fresh = dataclasses.replace(moved, memo={})
+        ref = _outputs(mo.step(state, upstream, fresh, draws))
+        eng_ref = mo.engagement(fresh)
+    for k in ref:
+        np.testing.assert_allclose(after[k], ref[k], rtol=1e-12, atol=1e-12, err_msg=k)
+    np.testing.assert_allclose(eng_after, eng_ref, rtol=1e-12)
+    assert not np.allclose(after["wartime_burden"], before["wartime_burden"])
+    assert not np.allclose(eng_after, eng_before)
