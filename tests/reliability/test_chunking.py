@@ -93,3 +93,24 @@ def test_one_run_chunks_and_a_leftover_chunk_of_one(precision: str) -> None:
         ds = fp.simulate(_world(), "nato_ip4_partnership", runs=48, years=3, seed=11,
                          chunk_size=chunk, precision=precision)
         assert _bits_equal(ref, ds) == [], f"chunk size {chunk} ({precision})"
+
+
+@pytest.mark.slow
+def test_chunk_sizes_1_7_64_and_one_or_two_threads_give_the_same_bits() -> None:
+    """Issue 17's check, with the compiled kernels on (the default backend) and every
+    theory sampled per run: 64 runs in chunks of 1, 7 and 64, on one and two threads."""
+    from flashpoint import kernels
+    from flashpoint.api import resolve_plan
+    from flashpoint.engine.run import RunConfig, run_ensemble
+
+    world = _world()
+    plan = resolve_plan("nato_ip4_partnership", world)  # type: ignore[arg-type]
+
+    def go(chunk: int, threads: int) -> xr.Dataset:
+        cfg = RunConfig(runs=64, years=3, seed=13, chunk_size=chunk, threads=threads)
+        return run_ensemble(world, plan, cfg)  # type: ignore[arg-type]
+
+    assert kernels.enabled() or not kernels.available()
+    ref = go(64, 1)
+    for chunk, threads in ((1, 1), (7, 2), (64, 2), (7, 1)):
+        assert _bits_equal(ref, go(chunk, threads)) == [], f"chunks of {chunk}, {threads} threads"
