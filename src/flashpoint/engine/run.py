@@ -30,12 +30,13 @@ import math
 import os
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numpy as np
 import xarray as xr
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from flashpoint._types import FloatArray, IntArray
 from flashpoint.engine.apply import PlanApplier, ScenarioInputs
@@ -638,13 +639,20 @@ def auto_chunk(n_actors: int, runs: int, itemsize: int = 8, threads: int | None 
     return max(1, min(runs, math.ceil(runs / pieces)))
 
 
-def blas_single_thread() -> threadpool_limits:
+_CONTROLLER: list[ThreadpoolController] = []
+
+
+def blas_single_thread() -> AbstractContextManager[Any]:
     """Context manager limiting every BLAS library to one thread (threadpoolctl).
 
     The limit is process-wide (BLAS libraries keep one thread count), so it is
-    set once around the engine's thread pool, not per chunk.
+    set once around the engine's thread pool, not per chunk. The libraries are
+    looked up once per process (2-3 ms a lookup, more than a small ensemble's
+    glue): numpy's and scipy's BLAS are loaded by then (the engine imports both).
     """
-    return threadpool_limits(limits=1, user_api="blas")
+    if not _CONTROLLER:
+        _CONTROLLER.append(ThreadpoolController())
+    return _CONTROLLER[0].limit(limits=1, user_api="blas")
 
 
 def run_ensemble(world: WorldArrays, plan: Plan, cfg: RunConfig,
@@ -715,10 +723,11 @@ def run_ensemble(world: WorldArrays, plan: Plan, cfg: RunConfig,
         values = {k: v[keep] for k, v in values.items()}
         lever_coords = {k: v[keep] for k, v in lever_coords.items()}
         drawn = {k: v[keep] for k, v in drawn.items()}
-    ds = _dataset(world, fps, plan, cfg, params, values, lever_coords, merged, mechs)
-    for m, v in drawn.items():
-        ds.coords[f"theory__{m}"] = ("run", np.asarray(v, dtype=str),
-                                     {"meaning": f"theory (variant) of {m} drawn for the run"})
+    theory_coords = {f"theory__{m}": ("run", np.asarray(v, dtype=str),
+                                      {"meaning": f"theory (variant) of {m} drawn for the run"})
+                     for m, v in drawn.items()}
+    ds = _dataset(world, fps, plan, cfg, params, values, lever_coords, merged, mechs,
+                  theory_coords)
     ds.attrs["theory_weights"] = weights_json(weights)
     if run_range is not None:
         ds = ds.assign_coords(run=np.arange(first, stop))
@@ -799,7 +808,9 @@ _UNITS = {
 def _dataset(world: WorldArrays, fps: FlashpointArrays, plan: Plan, cfg: RunConfig,
              params: tuple[Parameter, ...], values: dict[str, FloatArray],
              levers: dict[str, FloatArray], data: dict[str, Any],
-             mechs: list[Mechanism]) -> xr.Dataset:
+             mechs: list[Mechanism], extra_coords: Mapping[str, Any] | None = None) -> xr.Dataset:
+    """The labelled result. Coordinates and units go into the constructor: setting
+    them one by one afterwards re-merges the whole dataset each time (~1 ms each)."""
     from flashpoint.provenance import provenance_attrs
 
     n_rec = data["milex"].shape[1]
@@ -821,11 +832,12 @@ def _dataset(world: WorldArrays, fps: FlashpointArrays, plan: Plan, cfg: RunConf
         if key.startswith("__"):
             continue
         dims = ("run", "time", *_DIMS.get(key, ()))
-        variables[key] = (dims, arr)
+        variables[key] = _with_units(key, dims, arr)
     if "war_risk" in data:
         cost = _world_war_cost(world, fps)
         if cost is not None:
-            variables["gdp_loss_expected"] = (("run", "time"), data["war_risk"] @ cost)
+            variables["gdp_loss_expected"] = _with_units("gdp_loss_expected", ("run", "time"),
+                                                         data["war_risk"] @ cost)
     if "__attr__" in data:
         coords["mechanism"] = data["__attr_names__"]
         for k, arr in data["__attr__"].items():
@@ -833,13 +845,11 @@ def _dataset(world: WorldArrays, fps: FlashpointArrays, plan: Plan, cfg: RunConf
             # arr: (run, year, *extra, mechanism); cumulative since t = 0 with a zero first row
             cum = np.cumsum(arr, axis=1)
             zero = np.zeros_like(cum[:, :1])
-            variables[f"attribution__{k}"] = (("run", "time", *extra, "mechanism"),
-                                              np.concatenate([zero, cum], axis=1))
+            variables[f"attribution__{k}"] = _with_units(
+                f"attribution__{k}", ("run", "time", *extra, "mechanism"),
+                np.concatenate([zero, cum], axis=1))
+    coords.update(extra_coords or {})
     ds = xr.Dataset(variables, coords=coords)
-    for name in ds.data_vars:
-        unit = _UNITS.get(str(name).removeprefix("attribution__"))
-        if unit is not None:
-            ds[name].attrs["units"] = unit
     ds.attrs.update(
         seed=cfg.seed,
         world_digest=world.digest(),
@@ -855,6 +865,12 @@ def _dataset(world: WorldArrays, fps: FlashpointArrays, plan: Plan, cfg: RunConf
     )
     ds.attrs.update(provenance_attrs())  # code_version with the git commit, library versions
     return ds
+
+
+def _with_units(name: str, dims: tuple[str, ...], arr: Any) -> tuple[Any, ...]:
+    """A data variable's ``(dims, values[, attrs])``, with its ``units`` if it has one."""
+    unit = _UNITS.get(name.removeprefix("attribution__"))
+    return (dims, arr) if unit is None else (dims, arr, {"units": unit})
 
 
 def _world_war_cost(world: WorldArrays, fps: FlashpointArrays) -> FloatArray | None:
