@@ -146,18 +146,57 @@ def _project(state: State, owned: Iterable[str] = ()) -> State:
     The arrays of the fields in ``owned`` (fresh ones nobody else holds) are
     projected in place; the others into new arrays. Same bits either way.
     """
-    inplace = frozenset(owned)
+    inplace = owned if isinstance(owned, (frozenset, set, dict)) else frozenset(owned)
     out = []
-    diag: IntArray | None = None
     for f, low, high in _BOUNDS:
         x = getattr(state, f)
         dest = x if f in inplace else None
         y = np.maximum(x, low, out=dest) if high is None else np.clip(x, low, high, out=dest)
         if f in _DIAGONAL:
-            if diag is None:
-                diag = np.arange(y.shape[1])
-            y[:, diag, diag] = _DIAGONAL[f]
+            _set_diagonal(y, _DIAGONAL[f])
         out.append(y)
+    return State(*out)
+
+
+def _set_diagonal(y: FloatArray, value: float) -> None:
+    """``y[:, i, i] = value`` for every i: through a strided view of the flat
+    matrices when ``y`` is C-contiguous (a third of the fancy index's time)."""
+    r, n = y.shape[0], y.shape[1]
+    if y.flags.c_contiguous and y.ndim == 3 and y.shape[2] == n:
+        y.reshape(r, n * n)[:, :: n + 1] = value
+    else:
+        diag = np.arange(n)
+        y[:, diag, diag] = value
+
+
+def _accumulate(total: dict[str, FloatArray], owned: set[str], f: str, d: FloatArray) -> None:
+    """``total[f] = total[f] + d`` (the first delta itself): the same sum in the same
+    order, added in place into a sum this function made (no allocation per delta)."""
+    t = total.get(f)
+    if t is None:
+        total[f] = d
+    elif f in owned and type(d) is np.ndarray and d.shape == t.shape and d.dtype == t.dtype:
+        np.add(t, d, out=t)
+    else:
+        total[f] = t + d
+        owned.add(f)
+
+
+def _add_owned(state: State, total: Mapping[str, FloatArray], owned: set[str]) -> State:
+    """``_add(state, total)``, the sums of the fields in ``owned`` (arrays ``total``
+    made and nobody else holds) written into those arrays: the same bits."""
+    if not total:
+        return state
+    out = []
+    for f in FIELDS:
+        x = getattr(state, f)
+        d = total.get(f)
+        if d is None:
+            out.append(x)
+        elif f in owned and x.shape == d.shape and x.dtype == d.dtype and type(x) is np.ndarray:
+            out.append(np.add(x, d, out=d))
+        else:
+            out.append(x + d)
     return State(*out)
 
 
@@ -474,6 +513,7 @@ class _Chunk:
             derived: dict[str, FloatArray] = {}
             contributions: dict[str, Mapping[str, FloatArray]] = {"shocks": shock}
             total: dict[str, FloatArray] = {}
+            owned: set[str] = set()  # the sums in total made here (added into in place)
             for m in self.stepped:
                 eff = m.step(stepped, derived, ctx, draws)
                 derived.update(eff.derived)
@@ -481,7 +521,7 @@ class _Chunk:
                     continue
                 contributions[m.name] = eff.deltas
                 for f, d in eff.deltas.items():
-                    total[f] = total[f] + d if f in total else d
+                    _accumulate(total, owned, f, d)
             if pending is not None:
                 # The step's derived quantities are the record's when the step starts
                 # from the recorded state itself (no shock changed a bit) in the same
@@ -494,7 +534,7 @@ class _Chunk:
                     p_met = self.metrics(p_state, p_ctx)
                 finish(p_state, p_ctx, p_met, p_risk)
                 pending = None
-            raw = _add(stepped, total)
+            raw = _add_owned(stepped, total, owned)
             # Without attribution nothing reads raw again: its fresh sums are projected in place.
             new = _project(raw, () if cfg.attribution else total)
             if cfg.attribution:
