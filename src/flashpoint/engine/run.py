@@ -432,18 +432,20 @@ class _Chunk:
         # read them); one that provides nothing would only have its deltas discarded.
         self.stepped = [m for m in mechs if m.name in self.enabled or m.provides]
         r = len(runs)
-        self.initial = State(*(a.astype(dtype) for a in initial_state(world, fps, r)))
+        # Fresh C-ordered arrays: cast, not copied again, in float64 (likewise below).
+        self.initial = State(*(a.astype(dtype, copy=False) for a in initial_state(world, fps, r)))
         params = {k: np.asarray(v, dtype=dtype) for k, v in params.items()}
         self.ctx = base_context(world, r, params=params, variants=variants, dt=cfg.dt, fps=fps,
                                 initial=self.initial)
         self.ctx = replace(self.ctx, theories=dict(theories or {}),
-                           **{f: getattr(self.ctx, f).astype(dtype)
+                           **{f: getattr(self.ctx, f).astype(dtype, copy=False)
                               for f in ScenarioInputs._fields})
         self.applier = PlanApplier(plan, world, fps, runs, cfg.runs, cfg.seed, given=levers,
                                    dtype=dtype)
         d = draw_events(cfg.seed, runs, cfg.steps, fps.f, world.n)
-        self.draws = type(d)(d.onset.astype(dtype), d.escalation.astype(dtype),
-                             d.spending.astype(dtype))
+        self.draws = type(d)(d.onset.astype(dtype, copy=False),
+                             d.escalation.astype(dtype, copy=False),
+                             d.spending.astype(dtype, copy=False))
         self.null = _null_draws(r, fps.f, world.n, dtype)
         # Mechanisms evaluated for the metrics (those providing what they read) and for
         # the attributed metrics only (e.g. threat feeds no attributed metric).
