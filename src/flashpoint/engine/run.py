@@ -20,7 +20,10 @@ fields, context fields and derived quantities each of those mechanisms reads
 at the year's start and recomputes, for each mechanism's part, only those
 whose inputs the part changed, and only the state metrics of changed fields;
 without attribution the bounds are projected in place into the step's fresh
-sums.
+sums. A step's deltas are summed in place into sums it made itself (same
+order, same bits), and the plan's input arrays are the same objects from step
+to step while no intervention switches (so the mechanisms' identity caches
+hold; a ramping spending floor rebuilds only the floor).
 """
 
 from __future__ import annotations
