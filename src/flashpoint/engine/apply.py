@@ -2,7 +2,8 @@
 
 Standing interventions (commitments, presence, trade, signals, spending
 floors, retrenchment) become the context's per-run input arrays, rebuilt
-only when an intervention starts or ends. Timed shocks become additive
+only when an intervention starts or ends (a ramping spending floor rebuilds
+only the floor). Timed shocks become additive
 changes of the state at the step in which they fall; the engine attributes
 them to the pseudo-mechanism ``shocks``.
 """
@@ -117,13 +118,15 @@ class PlanApplier:
         self.runs = runs
         self._total = total_runs
         self._seed = seed
-        self._cache: dict[tuple[bool, ...], ScenarioInputs] = {}
+        self._cache: dict[tuple[tuple[bool, ...], tuple[float, ...]], ScenarioInputs] = {}
+        self._fixed: dict[tuple[bool, ...], ScenarioInputs] = {}
         self.magnitudes: dict[str, FloatArray] = {}
         self._standing: list[Commitment | Presence | TradeChange | Signal | SpendingFloor | Shock
                              | Tie] = [
             *plan.commitments, *plan.presences, *plan.trade, *plan.signals, *plan.spending_floors,
             *(s for s in plan.shocks if s.kind == "retrenchment"), *plan.ties,
         ]
+        self._is_floor = tuple(isinstance(item, SpendingFloor) for item in self._standing)
 
     def draw(self, label: str, rng: Range) -> FloatArray:
         """Per-run magnitudes of an uncertain lever effect (cached by label).
@@ -152,12 +155,60 @@ class PlanApplier:
             out.append(start <= t + 1e-9 and t < end - 1e-9)
         return tuple(out)
 
+    def _ramps(self, t: float, key: tuple[bool, ...]) -> tuple[float, ...]:
+        """The ramp factor of each active spending floor at ``t`` (the inputs' only
+        dependence on time besides which interventions are active)."""
+        out = []
+        for item, on in zip(self._standing, key, strict=True):
+            if on and isinstance(item, SpendingFloor):
+                out.append(1.0 if item.ramp <= 0 else min(1.0, (t - item.start) / item.ramp))
+        return tuple(out)
+
     def inputs(self, t: float, base_commitment: FloatArray, base_trade: FloatArray,
                initial_milex_share: FloatArray) -> ScenarioInputs:
-        """Context input arrays at time ``t`` (years)."""
+        """Context input arrays at time ``t`` (years).
+
+        Cached by the active interventions and the floors' ramp factors: while
+        they stay the same the very same arrays come back (the mechanisms'
+        identity caches then hold), and a ramping floor rebuilds only the floor.
+        """
         key = self._active(t)
-        if key in self._cache and not self.plan.spending_floors:
-            return self._cache[key]
+        ramps = self._ramps(t, key) if self.plan.spending_floors else ()
+        hit = self._cache.get((key, ramps))
+        if hit is not None:
+            return hit
+        # The floors' switching leaves the other arrays as they are.
+        fixed_key = tuple(on and not floor for on, floor in zip(key, self._is_floor, strict=True))
+        fixed = self._fixed.get(fixed_key)
+        if fixed is None:
+            fixed = self._fixed_inputs(fixed_key, base_commitment, base_trade)
+            self._fixed[fixed_key] = fixed
+        out = fixed
+        if ramps:
+            out = fixed._replace(spending_floor=self._floor(key, ramps, initial_milex_share))
+        self._cache[(key, ramps)] = out
+        return out
+
+    def _floor(self, key: tuple[bool, ...], ramps: tuple[float, ...],
+               initial_milex_share: FloatArray) -> FloatArray:
+        """The spending floors (R, N) of the active floors, at their ramp factors."""
+        floor = np.zeros((len(self.runs), self.world.n))
+        factors = iter(ramps)
+        for item, on in zip(self._standing, key, strict=True):
+            if not (on and isinstance(item, SpendingFloor)):
+                continue
+            mask = resolve_actors(item.actors, self.world)
+            ramp = next(factors)  # ramped from the initial share
+            target = self.draw(repr(item), item.share)[:, None]
+            start_share = initial_milex_share[None, :]
+            ramped = start_share + ramp * np.maximum(target - start_share, 0.0)
+            floor = np.where(mask[None, :], np.maximum(floor, ramped), floor)
+        return np.clip(floor, 0.0, 1.0).astype(self.dtype)
+
+    def _fixed_inputs(self, key: tuple[bool, ...], base_commitment: FloatArray,
+                      base_trade: FloatArray) -> ScenarioInputs:
+        """Every input array of the interventions ``key`` switches on, the spending
+        floor left at zero (it alone depends on time: :meth:`_floor`)."""
         r, n, f = len(self.runs), self.world.n, self.fps.f
         commitment = np.broadcast_to(base_commitment, (r, n, n)).copy()
         trade = np.broadcast_to(base_trade, (r, n, n)).copy()
@@ -199,13 +250,8 @@ class PlanApplier:
                                 resolve_actors(item.target, self.world)) & off_diag
                 signal = np.where(pair, np.maximum(signal, self.draw(label, item.cost)[:, None, None]),
                                   signal)
-            elif isinstance(item, SpendingFloor):  # ramped from the initial share
-                mask = resolve_actors(item.actors, self.world)
-                ramp = 1.0 if item.ramp <= 0 else min(1.0, (t - item.start) / item.ramp)
-                target = self.draw(label, item.share)[:, None]
-                start_share = initial_milex_share[None, :]
-                ramped = start_share + ramp * np.maximum(target - start_share, 0.0)
-                floor = np.where(mask[None, :], np.maximum(floor, ramped), floor)
+            elif isinstance(item, SpendingFloor):
+                continue  # :meth:`_floor`
             elif isinstance(item, Shock):  # retrenchment
                 retrench = np.maximum(retrench, self.draw(label, item.magnitude))
             elif isinstance(item, Tie):
@@ -217,13 +263,13 @@ class PlanApplier:
                 tie_cap = np.where(pair, np.maximum(tie_cap, cap), tie_cap)
         trade = np.clip(trade, 0.0, 1.0)
         dt = self.dtype
-        out = ScenarioInputs(commitment.astype(dt), np.clip(presence, 0.0, 1.0).astype(dt),
-                      trade.astype(dt), np.clip(signal, 0.0, 1.0).astype(dt),
-                      np.clip(floor, 0.0, 1.0).astype(dt), np.clip(provocation, 0.0, 1.0).astype(dt),
-                      np.clip(retrench, 0.0, 1.0).astype(dt),
-                      np.clip(tie_vis, 0.0, 1.0).astype(dt), np.clip(tie_cap, 0.0, 1.0).astype(dt))
-        self._cache[key] = out
-        return out
+        return ScenarioInputs(commitment.astype(dt), np.clip(presence, 0.0, 1.0).astype(dt),
+                              trade.astype(dt), np.clip(signal, 0.0, 1.0).astype(dt),
+                              np.clip(floor, 0.0, 1.0).astype(dt),
+                              np.clip(provocation, 0.0, 1.0).astype(dt),
+                              np.clip(retrench, 0.0, 1.0).astype(dt),
+                              np.clip(tie_vis, 0.0, 1.0).astype(dt),
+                              np.clip(tie_cap, 0.0, 1.0).astype(dt))
 
     def shocks(self, t0: float, t1: float, state: State) -> dict[str, FloatArray]:
         """Additive state changes of the shocks that fall in ``[t0, t1)``."""

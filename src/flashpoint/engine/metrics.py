@@ -7,8 +7,8 @@ runs. Names and meanings are listed in docs/architecture.md ("The result").
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -46,6 +46,21 @@ class MetricIndex:
     indo_pacific: BoolArray
     regions: FloatArray  # (2, N) one-hot of euro_atlantic / indo_pacific
     initial_region_milex: FloatArray  # (2,) summed over regions at t=0, filled per chunk
+    #: Block weights and their sums, by metric, made at first use (:meth:`block`).
+    blocks: dict[str, tuple[FloatArray, np.float64]] = field(default_factory=dict, repr=False)
+
+    def block(self, name: str,
+              masks: Callable[[], tuple[BoolArray, BoolArray, bool]]) -> tuple[FloatArray, np.float64]:
+        """The weights ``outer(rows, cols)`` (diagonal 0 if excluded) of block ``name``
+        and their sum, from ``masks() = (rows, cols, exclude_diag)``, made once."""
+        hit = self.blocks.get(name)
+        if hit is None:
+            rows, cols, exclude_diag = masks()
+            w = np.outer(rows, cols).astype(np.float64)
+            if exclude_diag:
+                np.fill_diagonal(w, 0.0)
+            hit = self.blocks[name] = (w, w.sum())
+        return hit
 
     @classmethod
     def build(cls, world: WorldArrays) -> MetricIndex:
@@ -73,11 +88,9 @@ def _pair(a: FloatArray, i: int, j: int) -> FloatArray:
     return np.asarray(a[:, i, j])
 
 
-def _block_mean(a: FloatArray, rows: BoolArray, cols: BoolArray, exclude_diag: bool) -> FloatArray:
-    w = np.outer(rows, cols).astype(np.float64)
-    if exclude_diag:
-        np.fill_diagonal(w, 0.0)
-    total = w.sum()
+def _block_mean(a: FloatArray, block: tuple[FloatArray, np.float64]) -> FloatArray:
+    """Each run's mean of ``a`` over a block (weights and their sum: MetricIndex.block)."""
+    w, total = block
     if total == 0:
         return np.full(a.shape[0], np.nan)
     # Sum each run's flattened block along the last axis: the order of a
@@ -129,7 +142,8 @@ def compute_metrics(
         out["cohesion_rus_prk"] = _pair(a, index.rus, index.prk)
         out["axis_cohesion"] = (out["cohesion_chn_rus"] + out["cohesion_chn_prk"]
                                 + out["cohesion_rus_prk"]) / 3.0
-        out["nato_cohesion"] = _block_mean(a, index.nato, index.nato, exclude_diag=True)
+        out["nato_cohesion"] = _block_mean(
+            a, index.block("nato", lambda: (index.nato, index.nato, True)))
         if index.usa >= 0 and index.chn >= 0:
             tilt = (a[:, :, index.usa] - a[:, :, index.chn]) / 2.0
         else:
@@ -144,12 +158,10 @@ def compute_metrics(
     if groups is None or "frustration" in groups:
         out["frustration"] = frustration(a)
     if groups is None or "tension" in groups:
-        china = np.zeros_like(index.west)
-        if index.chn >= 0:
-            china[index.chn] = True
-        out["tension_china_west"] = _block_mean(tau, china, index.west, exclude_diag=True)
-        out["tension_indo_pacific"] = _block_mean(tau, index.indo_pacific, index.indo_pacific,
-                                                  True)
+        out["tension_china_west"] = _block_mean(
+            tau, index.block("china_west", lambda: (_china(index), index.west, True)))
+        out["tension_indo_pacific"] = _block_mean(
+            tau, index.block("indo_pacific", lambda: (index.indo_pacific, index.indo_pacific, True)))
     if with_derived:
         out.update(_european_security(state, derived, index))
     if groups is None or "us_asia_share" in groups:
@@ -158,6 +170,13 @@ def compute_metrics(
         gdp0 = state.gdp / np.maximum(1.0 - state.gdp_loss, 1e-9)
         out["gdp_loss_world"] = (state.gdp_loss * gdp0).sum(axis=1) / gdp0.sum(axis=1)
     return out
+
+
+def _china(index: MetricIndex) -> BoolArray:
+    china = np.zeros_like(index.west)
+    if index.chn >= 0:
+        china[index.chn] = True
+    return china
 
 
 def _european_security(state: State, derived: Mapping[str, FloatArray],

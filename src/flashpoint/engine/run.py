@@ -20,7 +20,10 @@ fields, context fields and derived quantities each of those mechanisms reads
 at the year's start and recomputes, for each mechanism's part, only those
 whose inputs the part changed, and only the state metrics of changed fields;
 without attribution the bounds are projected in place into the step's fresh
-sums.
+sums. A step's deltas are summed in place into sums it made itself (same
+order, same bits), and the plan's input arrays are the same objects from step
+to step while no intervention switches (so the mechanisms' identity caches
+hold; a ramping spending floor rebuilds only the floor).
 """
 
 from __future__ import annotations
@@ -30,12 +33,13 @@ import math
 import os
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numpy as np
 import xarray as xr
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from flashpoint._types import FloatArray, IntArray
 from flashpoint.engine.apply import PlanApplier, ScenarioInputs
@@ -145,18 +149,57 @@ def _project(state: State, owned: Iterable[str] = ()) -> State:
     The arrays of the fields in ``owned`` (fresh ones nobody else holds) are
     projected in place; the others into new arrays. Same bits either way.
     """
-    inplace = frozenset(owned)
+    inplace = owned if isinstance(owned, (frozenset, set, dict)) else frozenset(owned)
     out = []
-    diag: IntArray | None = None
     for f, low, high in _BOUNDS:
         x = getattr(state, f)
         dest = x if f in inplace else None
         y = np.maximum(x, low, out=dest) if high is None else np.clip(x, low, high, out=dest)
         if f in _DIAGONAL:
-            if diag is None:
-                diag = np.arange(y.shape[1])
-            y[:, diag, diag] = _DIAGONAL[f]
+            _set_diagonal(y, _DIAGONAL[f])
         out.append(y)
+    return State(*out)
+
+
+def _set_diagonal(y: FloatArray, value: float) -> None:
+    """``y[:, i, i] = value`` for every i: through a strided view of the flat
+    matrices when ``y`` is C-contiguous (a third of the fancy index's time)."""
+    r, n = y.shape[0], y.shape[1]
+    if y.flags.c_contiguous and y.ndim == 3 and y.shape[2] == n:
+        y.reshape(r, n * n)[:, :: n + 1] = value
+    else:
+        diag = np.arange(n)
+        y[:, diag, diag] = value
+
+
+def _accumulate(total: dict[str, FloatArray], owned: set[str], f: str, d: FloatArray) -> None:
+    """``total[f] = total[f] + d`` (the first delta itself): the same sum in the same
+    order, added in place into a sum this function made (no allocation per delta)."""
+    t = total.get(f)
+    if t is None:
+        total[f] = d
+    elif f in owned and type(d) is np.ndarray and d.shape == t.shape and d.dtype == t.dtype:
+        np.add(t, d, out=t)
+    else:
+        total[f] = t + d
+        owned.add(f)
+
+
+def _add_owned(state: State, total: Mapping[str, FloatArray], owned: set[str]) -> State:
+    """``_add(state, total)``, the sums of the fields in ``owned`` (arrays ``total``
+    made and nobody else holds) written into those arrays: the same bits."""
+    if not total:
+        return state
+    out = []
+    for f in FIELDS:
+        x = getattr(state, f)
+        d = total.get(f)
+        if d is None:
+            out.append(x)
+        elif f in owned and x.shape == d.shape and x.dtype == d.dtype and type(x) is np.ndarray:
+            out.append(np.add(x, d, out=d))
+        else:
+            out.append(x + d)
     return State(*out)
 
 
@@ -392,18 +435,20 @@ class _Chunk:
         # read them); one that provides nothing would only have its deltas discarded.
         self.stepped = [m for m in mechs if m.name in self.enabled or m.provides]
         r = len(runs)
-        self.initial = State(*(a.astype(dtype) for a in initial_state(world, fps, r)))
+        # Fresh C-ordered arrays: cast, not copied again, in float64 (likewise below).
+        self.initial = State(*(a.astype(dtype, copy=False) for a in initial_state(world, fps, r)))
         params = {k: np.asarray(v, dtype=dtype) for k, v in params.items()}
         self.ctx = base_context(world, r, params=params, variants=variants, dt=cfg.dt, fps=fps,
                                 initial=self.initial)
         self.ctx = replace(self.ctx, theories=dict(theories or {}),
-                           **{f: getattr(self.ctx, f).astype(dtype)
+                           **{f: getattr(self.ctx, f).astype(dtype, copy=False)
                               for f in ScenarioInputs._fields})
         self.applier = PlanApplier(plan, world, fps, runs, cfg.runs, cfg.seed, given=levers,
                                    dtype=dtype)
         d = draw_events(cfg.seed, runs, cfg.steps, fps.f, world.n)
-        self.draws = type(d)(d.onset.astype(dtype), d.escalation.astype(dtype),
-                             d.spending.astype(dtype))
+        self.draws = type(d)(d.onset.astype(dtype, copy=False),
+                             d.escalation.astype(dtype, copy=False),
+                             d.spending.astype(dtype, copy=False))
         self.null = _null_draws(r, fps.f, world.n, dtype)
         # Mechanisms evaluated for the metrics (those providing what they read) and for
         # the attributed metrics only (e.g. threat feeds no attributed metric).
@@ -473,6 +518,7 @@ class _Chunk:
             derived: dict[str, FloatArray] = {}
             contributions: dict[str, Mapping[str, FloatArray]] = {"shocks": shock}
             total: dict[str, FloatArray] = {}
+            owned: set[str] = set()  # the sums in total made here (added into in place)
             for m in self.stepped:
                 eff = m.step(stepped, derived, ctx, draws)
                 derived.update(eff.derived)
@@ -480,7 +526,7 @@ class _Chunk:
                     continue
                 contributions[m.name] = eff.deltas
                 for f, d in eff.deltas.items():
-                    total[f] = total[f] + d if f in total else d
+                    _accumulate(total, owned, f, d)
             if pending is not None:
                 # The step's derived quantities are the record's when the step starts
                 # from the recorded state itself (no shock changed a bit) in the same
@@ -493,7 +539,7 @@ class _Chunk:
                     p_met = self.metrics(p_state, p_ctx)
                 finish(p_state, p_ctx, p_met, p_risk)
                 pending = None
-            raw = _add(stepped, total)
+            raw = _add_owned(stepped, total, owned)
             # Without attribution nothing reads raw again: its fresh sums are projected in place.
             new = _project(raw, () if cfg.attribution else total)
             if cfg.attribution:
@@ -570,15 +616,27 @@ class _Chunk:
                 continue
             base = met0[k]
             total = met1[k] - base
-            contrib = [np.nan_to_num(parts[nm][k] - base) if k in parts.get(nm, ())
+            contrib = [_nan_to_num(parts[nm][k] - base) if k in parts.get(nm, ())
                        else np.zeros_like(base) for nm in all_names[:-1]]
             # Summed part by part in a fixed order: np.sum over a stacked axis takes
             # pairwise summation when a chunk holds one run (chunk invariance).
             summed = np.zeros_like(base)
             for c in contrib:
-                summed = summed + c
-            residual = np.nan_to_num(total) - summed
+                if c.shape == summed.shape and c.dtype == summed.dtype:
+                    np.add(summed, c, out=summed)  # the sum's own array: same bits
+                else:
+                    summed = summed + c
+            residual = _nan_to_num(total) - summed
             attr[k].append(np.stack([*contrib, residual], axis=-1))
+
+
+def _nan_to_num(x: FloatArray) -> FloatArray:
+    """``np.nan_to_num`` of a fresh array, itself when every value is finite (one
+    reduction instead of the wrapper's five passes: attribution calls it per part)."""
+    x = np.asarray(x)
+    if x.dtype.kind == "f" and math.isfinite(float(np.add.reduce(x, axis=None))):
+        return x  # a sum is finite only if every term is (an overflow just takes the wrapper)
+    return np.asarray(np.nan_to_num(x))
 
 
 def _mechanisms(plan: Plan) -> list[Mechanism]:
@@ -638,13 +696,20 @@ def auto_chunk(n_actors: int, runs: int, itemsize: int = 8, threads: int | None 
     return max(1, min(runs, math.ceil(runs / pieces)))
 
 
-def blas_single_thread() -> threadpool_limits:
+_CONTROLLER: list[ThreadpoolController] = []
+
+
+def blas_single_thread() -> AbstractContextManager[Any]:
     """Context manager limiting every BLAS library to one thread (threadpoolctl).
 
     The limit is process-wide (BLAS libraries keep one thread count), so it is
-    set once around the engine's thread pool, not per chunk.
+    set once around the engine's thread pool, not per chunk. The libraries are
+    looked up once per process (2-3 ms a lookup, more than a small ensemble's
+    glue): numpy's and scipy's BLAS are loaded by then (the engine imports both).
     """
-    return threadpool_limits(limits=1, user_api="blas")
+    if not _CONTROLLER:
+        _CONTROLLER.append(ThreadpoolController())
+    return _CONTROLLER[0].limit(limits=1, user_api="blas")
 
 
 def run_ensemble(world: WorldArrays, plan: Plan, cfg: RunConfig,
@@ -715,10 +780,11 @@ def run_ensemble(world: WorldArrays, plan: Plan, cfg: RunConfig,
         values = {k: v[keep] for k, v in values.items()}
         lever_coords = {k: v[keep] for k, v in lever_coords.items()}
         drawn = {k: v[keep] for k, v in drawn.items()}
-    ds = _dataset(world, fps, plan, cfg, params, values, lever_coords, merged, mechs)
-    for m, v in drawn.items():
-        ds.coords[f"theory__{m}"] = ("run", np.asarray(v, dtype=str),
-                                     {"meaning": f"theory (variant) of {m} drawn for the run"})
+    theory_coords = {f"theory__{m}": ("run", np.asarray(v, dtype=str),
+                                      {"meaning": f"theory (variant) of {m} drawn for the run"})
+                     for m, v in drawn.items()}
+    ds = _dataset(world, fps, plan, cfg, params, values, lever_coords, merged, mechs,
+                  theory_coords)
     ds.attrs["theory_weights"] = weights_json(weights)
     if run_range is not None:
         ds = ds.assign_coords(run=np.arange(first, stop))
@@ -799,7 +865,9 @@ _UNITS = {
 def _dataset(world: WorldArrays, fps: FlashpointArrays, plan: Plan, cfg: RunConfig,
              params: tuple[Parameter, ...], values: dict[str, FloatArray],
              levers: dict[str, FloatArray], data: dict[str, Any],
-             mechs: list[Mechanism]) -> xr.Dataset:
+             mechs: list[Mechanism], extra_coords: Mapping[str, Any] | None = None) -> xr.Dataset:
+    """The labelled result. Coordinates and units go into the constructor: setting
+    them one by one afterwards re-merges the whole dataset each time (~1 ms each)."""
     from flashpoint.provenance import provenance_attrs
 
     n_rec = data["milex"].shape[1]
@@ -821,11 +889,12 @@ def _dataset(world: WorldArrays, fps: FlashpointArrays, plan: Plan, cfg: RunConf
         if key.startswith("__"):
             continue
         dims = ("run", "time", *_DIMS.get(key, ()))
-        variables[key] = (dims, arr)
+        variables[key] = _with_units(key, dims, arr)
     if "war_risk" in data:
         cost = _world_war_cost(world, fps)
         if cost is not None:
-            variables["gdp_loss_expected"] = (("run", "time"), data["war_risk"] @ cost)
+            variables["gdp_loss_expected"] = _with_units("gdp_loss_expected", ("run", "time"),
+                                                         data["war_risk"] @ cost)
     if "__attr__" in data:
         coords["mechanism"] = data["__attr_names__"]
         for k, arr in data["__attr__"].items():
@@ -833,13 +902,11 @@ def _dataset(world: WorldArrays, fps: FlashpointArrays, plan: Plan, cfg: RunConf
             # arr: (run, year, *extra, mechanism); cumulative since t = 0 with a zero first row
             cum = np.cumsum(arr, axis=1)
             zero = np.zeros_like(cum[:, :1])
-            variables[f"attribution__{k}"] = (("run", "time", *extra, "mechanism"),
-                                              np.concatenate([zero, cum], axis=1))
+            variables[f"attribution__{k}"] = _with_units(
+                f"attribution__{k}", ("run", "time", *extra, "mechanism"),
+                np.concatenate([zero, cum], axis=1))
+    coords.update(extra_coords or {})
     ds = xr.Dataset(variables, coords=coords)
-    for name in ds.data_vars:
-        unit = _UNITS.get(str(name).removeprefix("attribution__"))
-        if unit is not None:
-            ds[name].attrs["units"] = unit
     ds.attrs.update(
         seed=cfg.seed,
         world_digest=world.digest(),
@@ -855,6 +922,12 @@ def _dataset(world: WorldArrays, fps: FlashpointArrays, plan: Plan, cfg: RunConf
     )
     ds.attrs.update(provenance_attrs())  # code_version with the git commit, library versions
     return ds
+
+
+def _with_units(name: str, dims: tuple[str, ...], arr: Any) -> tuple[Any, ...]:
+    """A data variable's ``(dims, values[, attrs])``, with its ``units`` if it has one."""
+    unit = _UNITS.get(name.removeprefix("attribution__"))
+    return (dims, arr) if unit is None else (dims, arr, {"units": unit})
 
 
 def _world_war_cost(world: WorldArrays, fps: FlashpointArrays) -> FloatArray | None:

@@ -1,6 +1,8 @@
 """The engine's shortcuts give the bits of the plain computation.
 
-A record's metrics reuse the next step's derived quantities; attribution
+A record's metrics reuse the next step's derived quantities; the plan's
+input arrays are reused while no intervention switches (a ramping spending
+floor rebuilds only the floor); a step's deltas are summed in place; attribution
 evaluates only the mechanisms and metrics that can differ; the bounds are
 projected in place when nothing reads the unprojected state. Each is checked
 against the plain computation (every mechanism, every metric, fresh arrays).
@@ -11,13 +13,14 @@ import pytest
 
 import flashpoint as fp
 from flashpoint.engine import run as run_mod
+from flashpoint.engine.apply import PlanApplier
 from flashpoint.engine.metrics import (
     ATTRIBUTED_DERIVED,
     DERIVED_INPUTS,
     STATE_INPUTS,
     compute_metrics,
 )
-from flashpoint.engine.plan import Plan, Range, RelationShock, Shock
+from flashpoint.engine.plan import Commitment, Plan, Range, RelationShock, Shock, SpendingFloor
 from flashpoint.engine.state import FIELDS, State
 from flashpoint.mechanisms import REGISTRY
 from flashpoint.testing import tiny_world
@@ -30,6 +33,10 @@ PLANS = {
         Shock("crisis", at=1.25, flashpoint="baltic", magnitude=Range(0.4, 0.6)),
         Shock("retrenchment", at=1.0, magnitude=Range(0.3, 0.6))),
         relation_shocks=(RelationShock("tension", ("RUS",), ("NATO",), Range(0.1, 0.2), at=1.0),)),
+    "floors": Plan(name="floors", spending_floors=(
+        SpendingFloor(("DEU", "LTU"), Range(0.025, 0.035), start=0.5, ramp=1.5),
+        SpendingFloor(("JPN",), Range(0.015, 0.02), start=0.0, ramp=0.0)),
+        commitments=(Commitment(("USA",), ("TWN",), Range(0.3, 0.6), start=1.0),)),
 }
 
 
@@ -51,6 +58,23 @@ def _plain(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(run_mod, "_add_changed", run_mod._add)
     monkeypatch.setattr(run_mod, "STATE_INPUTS", {g: frozenset(FIELDS) for g in STATE_INPUTS})
     monkeypatch.setattr(run_mod, "_project", lambda s, owned=(): _fresh_project(s))
+    monkeypatch.setattr(run_mod, "_accumulate", _plain_accumulate)
+    monkeypatch.setattr(run_mod, "_add_owned", lambda s, total, owned: run_mod._add(s, total))
+    monkeypatch.setattr(PlanApplier, "inputs", _uncached_inputs)
+
+
+_INPUTS = PlanApplier.inputs
+
+
+def _uncached_inputs(self, t, *args):  # type: ignore[no-untyped-def]
+    """Every input array rebuilt at every step (fresh objects)."""
+    self._cache.clear()
+    self._fixed.clear()
+    return _INPUTS(self, t, *args)
+
+
+def _plain_accumulate(total, owned, f, d) -> None:  # type: ignore[no-untyped-def]
+    total[f] = total[f] + d if f in total else d
 
 
 _PROJECT = run_mod._project
@@ -126,3 +150,25 @@ def test_traced_derivation_reuses_only_what_it_may() -> None:
         assert set(plain) == set(again)
         for k in plain:
             assert plain[k].tobytes() == again[k].tobytes(), k
+
+
+def test_inputs_are_reused_while_a_floor_ramps(world) -> None:
+    plan = PLANS["floors"]
+    from flashpoint.world.flashpoints import flashpoint_arrays
+
+    applier = PlanApplier(plan, world, flashpoint_arrays(world), np.arange(3), 3, seed=1)
+    args = (world.defense, world.trade_share, world.milex_share)
+    ts = [0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.75, 2.0, 2.25, 3.0]
+    got = [applier.inputs(t, *args) for t in ts]
+    for t, inp in zip(ts, got, strict=True):
+        fresh = PlanApplier(plan, world, flashpoint_arrays(world), np.arange(3), 3,
+                            seed=1).inputs(t, *args)
+        for name in inp._fields:
+            assert getattr(inp, name).tobytes() == getattr(fresh, name).tobytes(), (t, name)
+    # Before the commitment starts (t < 1), and from it on, every array but the floor is
+    # the same object; the floor ramps until t = 2, then it too is reused.
+    for a, b in ((got[0], got[3]), (got[4], got[7])):
+        assert all(getattr(a, f) is getattr(b, f) for f in a._fields if f != "spending_floor")
+    assert got[2].spending_floor is not got[3].spending_floor  # ramping
+    assert not np.array_equal(got[2].spending_floor, got[3].spending_floor)
+    assert got[7] is got[8] is got[9]  # ramp done, no switch: the very same inputs
