@@ -98,8 +98,9 @@ Kernel
 a dozen small NumPy calls, 1.6 % of an engine step) and ``_trade_kernel`` (the
 tension and coercion deltas once a lever changes trade: about 0.6 ms at 100 runs
 in full ``(R, N, N)`` passes). The trade terms stay memoised per trade array.
-In the status quo the trade terms vanish and the dyadic deltas are zeros without
-arithmetic, as before. The NumPy code is the reference.
+In the status quo the trade terms vanish and there is no dyadic delta at all
+(zeros, which the engine would add in full ``(R, N, N)`` passes: issue 17, at
+195 actors). The NumPy code is the reference.
 """
 
 from __future__ import annotations
@@ -258,28 +259,29 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
             d_tau, d_align = _trade_kernel(tau, state.alignment, gain, grievance, loss_w,
                                            pressure, ctx.params["interdependence.compliance"],
                                            ctx.dt)
-        else:  # today's trade: both anomaly terms and coercion vanish exactly
-            d_tau = np.zeros(tau.shape, dtype=tau.dtype)
-            d_align = np.zeros(state.alignment.shape, dtype=state.alignment.dtype)
         d_loss, d_gdp = _gdp_kernel(state.war, state.blockade, table.war, table.blockade,
                                     state.gdp_loss, state.gdp,
                                     ctx.params["interdependence.adjustment"], ctx.dt)
+        if not active:  # today's trade: both anomaly terms and coercion vanish exactly
+            return Effect(deltas={"gdp_loss": d_loss, "gdp": d_gdp})
         return Effect(deltas={"tension": d_tau, "gdp_loss": d_loss, "gdp": d_gdp,
                               "alignment": d_align})
-    if active:
-        d_tau = ctx.dt * (grievance * (1.0 - tau) - gain * tau)
-        d_align = ctx.dt * coercion_response(state.alignment, tau, ctx)
-    else:  # today's trade: both anomaly terms and coercion vanish exactly
-        d_tau = np.zeros(tau.shape, dtype=tau.dtype)
-        d_align = np.zeros(state.alignment.shape, dtype=state.alignment.dtype)
+    dyadic: dict[str, FloatArray] = {}
+    if active:  # with today's trade both anomaly terms and coercion vanish exactly:
+        # then no dyadic delta at all (rather than zeros, which the engine would add)
+        dyadic["tension"] = ctx.dt * (grievance * (1.0 - tau) - gain * tau)
+        dyadic["alignment"] = ctx.dt * coercion_response(state.alignment, tau, ctx)
 
     target = implied_loss(state.war, state.blockade, table)
     frac = np.minimum(1.0, ctx.dt / ctx.p("interdependence.adjustment", 2))
     loss = np.clip(state.gdp_loss, 0.0, MAX_LOSS)
     d_loss = frac * np.maximum(0.0, target - loss)
     d_gdp = -state.gdp * d_loss / (1.0 - loss)
-    return Effect(deltas={"tension": d_tau, "gdp_loss": d_loss, "gdp": d_gdp,
-                          "alignment": d_align})
+    deltas = {"gdp_loss": d_loss, "gdp": d_gdp}
+    if active:
+        deltas = {"tension": dyadic["tension"], "gdp_loss": d_loss, "gdp": d_gdp,
+                  "alignment": dyadic["alignment"]}
+    return Effect(deltas=deltas)
 
 
 @kernels.jit

@@ -86,6 +86,9 @@ logit update, in some twenty full ``(R, N, N)`` NumPy passes) has a compiled
 kernel, ``_step_kernel``, used when :func:`flashpoint.kernels.enabled`: one
 pass over runs r and dyads i, j, each run by its own theory (the variant
 masks are passed in); the NumPy code stays the reference of the equations.
+The initial intent and tension, the same in every run, reach it as one
+``(1, N, N)`` matrix (``_one_if_same``): memory traffic, not arithmetic, bounds
+the kernel at 195 actors (two of its ten ``(R, N, N)`` streams saved).
 
 References
 ----------
@@ -240,9 +243,11 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
         c0 = ctx.cached("security_dilemma.c0",
                         lambda: symmetric(t0) * symmetric(ctx.initial.intent))
         t0s = ctx.cached("security_dilemma.t0", lambda: symmetric(t0))
+        intent0, tension0 = ctx.cached("security_dilemma.initial", lambda: (
+            _one_if_same(ctx.initial.intent), _one_if_same(ctx.initial.tension)))
         d_i, d_t = _step_kernel(
             t, c0, t0s, state.milex, ctx.initial.milex, trend_rate(ctx), float(ctx.step * dt),
-            state.intent, ctx.initial.intent, state.tension, ctx.initial.tension,
+            state.intent, intent0, state.tension, tension0,
             state.alignment, ctx.world.rivalry, allies,
             pr["security_dilemma.tension_rate"], pr["security_dilemma.tension_decay"],
             pr["security_dilemma.misperception"], pr["security_dilemma.distinguishability"],
@@ -290,6 +295,14 @@ def step(state: State, derived: Mapping[str, FloatArray], ctx: Context, draws: D
     )
 
 
+def _one_if_same(x: FloatArray) -> FloatArray:
+    """``x[:1]`` (one run's matrix) when every run's holds the same numbers, else ``x``:
+    the kernel then streams one (N, N) matrix, not R copies (the initial state)."""
+    if x.shape[0] > 1 and np.array_equal(x, np.broadcast_to(x[:1], x.shape)):
+        return np.ascontiguousarray(x[:1])
+    return x
+
+
 @kernels.jit
 def _step_kernel(t, c0, t0s, milex, milex0, trend, years, intent, intent0,  # type: ignore[no-untyped-def]
                  tension, tension0, alignment, rivalry, allies, lam, kappa, mu, delta, rho,
@@ -317,8 +330,10 @@ def _step_kernel(t, c0, t0s, milex, milex0, trend, years, intent, intent0,  # ty
         omd = 1.0 - delta[r]
         lr = lam[r]
         kr = kappa[r]
-        tr, ir, i0r, ar = t[r], intent[r], intent0[r], alignment[r]
-        taur, tau0r, c0r, t0r = tension[r], tension0[r], c0[r], t0s[r]
+        # the initial intent and tension: one matrix when the runs share it
+        tr, ir, i0r, ar = t[r], intent[r], intent0[r if intent0.shape[0] > 1 else 0], alignment[r]
+        taur, tau0r = tension[r], tension0[r if tension0.shape[0] > 1 else 0]
+        c0r, t0r = c0[r], t0s[r]
         dir_, dtr_ = d_intent[r], d_tension[r]
         for i in range(n):
             if not (sp or sg):  # deterrence: intent only relaxes (u is not read)
