@@ -196,6 +196,7 @@ def _variant(claim: Claim, change: str, s: xr.Dataset, b: xr.Dataset | None) -> 
 def _attributed_parts(claim: Claim, s: xr.Dataset, b: xr.Dataset | None) -> dict[str, float]:
     """Mean over runs of each part's contribution to the paired change at the horizon,
     summed over the claim's metric (or its proxies) in units of each metric's band."""
+    from flashpoint.analysis.compare import _align_mechanisms
     from flashpoint.metrics import METRICS
 
     names = (claim.metric,) if f"attribution__{claim.metric}" in s.data_vars else PROXIES.get(
@@ -205,15 +206,17 @@ def _attributed_parts(claim: Claim, s: xr.Dataset, b: xr.Dataset | None) -> dict
         var = f"attribution__{name}"
         if var not in s.data_vars or (b is not None and var not in b.data_vars):
             continue
-        t = int(np.flatnonzero(np.asarray(s["time"].values) <= claim.horizon + 1e-9)[-1])
+        t = int(np.flatnonzero(np.asarray(s.variables["time"].values) <= claim.horizon + 1e-9)[-1])
         c = _parts(s, var, t, claim)
+        mechs = np.asarray(s.variables["mechanism"].values)
         start = _at_start(s, name, claim)
         if b is not None and claim.is_relative:
-            c = c - _parts(b, var, t, claim).reindex(mechanism=c["mechanism"], fill_value=0.0)
+            c = c - _align_mechanisms(_parts(b, var, t, claim),
+                                      np.asarray(b.variables["mechanism"].values), mechs)
             start = start - _at_start(b, name, claim)
         mean = np.nanmean(np.asarray(c.transpose("run", "mechanism").values), axis=0)
         scale = max(METRICS[name].materiality, 1e-12)
-        for mech, val in zip([str(x) for x in c["mechanism"].values], mean, strict=True):
+        for mech, val in zip([str(x) for x in mechs], mean, strict=True):
             out[str(mech)] = out.get(str(mech), 0.0) + abs(float(val)) / scale
         # the scenario's inputs can move the metric at t = 0 already (a commitment enters
         # credibility at once); attribution covers changes since t = 0, so count it here
@@ -221,22 +224,25 @@ def _attributed_parts(claim: Claim, s: xr.Dataset, b: xr.Dataset | None) -> dict
     return out
 
 
-def _parts(ds: xr.Dataset, var: str, t: int, claim: Claim) -> xr.DataArray:
-    da = ds[var].isel(time=t)
+def _select(ds: xr.Dataset, var: xr.Variable, claim: Claim) -> xr.Variable:
+    """``var`` averaged over the claim's labels of each of its dimensions (the bare
+    Variable: the same reductions as on the DataArray, without its per-run coordinates)."""
     for dim, label in claim.selector.items():
-        if dim in da.dims:
+        if dim in var.dims:
             labels = [label] if isinstance(label, str) else list(label)
-            da = da.sel({dim: labels}).mean(dim)
+            known = [str(v) for v in ds.variables[dim].values]
+            var = var.isel({dim: [known.index(x) for x in labels]}).mean(dim)
+    return var
+
+
+def _parts(ds: xr.Dataset, var: str, t: int, claim: Claim) -> xr.Variable:
+    da = _select(ds, ds.variables[var].isel(time=t), claim)
     extra = [d for d in da.dims if d not in ("run", "mechanism")]
     return da.mean(extra) if extra else da
 
 
 def _at_start(ds: xr.Dataset, name: str, claim: Claim) -> float:
-    da = ds[name].isel(time=0)
-    for dim, label in claim.selector.items():
-        if dim in da.dims:
-            labels = [label] if isinstance(label, str) else list(label)
-            da = da.sel({dim: labels}).mean(dim)
+    da = _select(ds, ds.variables[name].isel(time=0), claim)
     return float(np.nanmean(np.asarray(da.values, dtype=np.float64)))
 
 
@@ -245,14 +251,14 @@ def _linking_parameter(verdict: Verdict, mechanisms: Sequence[str]) -> str | Non
     m = verdict.margins
     effect = np.asarray(m.values, dtype=np.float64)
     best, best_rho = None, -1.0
-    for coord in m.coords:
+    for coord, values in m.coords.variables.items():
         name = str(coord)
         if not name.startswith("param__"):
             continue
         p = name.removeprefix("param__")
         if not any(p.startswith(mech + ".") for mech in mechanisms):
             continue
-        x = np.asarray(m[coord].values, dtype=np.float64)
+        x = np.asarray(values.values, dtype=np.float64)
         ok = np.isfinite(effect) & np.isfinite(x)
         if ok.sum() < 3 or np.ptp(x[ok]) == 0 or np.ptp(effect[ok]) == 0:
             continue
