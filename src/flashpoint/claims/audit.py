@@ -77,8 +77,9 @@ NEGLIGIBLE = 1e-3
 #: Mechanisms carrying less than this share of the attributed effect are left on in (b).
 MIN_PART = 0.05
 #: Simulations the audit runs at once (threads) once the plans of a batch are known. One:
-#: on 2 cores two at a time showed no wall-time gain over the engine's own two chunk
-#: threads (measured 2026-12, shared machine: 78-101 s against 49-96 s per assessment).
+#: on 2 cores two at a time gained no more than the noise over the engine's own two chunk
+#: threads (shared machine, 2026-12: the audit of 63 claims 34.9 s against 36.9 s, best
+#: of two; whole assessments 78-101 s against 49-96 s).
 AUDIT_WORKERS = 1
 #: Attributed metrics standing in for metrics the engine does not attribute.
 PROXIES: Mapping[str, tuple[str, ...]] = {
