@@ -47,9 +47,9 @@ import xarray as xr
 from flashpoint.analysis.compare import (
     KEY_METRICS,
     MetricSpec,
+    _metric_array,
     attribution_table,
     compare_all,
-    metric_values,
     trajectory_quantiles,
 )
 from flashpoint.errors import AnalysisError, ClaimError, FlashpointError
@@ -482,7 +482,7 @@ def _final_values(a: Assessment) -> pd.DataFrame:
         for spec in a.metrics:
             if spec.name not in ds.data_vars:
                 continue
-            v = np.asarray(metric_values(ds, spec).isel(time=-1).values, dtype=np.float64)
+            v = np.asarray(_metric_array(ds, spec)[:, -1], dtype=np.float64)
             frames.append(pd.DataFrame({"scenario": name, "metric": spec.key,
                                         "run": np.arange(v.size), "value": v}))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

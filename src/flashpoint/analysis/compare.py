@@ -56,7 +56,7 @@ cumulative science. *Frontiers in Psychology* 4, 863. doi:10.3389/fpsyg.2013.008
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
 
@@ -204,27 +204,52 @@ def metric_values(ds: xr.Dataset, spec: MetricSpec) -> xr.DataArray:
     AnalysisError
         If the result lacks the variable or a label, or dimensions stay unfixed.
     """
+    var = _metric_variable(ds, spec)
+    coords = {k: v for k, v in ds.coords.variables.items() if set(v.dims) <= {"run", "time"}}
+    return xr.DataArray(var, coords=coords, name=spec.name)
+
+
+def _metric_variable(ds: xr.Dataset, spec: MetricSpec) -> xr.Variable:
+    """:func:`metric_values` as a bare Variable over ``(run, time)`` (no per-run coordinates
+    to carry through each step; the same indexing, so the same values)."""
     if spec.name not in ds.data_vars:
         raise AnalysisError(
             f"result {_label(ds)!r}: has no variable {spec.name!r}. "
             f"Expected one of {sorted(str(k) for k in ds.data_vars if '__' not in str(k))}."
         )
-    da = ds[spec.name]
+    var = ds.variables[spec.name]
     for dim, label in spec.selector:
-        if dim not in da.dims:
+        if dim not in var.dims:
             raise AnalysisError(f"result {_label(ds)!r}: {spec.name!r} has no dimension {dim!r}.")
-        known = [str(v) for v in da[dim].values]
+        known = _labels(ds, dim)
         if label not in known:
             raise AnalysisError(
                 f"result {_label(ds)!r}: {spec.name!r} has no {dim} {label!r}. Expected one of {known}."
             )
-        da = da.sel({dim: label}, drop=True)
-    extra = [d for d in da.dims if d not in ("run", "time")]
+        var = var.isel({dim: known.index(label)})
+    extra = [d for d in var.dims if d not in ("run", "time")]
     if extra:
         raise AnalysisError(
             f"metric {spec.key!r}: dimensions {extra} are not fixed by the selector."
         )
-    return da.transpose("run", "time")
+    return var.transpose("run", "time")
+
+
+def _metric_array(ds: xr.Dataset, spec: MetricSpec) -> np.ndarray:
+    """:func:`metric_values` as a NumPy array over ``(run, time)``."""
+    return np.asarray(_metric_variable(ds, spec).values)
+
+
+def _labels(ds: xr.Dataset, dim: str) -> list[str]:
+    """The labels of ``dim`` as strings (its positions when it has no coordinate)."""
+    if dim in ds.variables:
+        return [str(v) for v in ds.variables[dim].values]
+    return [str(i) for i in range(ds.sizes[dim])]
+
+
+def _run_coords(ds: xr.Dataset) -> dict[Hashable, xr.Variable]:
+    """The result's per-run coordinates (``run``, ``param__*``, ...), in the result's order."""
+    return {k: v for k, v in ds.coords.variables.items() if v.dims == ("run",)}
 
 
 def check_paired(a: xr.Dataset, b: xr.Dataset) -> None:
@@ -239,9 +264,9 @@ def check_paired(a: xr.Dataset, b: xr.Dataset) -> None:
             f"{where}: runs are paired by index, so both need the same number of runs. "
             f"Got {a.sizes.get('run')} and {b.sizes.get('run')} instead."
         )
-    if not np.array_equal(a["run"].values, b["run"].values):
+    if not np.array_equal(a.variables["run"].values, b.variables["run"].values):
         raise AnalysisError(f"{where}: the run labels differ; runs are paired by index.")
-    if not np.allclose(a["time"].values, b["time"].values):
+    if not np.allclose(a.variables["time"].values, b.variables["time"].values):
         raise AnalysisError(f"{where}: the time axes differ. Simulate both with the same years and dt.")
     for key in ("seed", "design", "world_digest"):
         if key in a.attrs and key in b.attrs and str(a.attrs[key]) != str(b.attrs[key]):
@@ -252,7 +277,7 @@ def check_paired(a: xr.Dataset, b: xr.Dataset) -> None:
 
 
 def _time_index(ds: xr.Dataset, time: float | None) -> int:
-    t = np.asarray(ds["time"].values, dtype=np.float64)
+    t = np.asarray(ds.variables["time"].values, dtype=np.float64)
     if time is None:
         return t.size - 1
     hits = np.flatnonzero(np.isclose(t, time))
@@ -267,13 +292,16 @@ def paired_difference(
     scenario: xr.Dataset, baseline: xr.Dataset, spec: MetricSpec, time: float | None = None
 ) -> xr.DataArray:
     """Per-run difference ``scenario - baseline`` of the metric at ``time`` (default: the last record)."""
+    return xr.DataArray(_paired_values(scenario, baseline, spec, time), dims=("run",),
+                        coords=_run_coords(scenario), name=f"difference__{spec.key}")
+
+
+def _paired_values(scenario: xr.Dataset, baseline: xr.Dataset, spec: MetricSpec,
+                   time: float | None = None) -> np.ndarray:
+    """:func:`paired_difference`'s values."""
     check_paired(scenario, baseline)
     k = _time_index(scenario, time)
-    s = metric_values(scenario, spec).isel(time=k, drop=True)
-    b = metric_values(baseline, spec).isel(time=k, drop=True)
-    coords = {c: v for c, v in scenario.coords.items() if v.dims == ("run",)}
-    return xr.DataArray(np.asarray(s.values) - np.asarray(b.values), dims=("run",),
-                        coords=coords, name=f"difference__{spec.key}")
+    return _metric_array(scenario, spec)[:, k] - _metric_array(baseline, spec)[:, k]
 
 
 def summarize_difference(d: np.ndarray | xr.DataArray) -> dict[str, float]:
@@ -327,15 +355,25 @@ def compare(
     mean_high, p_increase, p_decrease, effect_size, n``). Metrics missing
     from the results are skipped.
     """
+    return _compare(scenario, baseline, metrics, time, {})
+
+
+def _compare(scenario: xr.Dataset, baseline: xr.Dataset, metrics: Sequence[MetricSpec],
+             time: float | None, base_values: dict[tuple[MetricSpec, int], np.ndarray]
+             ) -> pd.DataFrame:
+    """:func:`compare`; ``base_values`` keeps the baseline's values across scenarios."""
     check_paired(scenario, baseline)
     k = _time_index(scenario, time)
-    t = float(scenario["time"].values[k])
+    t = float(scenario.variables["time"].values[k])
     rows = []
     for spec in metrics:
         if spec.name not in scenario.data_vars or spec.name not in baseline.data_vars:
             continue
-        s = np.asarray(metric_values(scenario, spec).isel(time=k).values, dtype=np.float64)
-        b = np.asarray(metric_values(baseline, spec).isel(time=k).values, dtype=np.float64)
+        s = np.asarray(_metric_array(scenario, spec)[:, k], dtype=np.float64)
+        if (spec, k) not in base_values:
+            base_values[spec, k] = np.asarray(_metric_array(baseline, spec)[:, k],
+                                              dtype=np.float64)
+        b = base_values[spec, k]
         row: dict[str, object] = {
             "scenario": _label(scenario), "baseline": _label(baseline), "metric": spec.key,
             "label": spec.title, "unit": spec.unit, "time": t,
@@ -360,7 +398,8 @@ def compare_all(
     """:func:`compare` of every result but the baseline with the baseline, stacked."""
     if baseline not in results:
         raise AnalysisError(f"baseline {baseline!r} is not among the results {sorted(results)}.")
-    frames = [compare(ds, results[baseline], metrics, time)
+    base_values: dict[tuple[MetricSpec, int], np.ndarray] = {}
+    frames = [_compare(ds, results[baseline], metrics, time, base_values)
               for name, ds in results.items() if name != baseline]
     if not frames:
         return pd.DataFrame()
@@ -375,7 +414,7 @@ def trajectory_quantiles(
     Returns a frame indexed by ``time`` with one column per quantile
     (``q05``, ``q25``, ...) plus ``mean``; NaN runs are ignored.
     """
-    v = np.asarray(metric_values(ds, spec).values, dtype=np.float64)  # (run, time)
+    v = np.asarray(_metric_array(ds, spec), dtype=np.float64)  # (run, time)
     finite = np.isfinite(v)
     cols: dict[str, np.ndarray] = {}
     if finite.any(axis=0).all():
@@ -387,7 +426,8 @@ def trajectory_quantiles(
         for q in quantiles:
             cols[f"q{round(q * 100):02d}"] = np.full(v.shape[1], np.nan)
         cols["mean"] = np.full(v.shape[1], np.nan)
-    return pd.DataFrame(cols, index=pd.Index(np.asarray(ds["time"].values), name="time"))
+    return pd.DataFrame(cols, index=pd.Index(np.asarray(ds.variables["time"].values),
+                                             name="time"))
 
 
 def attribution_change(
@@ -414,25 +454,43 @@ def attribution_change(
             f"result {_label(scenario)!r}: has no {var!r}; simulate with attribution=True."
         )
     k = _time_index(scenario, time)
-
-    def contributions(ds: xr.Dataset) -> xr.DataArray:
-        if var not in ds.data_vars:
-            raise AnalysisError(
-                f"result {_label(ds)!r}: has no {var!r}; simulate with attribution=True."
-            )
-        da = ds[var]
-        for dim, label in spec.selector:
-            da = da.sel({dim: label}, drop=True)
-        return da.isel(time=k, drop=True)  # (run, mechanism)
-
-    c = contributions(scenario)
+    c, mechs = _mechanism_parts(scenario, var, spec.selector, time=k)
     if baseline is not None:
         check_paired(scenario, baseline)
-        b = contributions(baseline).reindex(mechanism=c["mechanism"], fill_value=0.0)
-        c = c - b
+        b, b_mechs = _mechanism_parts(baseline, var, spec.selector, time=k)
+        c = c - _align_mechanisms(b, b_mechs, mechs)
     mean = np.nanmean(np.asarray(c.transpose("run", "mechanism").values), axis=0)
-    s = pd.Series(mean, index=[str(m) for m in c["mechanism"].values], name=spec.key)
+    s = pd.Series(mean, index=[str(m) for m in mechs], name=spec.key)
     return s.reindex(s.abs().sort_values(ascending=False).index)
+
+
+def _mechanism_parts(ds: xr.Dataset, var: str, selector: Iterable[tuple[str, str]], *,
+                    time: int) -> tuple[xr.Variable, np.ndarray]:
+    """The attribution ``var`` at the labels of ``selector`` and time index ``time``, as a
+    bare Variable over ``(run, mechanism)`` (in the variable's order), and the mechanisms.
+
+    The same indexing as ``ds[var].sel(...).isel(time=time)``, without carrying the
+    per-run coordinates through it.
+    """
+    if var not in ds.data_vars:
+        raise AnalysisError(
+            f"result {_label(ds)!r}: has no {var!r}; simulate with attribution=True."
+        )
+    v = ds.variables[var]
+    for dim, label in selector:
+        known = _labels(ds, dim)
+        if dim not in v.dims or label not in known:
+            raise AnalysisError(f"result {_label(ds)!r}: {var!r} has no {dim} {label!r}.")
+        v = v.isel({dim: known.index(label)})
+    return v.isel(time=time), np.asarray(ds.variables["mechanism"].values)
+
+
+def _align_mechanisms(b: xr.Variable, b_mechanisms: np.ndarray, mechanisms: np.ndarray
+                     ) -> xr.Variable:
+    """``b`` (over ``mechanism`` labelled ``b_mechanisms``) on the labels ``mechanisms``,
+    zero where ``b`` has none (xarray's ``reindex``, on the bare values)."""
+    da = xr.DataArray(b, coords={"mechanism": b_mechanisms})
+    return da.reindex(mechanism=mechanisms, fill_value=0.0).variable
 
 
 def attribution_table(

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from flashpoint.analysis.compare import KEY_METRICS, MetricSpec, paired_difference
+from flashpoint.analysis.compare import KEY_METRICS, MetricSpec, _paired_values
 from flashpoint.metrics import METRICS
 
 if TYPE_CHECKING:
@@ -86,12 +86,12 @@ def swing_assumption(v: Verdict) -> dict[str, Any]:
     material effect, for that verdict) in its upper / lower half.
     """
     m = v.margins
+    mv = np.asarray(m.values, dtype=np.float64)
     holds = np.asarray(v.holding.values, dtype=bool)
-    finite = np.isfinite(np.asarray(m.values, dtype=np.float64))
+    finite = np.isfinite(mv)
     null = v.verdict == "no material effect" or v.pooled_verdict == "no material effect"
     if null:
         c = v.claim
-        mv = np.asarray(m.values, dtype=np.float64)
         # invert the margin to the per-run difference (claims.evaluate's margin table)
         d = {"increase": mv + c.band, "decrease": -(mv + c.band),
              "no_increase": c.band - mv, "no_decrease": mv - c.band}.get(c.direction, mv)
@@ -102,11 +102,11 @@ def swing_assumption(v: Verdict) -> dict[str, Any]:
         what = "the claim is supported"
     best: dict[str, Any] = {"assumption": "", "parameter": None, "high": None, "low": None,
                             "swing": 0.0}
-    for coord in m.coords:
+    for coord, var in m.coords.variables.items():
         name = str(coord)
         if not (name.startswith("param__") or name.startswith("lever__")):
             continue
-        x = np.asarray(m[coord].values, dtype=np.float64)
+        x = np.asarray(var.values, dtype=np.float64)
         ok = finite & np.isfinite(x)
         if ok.sum() < 4 or np.ptp(x[ok]) == 0:
             continue
@@ -117,10 +117,10 @@ def swing_assumption(v: Verdict) -> dict[str, Any]:
         sh, sl = float(y[hi].mean()), float(y[lo].mean())
         if abs(sh - sl) > abs(best["swing"]):
             if name.startswith("param__"):
-                meaning = str(m[coord].attrs.get("meaning", "")).split(";")[0].strip()
+                meaning = str(var.attrs.get("meaning", "")).split(";")[0].strip()
                 label = meaning or name.removeprefix("param__")
             else:
-                label = _lever_words(str(m[coord].attrs.get("lever", "")))
+                label = _lever_words(str(var.attrs.get("lever", "")))
             best = {"assumption": label, "parameter": name.split("__", 1)[1], "high": sh,
                     "low": sl, "swing": sh - sl}
     if best["parameter"] is None or abs(best["swing"]) < MIN_SWING:
@@ -153,7 +153,7 @@ def _effects(a: Assessment, name: str, metrics: Sequence[MetricSpec]) -> list[di
         r = row.iloc[0]
         reg = METRICS[spec.name]
         try:
-            d = np.asarray(paired_difference(a.results[name], a.baseline_result, spec).values,
+            d = np.asarray(_paired_values(a.results[name], a.baseline_result, spec),
                            dtype=np.float64)
             p_mat = float(np.mean(np.abs(d[np.isfinite(d)]) > reg.materiality))
         except Exception:

@@ -94,7 +94,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping
+import weakref
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from statistics import NormalDist
 from typing import Literal
@@ -386,65 +387,116 @@ def claim_statistic(claim: Claim, result: xr.Dataset, *, role: str = "result") -
 
     Selects the claim's labels (averaging over a list of labels), keeps the
     times in ``[0, horizon]`` and reduces time with the claim's statistic.
+    The DataArray carries the result's per-run coordinates.
 
     Raises
     ------
     ClaimError
         If the metric, a label or the horizon is missing from ``result``.
     """
+    return _per_run(_statistic(claim, result, role), result, None)
+
+
+def _statistic(claim: Claim, result: xr.Dataset, role: str) -> np.ndarray:
+    """:func:`claim_statistic`'s values (float64, over ``run``).
+
+    Works on the result's bare :class:`xarray.Variable` (dimension names, no per-run
+    coordinates to carry through every step) with the same reductions as the
+    DataArray methods, so the values are bit for bit those of ``result[metric].sel(...)``.
+    """
     where = f"claim {claim.id!r}: {role} (scenario {result.attrs.get('scenario', '?')!r})"
     if claim.metric not in result.data_vars:
         raise ClaimError(f"{where}: has no variable {claim.metric!r}.")
-    da = result[claim.metric]
+    var = result.variables[claim.metric]
     for dim, label in claim.selector.items():
         labels = [label] if isinstance(label, str) else list(label)
-        if dim not in da.dims:
+        if dim not in var.dims:
             raise ClaimError(f"{where}: {claim.metric!r} has no dimension {dim!r}.")
-        known = [str(v) for v in da[dim].values]
+        known = _labels(result, dim)
         missing = [x for x in labels if x not in known]
         if missing:
             raise ClaimError(
                 f"{where}: field 'selector.{dim}': labels {missing} are not in the result. "
                 f"Expected some of {known}."
             )
-        da = da.sel({dim: labels}).mean(dim) if len(labels) > 1 else da.sel({dim: labels[0]})
-    if "time" not in da.dims:
+        if len(labels) > 1:
+            var = var.isel({dim: [known.index(x) for x in labels]}).mean(dim)
+        else:
+            var = var.isel({dim: known.index(labels[0])})
+    if "time" not in var.dims:
         raise ClaimError(f"{where}: {claim.metric!r} has no 'time' dimension.")
-    time = np.asarray(da["time"].values, dtype=np.float64)
+    time = np.asarray(result.variables["time"].values, dtype=np.float64)
     if time.size == 0 or time.max() < claim.horizon - _TIME_TOL:
         last = float(time.max()) if time.size else float("nan")
         raise ClaimError(
             f"{where}: field 'horizon': the result covers {last:g} years. "
             f"Expected at least {claim.horizon} years."
         )
-    da = da.isel(time=np.flatnonzero(time <= claim.horizon + _TIME_TOL))
+    var = var.isel(time=np.flatnonzero(time <= claim.horizon + _TIME_TOL))
     if claim.statistic == "final":
-        out = da.isel(time=-1, drop=True)
+        out = var.isel(time=-1)
     elif claim.statistic == "mean":
-        out = da.mean("time")
+        out = var.mean("time")
     elif claim.statistic == "max":
-        out = da.max("time")
+        out = var.max("time")
     else:
-        out = da.min("time")
+        out = var.min("time")
     if out.dims != ("run",):
         raise ClaimError(
             f"{where}: the statistic has dimensions {out.dims}. Expected ('run',): the selector "
             f"must fix every dimension of {claim.metric!r} besides run and time."
         )
+    return np.asarray(out.values, dtype=np.float64)
+
+
+def _labels(result: xr.Dataset, dim: str) -> list[str]:
+    """The labels of ``dim`` as strings (its positions when it has no coordinate)."""
+    if dim in result.variables:
+        return [str(v) for v in result.variables[dim].values]
+    return [str(i) for i in range(result.sizes[dim])]
+
+
+def _run_coords(result: xr.Dataset) -> dict[Hashable, xr.Variable]:
+    """The result's per-run coordinates (``run``, ``param__*``, ...), in the result's order."""
+    return {k: v for k, v in result.coords.variables.items() if v.dims == ("run",)}
+
+
+def _per_run(values: np.ndarray, result: xr.Dataset, name: str | None,
+             attrs: Mapping[str, object] | None = None) -> xr.DataArray:
+    """``values`` over ``run`` with the result's per-run coordinates."""
+    out = _run_template(result).copy(deep=False, data=values)
+    out.name = name
+    out.attrs = dict(attrs or {})
     return out
 
 
-def margins(
-    claim: Claim, scenario_result: xr.Dataset, baseline_result: xr.Dataset | None = None
-) -> tuple[xr.DataArray, xr.DataArray]:
-    """Per-run ``(margins, differences)`` of ``claim``; see the module docstring.
+#: id(result) -> (weak reference to it, its per-run coordinate Variables, a DataArray over
+#: ``run`` carrying them): building a DataArray with ~100 per-run coordinates costs a
+#: millisecond, copying one a tenth of that, and a result's claims share its coordinates.
+_TEMPLATES: dict[int, tuple[weakref.ref[xr.Dataset], tuple[xr.Variable, ...], xr.DataArray]] = {}
 
-    ``baseline_result`` is required for relative directions and ignored for
-    ``above`` / ``below``. Both DataArrays are over ``run`` and carry the
-    scenario result's per-run coordinates.
-    """
-    s = claim_statistic(claim, scenario_result, role="scenario result")
-    sv = np.asarray(s.values, dtype=np.float64)
+
+def _run_template(result: xr.Dataset) -> xr.DataArray:
+    coords = _run_coords(result)
+    key = tuple(coords.values())
+    hit = _TEMPLATES.get(id(result))
+    # the entry holds the coordinate Variables, so identity says they are unchanged
+    if (hit is not None and hit[0]() is result and len(hit[1]) == len(key)
+            and all(a is b for a, b in zip(hit[1], key, strict=True))):
+        return hit[2]
+    template = xr.DataArray(np.zeros(result.sizes["run"]), dims=("run",), coords=coords)
+    ident = id(result)
+    ref = weakref.ref(result, lambda _: _TEMPLATES.pop(ident, None))
+    _TEMPLATES[ident] = (ref, key, template)
+    return template
+
+
+def _margin_values(
+    claim: Claim, scenario_result: xr.Dataset, baseline_result: xr.Dataset | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, float]:
+    """Per-run ``(margins, differences, baseline statistic or None, threshold)``."""
+    sv = _statistic(claim, scenario_result, "scenario result")
+    bv: np.ndarray | None = None
     if claim.is_relative:
         if baseline_result is None:
             raise ClaimError(
@@ -452,10 +504,7 @@ def margins(
                 f"{claim.baseline!r}. Got no baseline result instead."
             )
         _check_paired(claim, scenario_result, baseline_result)
-        bv = np.asarray(
-            claim_statistic(claim, baseline_result, role="baseline result").values,
-            dtype=np.float64,
-        )
+        bv = _statistic(claim, baseline_result, "baseline result")
         diff = sv - bv
         diff = np.where(np.abs(diff) <= NOISE_TOLERANCE * np.maximum(1.0, np.abs(bv)), 0.0, diff)
         if claim.scale == "relative":
@@ -472,11 +521,28 @@ def margins(
         "above": diff - thr,
         "below": thr - diff,
     }[claim.direction]
-    coords = {k: v for k, v in s.coords.items() if v.dims == ("run",)}
-    m = xr.DataArray(margin, dims=("run",), coords=coords, name=f"margin__{claim.id}",
-                     attrs={"claim": claim.id, "direction": claim.direction,
-                            "threshold": thr, "scale": claim.scale})
-    d = xr.DataArray(diff, dims=("run",), coords=coords, name=f"difference__{claim.id}")
+    return margin, diff, bv, thr
+
+
+def _margin_array(claim: Claim, margin: np.ndarray, thr: float,
+                  scenario_result: xr.Dataset) -> xr.DataArray:
+    return _per_run(margin, scenario_result, f"margin__{claim.id}",
+                    {"claim": claim.id, "direction": claim.direction, "threshold": thr,
+                     "scale": claim.scale})
+
+
+def margins(
+    claim: Claim, scenario_result: xr.Dataset, baseline_result: xr.Dataset | None = None
+) -> tuple[xr.DataArray, xr.DataArray]:
+    """Per-run ``(margins, differences)`` of ``claim``; see the module docstring.
+
+    ``baseline_result`` is required for relative directions and ignored for
+    ``above`` / ``below``. Both DataArrays are over ``run`` and carry the
+    scenario result's per-run coordinates.
+    """
+    margin, diff, _, thr = _margin_values(claim, scenario_result, baseline_result)
+    m = _margin_array(claim, margin, thr, scenario_result)
+    d = xr.DataArray(diff, dims=("run",), coords=m.coords, name=f"difference__{claim.id}")
     return m, d
 
 
@@ -504,8 +570,7 @@ def evaluate_claim(
         If a result lacks the metric, a label or the horizon, the results are
         not paired, or no run gives a finite margin.
     """
-    m, d = margins(claim, scenario_result, baseline_result)
-    mv = np.asarray(m.values, dtype=np.float64)
+    mv, diff, bv, thr = _margin_values(claim, scenario_result, baseline_result)
     finite = np.isfinite(mv)
     n = int(finite.sum())
     if n == 0:
@@ -513,17 +578,16 @@ def evaluate_claim(
             f"claim {claim.id!r}: no run gives a finite value of {claim.metric!r} at the "
             f"selector {dict(claim.selector.items())}."
         )
-    holds = np.asarray(_holds(m, claim).values)[finite]
-    dv = np.asarray(d.values, dtype=np.float64)[finite]
+    holds = _holds_values(mv, claim)[finite]
+    dv = diff[finite]
     inside = np.abs(dv) <= claim.band if claim.is_relative else np.zeros(n, dtype=bool)
     k = int(holds.sum())
-    if claim.is_relative and baseline_result is not None:
-        bq = np.nanquantile(np.asarray(claim_statistic(
-            claim, baseline_result, role="baseline result").values, dtype=np.float64),
-            (0.05, 0.5, 0.95))
+    if bv is not None:
+        bq = np.nanquantile(bv, (0.05, 0.5, 0.95))
     else:
         bq = np.full(3, np.nan)
-    packages, weights = _packages(m, scenario_result.attrs.get("theory_weights"), finite)
+    coords = _run_coords(scenario_result)
+    packages, weights = _packages(coords, scenario_result.attrs.get("theory_weights"), finite)
     per_theory: dict[str, TheoryResult] = {}
     per_mechanism: dict[str, dict[str, TheoryResult]] = {}
     if packages is None:
@@ -538,7 +602,7 @@ def evaluate_claim(
         share = float(np.sum(run_w * holds))
         n_eff = float(run_w.sum() ** 2 / np.sum(run_w ** 2))
         lo, hi = _wilson_float(share, n_eff)
-        per_mechanism = _per_mechanism(claim, m, finite, run_w, holds, inside, dv)
+        per_mechanism = _per_mechanism(claim, coords, finite, run_w, holds, inside, dv)
     inside_share = float(inside.mean()) if claim.is_relative else math.nan
     pooled = _label(claim, share, lo, hi, inside_share, float(np.median(dv)))
     verdict: VerdictLabel = pooled
@@ -562,7 +626,7 @@ def evaluate_claim(
         median_margin=float(np.median(fm)),
         standardized_margin=_standardized(fm),
         median_difference=float(np.median(dv)),
-        margins=m,
+        margins=_margin_array(claim, mv, thr, scenario_result),
         no_effect_share=inside_share,
         effect_p05=float(np.quantile(dv, 0.05)),
         effect_p95=float(np.quantile(dv, 0.95)),
@@ -608,17 +672,17 @@ def _wilson_float(share: float, n: float, confidence: float = CONFIDENCE) -> tup
     return low, high
 
 
-def _theory_coords(m: xr.DataArray) -> list[str]:
-    return sorted(str(c) for c in m.coords if str(c).startswith("theory__"))
+def _theory_coords(coords: Mapping[Hashable, xr.Variable]) -> list[str]:
+    return sorted(str(c) for c in coords if str(c).startswith("theory__"))
 
 
-def _packages(m: xr.DataArray, weights_json: object, finite: np.ndarray
-              ) -> tuple[np.ndarray | None, dict[str, float]]:
+def _packages(run_coords: Mapping[Hashable, xr.Variable], weights_json: object,
+              finite: np.ndarray) -> tuple[np.ndarray | None, dict[str, float]]:
     """Per finite run, its theory package label, and each package's weight (summing to 1)."""
-    coords = _theory_coords(m)
+    coords = _theory_coords(run_coords)
     if not coords:
         return None, {}
-    cols = {c.removeprefix("theory__"): np.asarray(m[c].values).astype(str)[finite]
+    cols = {c.removeprefix("theory__"): np.asarray(run_coords[c].values).astype(str)[finite]
             for c in coords}
     labels = np.array(["+".join(f"{mech}={cols[mech][r]}" for mech in cols)
                        for r in range(int(finite.sum()))])
@@ -659,12 +723,12 @@ def _group(claim: Claim, name: str, weight: float, holds: np.ndarray, inside: np
                         share=k / n, no_effect_share=inside_share, effect_median=med)
 
 
-def _per_mechanism(claim: Claim, m: xr.DataArray, finite: np.ndarray, run_w: np.ndarray,
-                   holds: np.ndarray, inside: np.ndarray, diff: np.ndarray
+def _per_mechanism(claim: Claim, run_coords: Mapping[Hashable, xr.Variable], finite: np.ndarray,
+                   run_w: np.ndarray, holds: np.ndarray, inside: np.ndarray, diff: np.ndarray
                    ) -> dict[str, dict[str, TheoryResult]]:
     out: dict[str, dict[str, TheoryResult]] = {}
-    for c in _theory_coords(m):
-        values = np.asarray(m[c].values).astype(str)[finite]
+    for c in _theory_coords(run_coords):
+        values = np.asarray(run_coords[c].values).astype(str)[finite]
         mech = c.removeprefix("theory__")
         out[mech] = {v: _group(claim, v, float(run_w[values == v].sum()), holds[values == v],
                                inside[values == v], diff[values == v])
@@ -703,6 +767,10 @@ def evaluate_all(
 
 
 def _holds(m: xr.DataArray, claim: Claim) -> xr.DataArray:
+    return m.copy(data=_holds_values(np.asarray(m.values), claim))
+
+
+def _holds_values(m: np.ndarray, claim: Claim) -> np.ndarray:
     if claim.direction in ("no_increase", "no_decrease"):
         return m >= 0.0
     return m > 0.0
@@ -726,7 +794,7 @@ def _check_paired(claim: Claim, a: xr.Dataset, b: xr.Dataset) -> None:
             f"Got {a.sizes.get('run')} and {b.sizes.get('run')} instead."
         )
     if "run" in a.coords and "run" in b.coords and not np.array_equal(
-        a["run"].values, b["run"].values
+        a.variables["run"].values, b.variables["run"].values
     ):
         raise ClaimError(f"{where}: the run labels differ; runs are paired by index.")
     for key in ("seed", "design"):
