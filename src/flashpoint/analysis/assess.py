@@ -96,7 +96,10 @@ CONTESTED_ON_MATERIAL_MARGINS = frozenset({"holds", "contested", "fails"})
 
 #: ``progress(scenario, steps)``: called with 0 when a scenario starts and
 #: with 1 after every engine step of it; ``progress("analysis", 0)`` when the
-#: simulations are done and the comparison and claims start.
+#: simulations are done and the comparison and claims start;
+#: ``progress("construction audit", 0)`` when the audit starts and
+#: ``progress("audit: <what>", -1)`` before each of its simulations (their number
+#: depends on what the claims' first runs show, so it is not known ahead).
 Progress = Callable[[str, int], None]
 
 
@@ -396,10 +399,17 @@ def assess(
         from flashpoint.claims.audit import DEFAULT_AUDIT_RUNS, audit_claims
 
         n_audit = min(runs, DEFAULT_AUDIT_RUNS) if audit is True else int(audit)
+        audit_progress = None
         if progress is not None:
             progress("construction audit", 0)
+            report = progress
+
+            def audit_progress(label: str) -> None:
+                report(f"audit: {label}", -1)  # one more audit simulation (count not known ahead)
+
         audits = audit_claims([c for c in claim_list if c.id in verdicts], arrays,
-                              runs=max(n_audit, 2), years=years, seed=seed)
+                              runs=max(n_audit, 2), years=years, seed=seed,
+                              progress=audit_progress)
         verdicts = {cid: v.with_audit(audits[cid].tag, audits[cid].sentence())
                     if cid in audits else v for cid, v in verdicts.items()}
     net = network_scenario if network_scenario in results else None

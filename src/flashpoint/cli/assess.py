@@ -88,6 +88,13 @@ def assess(
             if name == "analysis":
                 bar.update(current, description="comparing, attributing, claims")
                 return
+            if name == "construction audit":  # its simulations are counted as they come
+                bar.reset(current, total=None, description="construction audit")
+                return
+            if steps < 0:  # one simulation of the construction audit
+                label = name if len(name) <= 34 else name[:33] + "…"
+                bar.update(current, description=label, advance=1)
+                return
             if steps == 0:
                 bar.reset(current, total=per, description=name)
                 return
@@ -124,11 +131,19 @@ def assess(
     console.print(f"[green]report:[/green] {path.resolve()}")
     if not no_store:
         console.print(f"[green]stored:[/green] assessment {a.id} in {where}")
-    console.print("claims: " + ", ".join(f"{k} {counts[k]}" for k in VERDICTS if k in counts)
-                  + (f", not evaluated {len(a.skipped)}" if a.skipped else "")
+    parts = [f"{k} {counts[k]}" for k in VERDICTS if k in counts]
+    if a.skipped:
+        parts.append(f"not evaluated {len(a.skipped)}")
+    console.print("claims: " + ", ".join(parts)
                   + (" | audit: " + ", ".join(f"{k} {n}" for k, n in sorted(tags.items()))
                      if tags else ""))
-    console.print(summary_line(list(a.verdicts.values())))
+    if a.verdicts:
+        console.print(summary_line(list(a.verdicts.values())))
+    if a.skipped:
+        horizons = sum("horizon" in why for why in a.skipped.values())
+        if horizons:
+            console.print(f"{horizons} claims look further ahead than --years {years:g}: "
+                          "run with --years 10 to judge them.")
 
 
 def compare(
