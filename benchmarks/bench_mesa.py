@@ -265,20 +265,13 @@ def modules_ensemble(world: WorldArrays, runs: int, years: int, seed: int) -> np
 
 
 def parity(runs: int = 3, years: int = 2, seed: int = 0,
-           world: WorldArrays | None = None) -> float:
-    """Largest relative difference of yearly spending, Mesa vs engine."""
+           world: WorldArrays | None = None, against: str = "engine") -> float:
+    """Largest relative difference of yearly spending, Mesa vs ``against``:
+    ``"engine"`` (the whole engine, others disabled) or ``"modules"`` (the two alone)."""
     world = load_world().to_arrays() if world is None else world
     a = mesa_ensemble(world, runs, years, seed)
-    b = engine_ensemble(world, runs, years, seed)
-    return float(np.max(np.abs(a - b) / np.abs(b)))
-
-
-def modules_parity(runs: int = 3, years: int = 2, seed: int = 0,
-                   world: WorldArrays | None = None) -> float:
-    """Largest relative difference of yearly spending, Mesa vs the two modules alone."""
-    world = load_world().to_arrays() if world is None else world
-    a = mesa_ensemble(world, runs, years, seed)
-    b = modules_ensemble(world, runs, years, seed)
+    other = engine_ensemble if against == "engine" else modules_ensemble
+    b = other(world, runs, years, seed)
     return float(np.max(np.abs(a - b) / np.abs(b)))
 
 
@@ -301,7 +294,7 @@ def main() -> None:
     engine_ensemble(world, 4, 1, 0)  # warm-up (imports, caches)
     print(f"parity, 3 runs x {years} years: max relative difference "
           f"{parity(3, years, 0, world):.2e} (engine), "
-          f"{modules_parity(3, years, 0, world):.2e} (modules alone)")
+          f"{parity(3, years, 0, world, against='modules'):.2e} (modules alone)")
     modules_ensemble(world, 4, 1, 0)  # warm-up (kernels compiled)
     print(f"{'runs':>6} {'mesa s':>9} {'mesa runs/s':>11} {'modules s':>10} {'ratio':>7} "
           f"{'engine 1 thr s':>14} {'ratio':>7} {'engine 2 thr s':>14} {'ratio':>7}")
