@@ -75,8 +75,10 @@ __all__ = [
     "check_paired",
     "compare",
     "compare_all",
+    "dim_labels",
     "metric_values",
     "paired_difference",
+    "run_coords",
     "summarize_difference",
     "trajectory_quantiles",
 ]
@@ -221,7 +223,7 @@ def _metric_variable(ds: xr.Dataset, spec: MetricSpec) -> xr.Variable:
     for dim, label in spec.selector:
         if dim not in var.dims:
             raise AnalysisError(f"result {_label(ds)!r}: {spec.name!r} has no dimension {dim!r}.")
-        known = _labels(ds, dim)
+        known = dim_labels(ds, dim)
         if label not in known:
             raise AnalysisError(
                 f"result {_label(ds)!r}: {spec.name!r} has no {dim} {label!r}. Expected one of {known}."
@@ -240,14 +242,14 @@ def _metric_array(ds: xr.Dataset, spec: MetricSpec) -> np.ndarray:
     return np.asarray(_metric_variable(ds, spec).values)
 
 
-def _labels(ds: xr.Dataset, dim: str) -> list[str]:
+def dim_labels(ds: xr.Dataset, dim: str) -> list[str]:
     """The labels of ``dim`` as strings (its positions when it has no coordinate)."""
     if dim in ds.variables:
         return [str(v) for v in ds.variables[dim].values]
     return [str(i) for i in range(ds.sizes[dim])]
 
 
-def _run_coords(ds: xr.Dataset) -> dict[Hashable, xr.Variable]:
+def run_coords(ds: xr.Dataset) -> dict[Hashable, xr.Variable]:
     """The result's per-run coordinates (``run``, ``param__*``, ...), in the result's order."""
     return {k: v for k, v in ds.coords.variables.items() if v.dims == ("run",)}
 
@@ -293,7 +295,7 @@ def paired_difference(
 ) -> xr.DataArray:
     """Per-run difference ``scenario - baseline`` of the metric at ``time`` (default: the last record)."""
     return xr.DataArray(_paired_values(scenario, baseline, spec, time), dims=("run",),
-                        coords=_run_coords(scenario), name=f"difference__{spec.key}")
+                        coords=run_coords(scenario), name=f"difference__{spec.key}")
 
 
 def _paired_values(scenario: xr.Dataset, baseline: xr.Dataset, spec: MetricSpec,
@@ -478,7 +480,7 @@ def _mechanism_parts(ds: xr.Dataset, var: str, selector: Iterable[tuple[str, str
         )
     v = ds.variables[var]
     for dim, label in selector:
-        known = _labels(ds, dim)
+        known = dim_labels(ds, dim)
         if dim not in v.dims or label not in known:
             raise AnalysisError(f"result {_label(ds)!r}: {var!r} has no {dim} {label!r}.")
         v = v.isel({dim: known.index(label)})

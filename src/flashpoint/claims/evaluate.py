@@ -103,6 +103,7 @@ from typing import Literal
 import numpy as np
 import xarray as xr
 
+from flashpoint.analysis.compare import dim_labels, run_coords
 from flashpoint.claims.model import Claim
 from flashpoint.errors import ClaimError
 
@@ -417,7 +418,7 @@ def _statistic(claim: Claim, result: xr.Dataset, role: str) -> np.ndarray:
         labels = [label] if isinstance(label, str) else list(label)
         if dim not in var.dims:
             raise ClaimError(f"{where}: {claim.metric!r} has no dimension {dim!r}.")
-        known = _labels(result, dim)
+        known = dim_labels(result, dim)
         missing = [x for x in labels if x not in known]
         if missing:
             raise ClaimError(
@@ -454,18 +455,6 @@ def _statistic(claim: Claim, result: xr.Dataset, role: str) -> np.ndarray:
     return np.asarray(out.values, dtype=np.float64)
 
 
-def _labels(result: xr.Dataset, dim: str) -> list[str]:
-    """The labels of ``dim`` as strings (its positions when it has no coordinate)."""
-    if dim in result.variables:
-        return [str(v) for v in result.variables[dim].values]
-    return [str(i) for i in range(result.sizes[dim])]
-
-
-def _run_coords(result: xr.Dataset) -> dict[Hashable, xr.Variable]:
-    """The result's per-run coordinates (``run``, ``param__*``, ...), in the result's order."""
-    return {k: v for k, v in result.coords.variables.items() if v.dims == ("run",)}
-
-
 def _per_run(values: np.ndarray, result: xr.Dataset, name: str | None,
              attrs: Mapping[str, object] | None = None) -> xr.DataArray:
     """``values`` over ``run`` with the result's per-run coordinates."""
@@ -482,7 +471,7 @@ _TEMPLATES: dict[int, tuple[weakref.ref[xr.Dataset], tuple[xr.Variable, ...], xr
 
 
 def _run_template(result: xr.Dataset) -> xr.DataArray:
-    coords = _run_coords(result)
+    coords = run_coords(result)
     key = tuple(coords.values())
     hit = _TEMPLATES.get(id(result))
     # the entry holds the coordinate Variables, so identity says they are unchanged
@@ -591,7 +580,7 @@ def evaluate_claim(
         bq = np.nanquantile(bv, (0.05, 0.5, 0.95))
     else:
         bq = np.full(3, np.nan)
-    coords = _run_coords(scenario_result)
+    coords = run_coords(scenario_result)
     packages, weights = _packages(coords, scenario_result.attrs.get("theory_weights"), finite)
     per_theory: dict[str, TheoryResult] = {}
     per_mechanism: dict[str, dict[str, TheoryResult]] = {}
