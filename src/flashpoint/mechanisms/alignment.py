@@ -65,7 +65,7 @@ for a perfectly balanced network and 1/2 for a random one.
 Kernels
 -------
 :func:`step` was about a fifth of the engine's time (issue 17). With kernels
-on it runs :func:`_factors_kernel` (``ao``, ``adv``), the three batched
+on it runs :func:`_factors_kernel` (``ao``, ``adv``; ``|ao|`` for frustration), the three batched
 products ``T T^T``, ``ao ao`` and ``w adv^T`` with BLAS (faster than compiled
 loops here, by measurement, and computed matrix by matrix), and
 :func:`_rate_kernel`, which fuses the rest of the per-dyad arithmetic run by
@@ -227,25 +227,6 @@ def frustration(alignment: FloatArray) -> FloatArray:
 
 
 @kernels.jit
-def _triad_factors_kernel(a: FloatArray) -> tuple[FloatArray, FloatArray, BoolArray]:
-    """``(A, |A|, symmetric)`` of :func:`frustration`: the off-diagonal matrices
-    (R, N, N) and whether each is exactly symmetric (R,)."""
-    runs, n = a.shape[0], a.shape[1]
-    ao = np.empty_like(a)
-    b = np.empty_like(a)
-    sym = np.ones(runs, dtype=np.bool_)
-    for r in range(runs):
-        for i in range(n):
-            for j in range(n):
-                v = a[r, i, j] * 0.0 if i == j else a[r, i, j]
-                ao[r, i, j] = v
-                b[r, i, j] = abs(v)
-                if a[r, i, j] != a[r, j, i]:
-                    sym[r] = False
-    return ao, b, sym
-
-
-@kernels.jit
 def _triads_kernel(ao: FloatArray, aa: FloatArray, b: FloatArray, bb: FloatArray,
                    sym: BoolArray) -> FloatArray:
     """:func:`frustration` (R,) from ``A``, ``A^2``, ``|A|`` and ``|A|^2``, run by run.
@@ -293,14 +274,14 @@ _RECENT = threading.local()
 
 
 def _frustration_compiled(x: FloatArray) -> FloatArray:
-    """:func:`frustration` through :func:`_triad_factors_kernel`, BLAS and :func:`_triads_kernel`."""
+    """:func:`frustration` through :func:`_factors_kernel`, BLAS and :func:`_triads_kernel`."""
     recent = getattr(_RECENT, "square", None)
     if recent is not None and recent[0] is x:
         _, ao, aa, sym = recent
         b = np.abs(ao)
     else:
         flat = np.ascontiguousarray(x.reshape((-1, *x.shape[-2:])))
-        ao, b, sym = _triad_factors_kernel(flat)
+        ao, b, sym = _factors_kernel(flat, True)
         aa = _square(ao, sym)
     out = _triads_kernel(ao, aa, b, _square(b, sym), sym)
     return np.asarray(out.reshape(x.shape[:-2]))
@@ -417,23 +398,27 @@ def _allies(ctx: Context) -> FloatArray:
 
 
 @kernels.jit
-def _factors_kernel(a: FloatArray) -> tuple[FloatArray, FloatArray, BoolArray]:
-    """``(ao, adv, symmetric)``: the off-diagonal alignment and the adversity
-    ``adv = max(0, -ao)`` (R, N, N), factors of ``Q`` and ``G``, and whether each
-    run's alignment is exactly symmetric (R,)."""
+def _factors_kernel(a: FloatArray, absolute: bool) -> tuple[FloatArray, FloatArray, BoolArray]:
+    """``(ao, second, symmetric)``: the off-diagonal alignment ``ao`` (R, N, N), a
+    second factor, and whether each run's alignment is exactly symmetric (R,). The
+    second factor is the adversity ``adv = max(0, -ao)`` (of ``Q`` and ``G`` in
+    :func:`step`), or ``|ao|`` when ``absolute`` (of :func:`frustration`)."""
     runs, n = a.shape[0], a.shape[1]
     ao = np.empty_like(a)
-    adv = np.empty_like(a)
+    second = np.empty_like(a)
     sym = np.ones(runs, dtype=np.bool_)
     for r in range(runs):
         for i in range(n):
             for j in range(n):
                 v = a[r, i, j] * 0.0 if i == j else a[r, i, j]
                 ao[r, i, j] = v
-                adv[r, i, j] = 0.0 if -v <= 0.0 else -v
+                if absolute:
+                    second[r, i, j] = abs(v)
+                else:
+                    second[r, i, j] = 0.0 if -v <= 0.0 else -v
                 if a[r, i, j] != a[r, j, i]:
                     sym[r] = False
-    return ao, adv, sym
+    return ao, second, sym
 
 
 @kernels.jit
@@ -587,7 +572,7 @@ def _step_compiled(state: State, derived: Mapping[str, FloatArray], ctx: Context
     bandwagon = ctx.variant_mask("alignment", "bandwagoning")
     ends, fresh = ctx.cached_for("alignment.kernel.blocs", ctx.commitment,
                                  lambda: _bloc_ends_kernel(ctx.commitment, world.defense, theatre))
-    ao, adv, sym = _factors_kernel(a)
+    ao, adv, sym = _factors_kernel(a, False)
     # The batched (R, N, N) products stay with BLAS: faster than compiled loops
     # here (measured), and computed matrix by matrix, so chunk-safe.
     aa = _square(ao, sym)
