@@ -155,3 +155,19 @@ def test_a_kernel_compiles_lazily_and_keeps_its_python_function() -> None:
     assert np.array_equal(add_one(x), x + 1.0)
     assert np.array_equal(add_one.py_func(x), x + 1.0)  # type: ignore[attr-defined]
     assert add_one._compiled is not None  # type: ignore[attr-defined]
+
+
+def test_the_run_alone_check_catches_a_chunk_dependent_step() -> None:
+    """``assert_runs_alone_match`` (used by the kernels' unit tests) fails a step whose
+    value for a run depends on the other runs of its chunk."""
+    from flashpoint.contract import Effect
+    from flashpoint.testing.inputs import assert_runs_alone_match
+
+    state, derived, ctx, draws = perturbed_inputs("float64", runs=4, seed=1)
+
+    def chunk_mean(st, dv, c, dr):  # type: ignore[no-untyped-def]
+        return Effect(deltas={"milex": np.broadcast_to(st.milex.mean(0), st.milex.shape).copy()})
+
+    with pytest.raises(AssertionError, match="differs when the run is computed alone"):
+        assert_runs_alone_match(chunk_mean, state, derived, ctx, draws,
+                                chunk_mean(state, derived, ctx, draws))

@@ -56,9 +56,12 @@ def perturbed_inputs(runs: int = 11, seed: int = 7) -> tuple[State, dict[str, Fl
 
 
 def _slice_ctx(ctx: Context, s: slice) -> Context:
+    """The context of the runs ``s``: per-run parameters, theories, initial state and
+    scenario inputs sliced, a fresh memo."""
     return replace(
         ctx,
         params={k: v[s] for k, v in ctx.params.items()},
+        theories={k: v[s] for k, v in ctx.theories.items()},
         initial=State(*(x[s] for x in ctx.initial)),
         memo={},
         **{f: getattr(ctx, f)[s] for f in ScenarioInputs._fields},

@@ -8,6 +8,7 @@ ranges, random event draws, and every mechanism's derived quantities.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from functools import cache
 from typing import Any
@@ -20,10 +21,10 @@ from flashpoint.engine.context import all_parameters, base_context
 from flashpoint.engine.run import cast_world
 from flashpoint.engine.state import State
 from flashpoint.mechanisms import REGISTRY
-from flashpoint.mechanisms._protocol import Context, Draws
+from flashpoint.mechanisms._protocol import Context, Draws, Effect
 from flashpoint.world.arrays import WorldArrays
 
-__all__ = ["default_world_arrays", "perturbed_inputs"]
+__all__ = ["assert_runs_alone_match", "default_world_arrays", "perturbed_inputs"]
 
 
 @cache
@@ -82,3 +83,22 @@ def perturbed_inputs(precision: str = "float64", runs: int = 13, seed: int = 7,
     for m in REGISTRY.values():
         derived.update(m.step(s, derived, ctx, draws).derived)
     return s, derived, ctx, draws
+
+
+def assert_runs_alone_match(step: Callable[..., Effect], state: State,
+                            derived: Mapping[str, FloatArray], ctx: Context, draws: Draws,
+                            full: Effect) -> None:
+    """Assert that each run stepped alone (a chunk of one run) gives the bits of its row
+    in ``full``, the effect of ``step`` on the whole chunk (deltas and derived)."""
+    from flashpoint.testing.checks import _slice_ctx
+
+    for r in range(state.milex.shape[0]):
+        s = slice(r, r + 1)
+        alone = step(State(*(x[s] for x in state)), {k: v[s] for k, v in derived.items()},
+                     _slice_ctx(ctx, s), Draws(*(x[s] for x in draws)))
+        for kind, mine, whole in (("delta", alone.deltas, full.deltas),
+                                  ("derived", alone.derived, full.derived)):
+            assert set(mine) == set(whole), f"run {r}: {kind} keys {sorted(mine)}"
+            for k in whole:
+                assert np.array_equal(mine[k], whole[k][s], equal_nan=True), (
+                    f"run {r}: {kind} {k!r} differs when the run is computed alone")

@@ -213,9 +213,7 @@ def _outputs(effect) -> dict[str, np.ndarray]:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("precision", ["float64", "float32"])
 def test_kernel_matches_the_reference_keeps_the_dtype_and_a_run_alone(precision: str) -> None:
     from flashpoint import kernels
-    from flashpoint.contract import State
-    from flashpoint.mechanisms._protocol import Draws
-    from flashpoint.testing.checks import _slice_ctx
+    from flashpoint.testing.inputs import assert_runs_alone_match
 
     if not kernels.available():
         pytest.skip("Numba is not installed")
@@ -238,14 +236,9 @@ def test_kernel_matches_the_reference_keeps_the_dtype_and_a_run_alone(precision:
         assert a.dtype == b.dtype and a.shape == b.shape
         np.testing.assert_allclose(b, a, rtol=rtol, atol=rtol)
     assert np.any(ref["us_asia_share"] != 0)
-    for r in range(_KERNEL_RUNS):  # a chunk of one run gives the same bits
-        s = slice(r, r + 1)
-        with kernels.use("numba"):
-            alone = _outputs(bs.step(State(*(x[s] for x in state)),
-                                     {k: v[s] for k, v in upstream.items()}, _slice_ctx(ctx, s),
-                                     Draws(*(x[s] for x in draws))))
-        for k in fast:
-            assert np.array_equal(alone[k], fast[k][s]), (k, r)
+    with kernels.use("numba"):  # a chunk of one run gives the same bits
+        assert_runs_alone_match(bs.step, state, upstream, ctx, draws,
+                                bs.step(state, upstream, ctx, draws))
 
 
 def test_kernel_memoised_pull_follows_a_new_commitment_array() -> None:

@@ -7,7 +7,6 @@ import dataclasses
 import numpy as np
 import pytest
 
-from flashpoint.engine.state import State
 from flashpoint.mechanisms import burden_shifting as bs
 from flashpoint.mechanisms import credibility as cr
 from flashpoint.testing import make_context
@@ -253,8 +252,7 @@ def _both(state, upstream, ctx, draws):  # type: ignore[no-untyped-def]
 def test_kernel_matches_the_reference_keeps_the_dtype_and_a_run_alone(
         precision: str, case: str) -> None:
     from flashpoint import kernels
-    from flashpoint.mechanisms._protocol import Draws
-    from flashpoint.testing.checks import _slice_ctx
+    from flashpoint.testing.inputs import assert_runs_alone_match
 
     if not kernels.available():
         pytest.skip("Numba is not installed")
@@ -268,15 +266,9 @@ def test_kernel_matches_the_reference_keeps_the_dtype_and_a_run_alone(
     if case == "consensus":  # the NATO branch (the veto gate) has to matter in these inputs
         assert not np.allclose(ref["credibility"],
                                _both(state, upstream, cases["no_nato"], draws)[0]["credibility"])
-    for r in range(_KERNEL_RUNS):  # a chunk of one run gives the same bits
-        s = slice(r, r + 1)
-        one = dataclasses.replace(_slice_ctx(ctx, s),
-                                  theories={k: v[s] for k, v in ctx.theories.items()})
-        with kernels.use("numba"):
-            alone = cr.step(State(*(x[s] for x in state)), {k: v[s] for k, v in upstream.items()},
-                            one, Draws(*(x[s] for x in draws))).derived
-        for k in fast:
-            assert np.array_equal(alone[k], fast[k][s]), (k, r)
+    with kernels.use("numba"):  # a chunk of one run gives the same bits
+        assert_runs_alone_match(cr.step, state, upstream, ctx, draws,
+                                cr.step(state, upstream, ctx, draws))
 
 
 def test_kernel_memoised_commitments_follow_a_new_commitment_array() -> None:
