@@ -211,9 +211,7 @@ def _kernel_case(precision: str, case: str):  # type: ignore[no-untyped-def]
 def test_kernel_matches_the_reference_keeps_the_dtype_and_a_run_alone(
         precision: str, case: str) -> None:
     from flashpoint import kernels
-    from flashpoint.contract import State
-    from flashpoint.mechanisms._protocol import Draws
-    from flashpoint.testing.checks import _slice_ctx
+    from flashpoint.testing.inputs import assert_runs_alone_match
 
     if not kernels.available():
         pytest.skip("Numba is not installed")
@@ -231,15 +229,9 @@ def test_kernel_matches_the_reference_keeps_the_dtype_and_a_run_alone(
     np.testing.assert_allclose(floor_fast, floor_ref, rtol=rtol, atol=rtol)
     assert np.array_equal(again, fast)
     assert np.any(floor_ref > 0.0)  # the pledges bind in these inputs
-    for r in range(_KERNEL_RUNS):  # a chunk of one run gives the same bits
-        s = slice(r, r + 1)
-        one = dataclasses.replace(_slice_ctx(ctx, s),
-                                  theories={k: v[s] for k, v in ctx.theories.items()})
-        with kernels.use("numba"):
-            alone = arms.step(State(*(x[s] for x in state)),
-                              {k: v[s] for k, v in upstream.items()}, one,
-                              Draws(*(x[s] for x in draws))).deltas["milex"]
-        assert np.array_equal(alone, fast[s]), r
+    with kernels.use("numba"):  # a chunk of one run gives the same bits
+        assert_runs_alone_match(arms.step, state, upstream, ctx, draws,
+                                arms.step(state, upstream, ctx, draws))
 
 
 def test_kernel_mixed_theories_give_each_run_its_own_formulation() -> None:

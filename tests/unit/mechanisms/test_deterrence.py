@@ -272,8 +272,7 @@ def _kernel_case(precision: str, case: str, edges: bool):  # type: ignore[no-unt
 def test_kernel_matches_the_reference_keeps_the_dtype_and_a_run_alone(
         case: str, precision: str, edges: bool) -> None:
     from flashpoint import kernels
-    from flashpoint.engine.state import State
-    from flashpoint.testing.checks import _slice_ctx
+    from flashpoint.testing.inputs import assert_runs_alone_match
 
     if not kernels.available():
         pytest.skip("Numba is not installed")
@@ -290,18 +289,8 @@ def test_kernel_matches_the_reference_keeps_the_dtype_and_a_run_alone(
             np.testing.assert_allclose(b[k], a[k], rtol=rtol, atol=rtol, err_msg=f"{kind} {k}")
     if edges:
         assert np.all(fast.derived["war_hazard"][:, 0] == 1.0)
-    for r in range(_KERNEL_RUNS):  # a chunk of one run gives the same bits
-        s = slice(r, r + 1)
-        one = dataclasses.replace(_slice_ctx(ctx, s),
-                                  theories={k: v[s] for k, v in ctx.theories.items()})
-        with kernels.use("numba"):
-            alone = de.step(State(*(x[s] for x in state)),
-                            {k: v[s] for k, v in upstream.items()}, one,
-                            Draws(*(x[s] for x in draws)))
-        for k in fast.deltas:
-            assert np.array_equal(alone.deltas[k], fast.deltas[k][s]), (k, r)
-        for k in fast.derived:
-            assert np.array_equal(alone.derived[k], fast.derived[k][s]), (k, r)
+    with kernels.use("numba"):  # a chunk of one run gives the same bits
+        assert_runs_alone_match(de.step, state, upstream, ctx, draws, fast)
 
 
 # --- the bargaining mechanism's kernels (the deterrence variant's rival theory) ---
