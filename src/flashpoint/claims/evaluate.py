@@ -670,13 +670,13 @@ def _theory_coords(coords: Mapping[Hashable, xr.Variable]) -> list[str]:
     return sorted(str(c) for c in coords if str(c).startswith("theory__"))
 
 
-def _packages(run_coords: Mapping[Hashable, xr.Variable], weights_json: object,
+def _packages(per_run: Mapping[Hashable, xr.Variable], weights_json: object,
               finite: np.ndarray) -> tuple[np.ndarray | None, dict[str, float]]:
     """Per finite run, its theory package label, and each package's weight (summing to 1)."""
-    coords = _theory_coords(run_coords)
+    coords = _theory_coords(per_run)
     if not coords:
         return None, {}
-    cols = {c.removeprefix("theory__"): np.asarray(run_coords[c].values).astype(str)[finite]
+    cols = {c.removeprefix("theory__"): np.asarray(per_run[c].values).astype(str)[finite]
             for c in coords}
     labels = np.array(["+".join(f"{mech}={cols[mech][r]}" for mech in cols)
                        for r in range(int(finite.sum()))])
@@ -717,12 +717,12 @@ def _group(claim: Claim, name: str, weight: float, holds: np.ndarray, inside: np
                         share=k / n, no_effect_share=inside_share, effect_median=med)
 
 
-def _per_mechanism(claim: Claim, run_coords: Mapping[Hashable, xr.Variable], finite: np.ndarray,
+def _per_mechanism(claim: Claim, per_run: Mapping[Hashable, xr.Variable], finite: np.ndarray,
                    run_w: np.ndarray, holds: np.ndarray, inside: np.ndarray, diff: np.ndarray
                    ) -> dict[str, dict[str, TheoryResult]]:
     out: dict[str, dict[str, TheoryResult]] = {}
-    for c in _theory_coords(run_coords):
-        values = np.asarray(run_coords[c].values).astype(str)[finite]
+    for c in _theory_coords(per_run):
+        values = np.asarray(per_run[c].values).astype(str)[finite]
         mech = c.removeprefix("theory__")
         out[mech] = {v: _group(claim, v, float(run_w[values == v].sum()), holds[values == v],
                                inside[values == v], diff[values == v])
