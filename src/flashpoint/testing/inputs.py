@@ -24,7 +24,8 @@ from flashpoint.mechanisms import REGISTRY
 from flashpoint.mechanisms._protocol import Context, Draws, Effect
 from flashpoint.world.arrays import WorldArrays
 
-__all__ = ["assert_runs_alone_match", "default_world_arrays", "perturbed_inputs"]
+__all__ = ["assert_kernel_matches", "assert_runs_alone_match", "default_world_arrays",
+           "perturbed_inputs"]
 
 
 @cache
@@ -102,3 +103,32 @@ def assert_runs_alone_match(step: Callable[..., Effect], state: State,
             for k in whole:
                 assert np.array_equal(mine[k], whole[k][s], equal_nan=True), (
                     f"run {r}: {kind} {k!r} differs when the run is computed alone")
+
+
+def assert_kernel_matches(step: Callable[..., Effect], state: State,
+                          derived: Mapping[str, FloatArray], ctx: Context, draws: Draws
+                          ) -> tuple[dict[str, FloatArray], dict[str, FloatArray]]:
+    """Step with the NumPy reference (fresh memo) and with the compiled kernels (the
+    memo of ``ctx``, then reused as in the engine) and assert that every output keeps
+    the input precision, agrees within 1e-12 (float64) or 2e-5 (float32) of its scale,
+    and that the reused memo gives the same bits. Returns ``(reference, kernel)``, the
+    deltas and derived quantities of each in one mapping."""
+    from flashpoint import kernels
+
+    precision = state.milex.dtype
+    rtol = 1e-12 if precision == np.float64 else 2e-5
+    with kernels.use("numpy"):
+        eff = step(state, derived, replace(ctx, memo={}), draws)
+        ref = {**eff.deltas, **eff.derived}
+    with kernels.use("numba"):
+        eff = step(state, derived, ctx, draws)
+        fast = {**eff.deltas, **eff.derived}
+        eff = step(state, derived, ctx, draws)  # the memo reused
+        again = {**eff.deltas, **eff.derived}
+    assert set(ref) == set(fast), f"outputs {sorted(fast)} from the kernel, {sorted(ref)}"
+    for k in ref:
+        assert fast[k].dtype == ref[k].dtype == precision, k
+        np.testing.assert_allclose(fast[k], ref[k], rtol=rtol,
+                                   atol=rtol * max(1.0, float(np.abs(ref[k]).max())), err_msg=k)
+        assert np.array_equal(again[k], fast[k]), f"{k}: the reused memo changed the bits"
+    return ref, fast
