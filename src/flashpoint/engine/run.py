@@ -41,6 +41,7 @@ import numpy as np
 import xarray as xr
 from threadpoolctl import ThreadpoolController
 
+from flashpoint import kernels
 from flashpoint._types import FloatArray, IntArray
 from flashpoint.engine.apply import PlanApplier, ScenarioInputs
 from flashpoint.engine.context import all_parameters, base_context
@@ -200,6 +201,60 @@ def _add_owned(state: State, total: Mapping[str, FloatArray], owned: set[str]) -
             out.append(np.add(x, d, out=d))
         else:
             out.append(x + d)
+    return State(*out)
+
+
+@kernels.jit
+def _compose_kernel(x: FloatArray, deltas: tuple[FloatArray, ...], low: float, high: float,
+                    bounded: bool, out: FloatArray) -> None:
+    """``out = project(x + (((d_1 + d_2) + d_3) + ...))`` in one pass over flat arrays:
+    the sums of :func:`_accumulate` and :func:`_add_owned` and the bound of
+    :func:`_project`, element by element in their order (so the same bits; the
+    bound is NumPy's ``clip``, NaN kept, or ``maximum`` when ``bounded`` is False)."""
+    size = x.shape[0]
+    first = deltas[0]
+    for i in range(size):
+        out[i] = first[i]
+    for m in range(1, len(deltas)):  # one delta at a time: loops the compiler vectorises
+        d = deltas[m]
+        for i in range(size):
+            out[i] = out[i] + d[i]
+    for i in range(size):
+        v = x[i] + out[i]
+        if not (v != v or v > low):
+            v = low
+        if bounded and not (v != v or v < high):
+            v = high
+        out[i] = v
+
+
+def _compose(state: State, parts: Mapping[str, list[FloatArray]]) -> State:
+    """The step's new state from its start ``state`` and each field's deltas in
+    mechanism order: ``_project(_add_owned(state, sums))`` through
+    :func:`_compose_kernel` where the deltas are C-ordered arrays of the field's
+    shape and dtype, NumPy (the same order) elsewhere. Fields without deltas are
+    projected as :func:`_project` does. Every array returned is new."""
+    out = []
+    for f, low, high in _BOUNDS:
+        x = getattr(state, f)
+        ds = parts.get(f)
+        if ds and type(x) is np.ndarray and x.flags.c_contiguous and all(
+                type(d) is np.ndarray and d.shape == x.shape and d.dtype == x.dtype
+                and d.flags.c_contiguous for d in ds):
+            y = np.empty_like(x)
+            _compose_kernel(x.reshape(-1), tuple(d.reshape(-1) for d in ds), float(low),
+                            0.0 if high is None else float(high), high is not None,
+                            y.reshape(-1))
+        else:
+            if ds:
+                t = ds[0]
+                for d in ds[1:]:
+                    t = t + d
+                x = x + t
+            y = np.maximum(x, low) if high is None else np.clip(x, low, high)
+        if f in _DIAGONAL:
+            _set_diagonal(y, _DIAGONAL[f])
+        out.append(y)
     return State(*out)
 
 
@@ -493,6 +548,9 @@ class _Chunk:
             rec.setdefault("war_risk", []).append(risk)
             rec.setdefault("milex_growth", []).append(milex_growth(st, self.initial.milex[0]))
 
+        # Without attribution (which needs the unprojected sums) and with the compiled
+        # kernels, a step's sums and bounds are composed in one pass (the same bits).
+        compose = kernels.enabled() and not cfg.attribution
         year_start, year_ctx = state, self.context(0)
         year_met: dict[str, FloatArray] | None = None
         acc: dict[str, dict[str, FloatArray]] = {}
@@ -519,6 +577,7 @@ class _Chunk:
             contributions: dict[str, Mapping[str, FloatArray]] = {"shocks": shock}
             total: dict[str, FloatArray] = {}
             owned: set[str] = set()  # the sums in total made here (added into in place)
+            parts: dict[str, list[FloatArray]] = {}  # or, composed in one pass, the deltas
             for m in self.stepped:
                 eff = m.step(stepped, derived, ctx, draws)
                 derived.update(eff.derived)
@@ -526,7 +585,10 @@ class _Chunk:
                     continue
                 contributions[m.name] = eff.deltas
                 for f, d in eff.deltas.items():
-                    _accumulate(total, owned, f, d)
+                    if compose:
+                        parts.setdefault(f, []).append(d)
+                    else:
+                        _accumulate(total, owned, f, d)
             if pending is not None:
                 # The step's derived quantities are the record's when the step starts
                 # from the recorded state itself (no shock changed a bit) in the same
@@ -539,9 +601,13 @@ class _Chunk:
                     p_met = self.metrics(p_state, p_ctx)
                 finish(p_state, p_ctx, p_met, p_risk)
                 pending = None
-            raw = _add_owned(stepped, total, owned)
-            # Without attribution nothing reads raw again: its fresh sums are projected in place.
-            new = _project(raw, () if cfg.attribution else total)
+            if compose:
+                new = _compose(stepped, parts)
+            else:
+                raw = _add_owned(stepped, total, owned)
+                # Without attribution nothing reads raw again: its fresh sums are projected
+                # in place.
+                new = _project(raw, () if cfg.attribution else total)
             if cfg.attribution:
                 contributions["bounds"] = {f: getattr(new, f) - getattr(raw, f) for f in FIELDS}
             if "war_hazard" in derived:

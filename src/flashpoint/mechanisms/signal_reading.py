@@ -348,6 +348,9 @@ def _step_kernel(intent, tension, alignment, rivalry, allies, commitment,  # typ
 
     Runs r outer, then observers o and movers k; ``max_j`` reductions are
     order-free, and each element's arithmetic is the reference's, in its order.
+    A reduction ``max_j rho_oj x_kj`` visits only the partners j with ``x_kj != 0``
+    (the rest give ``rho * 0 = 0``), each in one pass over the observers: O(N^2 +
+    N nnz) a run, not O(N^3).
     """
     runs, n, _ = intent.shape
     d_intent = np.empty_like(intent)
@@ -355,6 +358,11 @@ def _step_kernel(intent, tension, alignment, rivalry, allies, commitment,  # typ
     rho = np.empty((n, n))
     xs = np.empty((4, n, n))  # V, K, sym added, sym withdrawn: x[k, j]
     xmax = np.empty((4, n))
+    # the partners j of k's moves of each kind (moves are few: a lever's ties)
+    nz = np.empty((4, n, n), dtype=np.int64)
+    count = np.zeros((4, n), dtype=np.int64)
+    rho_t = np.empty((n, n))  # rho[o, j] as [j, o]: the loops over observers read rows
+    via = np.empty((4, n, n))  # max_j rho[o, j] x[k, j] as [m, k, o]
     seen = np.empty(n)
     mv = np.empty(4)
     nf = challenger.shape[0]
@@ -365,6 +373,7 @@ def _step_kernel(intent, tension, alignment, rivalry, allies, commitment,  # typ
                 v = (1.0 - allies[o, j]) * min(max(max(rivalry[o, j], -alignment[r, o, j]),
                                                    0.0), 1.0)
                 rho[o, j] = v
+                rho_t[j, o] = v
                 if v != v:
                     finite = False
         for k in range(n):
@@ -379,9 +388,37 @@ def _step_kernel(intent, tension, alignment, rivalry, allies, commitment,  # typ
                 xs[3, k, j] = max(wd_kj, wd_jk)
             for m in range(4):
                 best = xs[m, k, 0]
-                for j in range(1, n):
+                c = 0
+                for j in range(n):
                     best = max(best, xs[m, k, j])
+                    if xs[m, k, j] != 0.0:
+                        nz[m, k, c] = j
+                        c += 1
                 xmax[m, k] = best
+                count[m, k] = c
+        # via[m, k, o] = max_j rho[o, j] x_m[k, j]: a non-partner j (x = 0) gives
+        # rho * 0 = 0 (rho finite, in [0, 1]), so only k's partners are visited, each
+        # as one pass over the observers o
+        for m in range(4):
+            for k in range(n):
+                c = count[m, k]
+                row = via[m, k]
+                if not finite:
+                    for o in range(n):
+                        best = rho[o, 0] * xs[m, k, 0]
+                        for j in range(1, n):
+                            best = max(best, rho[o, j] * xs[m, k, j])
+                        row[o] = best
+                    continue
+                start = 0.0 if c < n else -np.inf
+                for o in range(n):
+                    row[o] = start
+                for e in range(c):
+                    j = nz[m, k, e]
+                    x = xs[m, k, j]
+                    col = rho_t[j]
+                    for o in range(n):
+                        row[o] = max(row[o], col[o] * x)
         for o in range(n):
             best = 0.0
             for f in range(nf):
@@ -400,13 +437,7 @@ def _step_kernel(intent, tension, alignment, rivalry, allies, commitment,  # typ
             for k in range(n):
                 # the moves o reads about k: _through(rho, x)[o, k] for each kind
                 for m in range(4):
-                    mv[m] = 0.0
-                    if xmax[m, k] == 0.0 and finite:
-                        continue  # every product is 0: the reference's max is 0
-                    via = rho[o, 0] * xs[m, k, 0]
-                    for j in range(1, n):
-                        via = max(via, rho[o, j] * xs[m, k, j])
-                    mv[m] = max(via, rho[o, k] * xmax[m, k])
+                    mv[m] = max(via[m, k, o], rho[o, k] * xmax[m, k])
                 vis = mv[0]
                 cap = mv[1]
                 obl = mv[2]
