@@ -60,6 +60,7 @@ def simulate(
     parameters: Mapping[str, Any] | None = None,
     precision: str = "float64",
     levers: Mapping[str, Any] | None = None,
+    threads: int | None = None,
 ) -> xr.Dataset:
     """Run an uncertain ensemble of ``world`` under ``scenario``.
 
@@ -96,6 +97,9 @@ def simulate(
         Explicit per-run lever effects keyed by the labels of
         :func:`flashpoint.engine.apply.lever_ranges` (e.g. a sensitivity
         design); they replace the levers' own design.
+    threads : int, optional
+        Chunks computed at once in threads (default: every core); the result
+        does not depend on it.
 
     Returns
     -------
@@ -119,7 +123,7 @@ def simulate(
                  what="runs")
     cfg = RunConfig(runs=runs, years=float(years), seed=seed, dt=dt, chunk_size=chunk_size,
                     attribution=attribution, keep_dyadic=keep_dyadic, fixed_params=fixed_params,
-                    precision=precision)
+                    precision=precision, threads=threads)
     ds = run_ensemble(arrays, plan, cfg, progress=progress, parameters=parameters,
                       levers=levers)
     digest = getattr(scenario, "digest", None)

@@ -52,6 +52,7 @@ from flashpoint.analysis.compare import (
     compare_all,
     trajectory_quantiles,
 )
+from flashpoint.engine.pool import Job, SimulationPool
 from flashpoint.errors import AnalysisError, ClaimError, FlashpointError
 
 if TYPE_CHECKING:
@@ -288,6 +289,8 @@ def assess(
     metrics: Sequence[MetricSpec] = KEY_METRICS,
     progress: Progress | None = None,
     audit: bool | int = True,
+    processes: int | None = None,
+    pool: SimulationPool | None = None,
 ) -> Assessment:
     """Run the baseline and the scenarios on one shared ensemble and evaluate the claims.
 
@@ -319,13 +322,21 @@ def assess(
         Run the construction audit of the evaluated claims (True: on
         ``min(runs, DEFAULT_AUDIT_RUNS)`` paired runs; an int: on that many
         runs; False: no audit, the verdicts carry no tag).
+    processes : int, optional
+        Worker processes for the simulations (:mod:`flashpoint.engine.pool`):
+        None uses the cores when the work pays for starting them, 1 runs
+        everything in this process. The numbers do not depend on it.
+    pool : SimulationPool, optional
+        A pool to use (and leave open) instead of one made for this call.
 
     Returns
     -------
     Assessment
     """
-    from flashpoint.api import resolve_world, simulate
-    from flashpoint.claims import evaluate_claim, load_claims
+    from flashpoint.api import resolve_world
+    from flashpoint.claims import load_claims
+    from flashpoint.engine.run import auto_chunk
+    from flashpoint.limits import check_run_options
     from flashpoint.scenarios import catalogue_names, compile_scenario, load_scenario
 
     if runs < 2:
@@ -353,24 +364,38 @@ def assess(
 
     results: dict[str, xr.Dataset] = {}
     infos: dict[str, ScenarioInfo] = {}
+    jobs = []
+    check_run_options(runs=runs, years=years, dt=0.25, seed=seed, chunk_size=None, cli=False)
     for n in order:
         name = keyed[n]
-        scenario = loaded[n]
-        plan = compile_scenario(scenario, arrays)
-        if progress is not None:
-            progress(name, 0)
+        # the chunking of this process's engine, so that the progress counts are
+        # those of planned_steps wherever the job runs (the result does not depend on it)
+        jobs.append(Job(arrays, compile_scenario(loaded[n], arrays), label=name, options=dict(
+            runs=runs, years=years, seed=seed, attribution=name in attributed,
+            keep_dyadic=name in dyadic, chunk_size=auto_chunk(arrays.n, runs))))
+    owned = pool is None
+    pool = SimulationPool(processes) if pool is None else pool
+    try:
+        done = pool.run(jobs, progress)
+        for n, job, ds in zip(order, jobs, done, strict=True):
+            ds.attrs["scenario"] = job.label
+            infos[job.label] = _info(job.label, loaded[n], baseline)
+            ds.attrs["scenario_digest"] = infos[job.label].digest
+            results[job.label] = ds
+        return _assessed(results, infos, baseline, claim_list, years, metrics, attributed,
+                         arrays, runs, seed, network_scenario, progress, audit, pool, t0)
+    finally:
+        if owned:
+            pool.close()
 
-        def tick(_runs: int, _step: int, _name: str = name) -> None:
-            if progress is not None:
-                progress(_name, 1)
 
-        ds = simulate(arrays, plan, runs=runs, years=years, seed=seed,
-                      attribution=name in attributed, keep_dyadic=name in dyadic,
-                      progress=tick)
-        ds.attrs["scenario"] = name
-        infos[name] = _info(name, scenario, baseline)
-        ds.attrs["scenario_digest"] = infos[name].digest
-        results[name] = ds
+def _assessed(results: dict[str, xr.Dataset], infos: dict[str, ScenarioInfo], baseline: str,
+              claim_list: tuple[Claim, ...], years: float, metrics: Sequence[MetricSpec],
+              attributed: set[str], arrays: WorldArrays, runs: int, seed: int,
+              network_scenario: str | None, progress: Progress | None, audit: bool | int,
+              pool: SimulationPool, t0: float) -> Assessment:
+    """:func:`assess` once its simulations are done: comparison, claims, audit."""
+    from flashpoint.claims import evaluate_claim
 
     if progress is not None:
         progress("analysis", 0)
@@ -409,7 +434,7 @@ def assess(
 
         audits = audit_claims([c for c in claim_list if c.id in verdicts], arrays,
                               runs=max(n_audit, 2), years=years, seed=seed,
-                              progress=audit_progress)
+                              progress=audit_progress, pool=pool)
         verdicts = {cid: v.with_audit(audits[cid].tag, audits[cid].sentence())
                     if cid in audits else v for cid, v in verdicts.items()}
     net = network_scenario if network_scenario in results else None

@@ -40,17 +40,16 @@ The audit's numbers (median effects and verdicts of each variant) are kept in
 
 Cost: the audit runs in batches. First every claim's pair as specified (with
 attribution); from it each claim's variant plans (a), (b), (c) are known, and
-they are independent, so the second batch can run ``workers`` simulations at
-a time in threads (default :data:`AUDIT_WORKERS`, one), each ensemble as one
-chunk in its thread (the engine's result does not depend on the chunking, so
-the numbers are those of one simulation at a time bit for bit) under one
-process-wide BLAS limit.
+they are independent, so each batch runs at once, one simulation per worker
+process when the batch is worth it (:mod:`flashpoint.engine.pool`: threads
+gained 1.06x on 2 cores, two processes about 2x); a simulation's numbers do
+not depend on where it runs, so they are those of one simulation at a time
+bit for bit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +60,7 @@ from scipy.stats import spearmanr
 from flashpoint.claims.evaluate import Verdict, evaluate_claim, verdict_class
 from flashpoint.claims.model import Claim
 from flashpoint.engine.plan import ParamOverride, Plan, Range
+from flashpoint.engine.pool import Job, SimulationPool
 from flashpoint.metrics import fmt_change
 
 if TYPE_CHECKING:
@@ -76,11 +76,6 @@ COLLAPSE = 0.25
 NEGLIGIBLE = 1e-3
 #: Mechanisms carrying less than this share of the attributed effect are left on in (b).
 MIN_PART = 0.05
-#: Simulations the audit runs at once (threads) once the plans of a batch are known. One:
-#: on 2 cores two at a time gained no more than the noise over the engine's own two chunk
-#: threads (shared machine, 2026-12: the audit of 63 claims 34.9 s against 36.9 s, best
-#: of two; whole assessments 78-101 s against 49-96 s).
-AUDIT_WORKERS = 1
 #: Attributed metrics standing in for metrics the engine does not attribute.
 PROXIES: Mapping[str, tuple[str, ...]] = {
     "war_risk": ("war_hazard", "crisis_hazard"),
@@ -178,16 +173,17 @@ _Job = tuple[Plan, bool, bool, str]
 class _Runner:
     """Simulates plans on one paired ensemble, each plan once.
 
-    :meth:`prefetch` runs a batch of independent simulations ``workers`` at a time
-    (threads), each as one chunk in its own thread: the engine's result does not depend
-    on the chunking, so the results are those of :meth:`run` bit for bit.
+    :meth:`prefetch` runs a batch of independent simulations at once, in the worker
+    processes of a :class:`~flashpoint.engine.pool.SimulationPool` when the batch is
+    worth them: a simulation's numbers do not depend on where it runs, so the results
+    are those of :meth:`run` bit for bit.
     """
 
     def __init__(self, world: WorldArrays, runs: int, years: float, seed: int,
-                 progress: AuditProgress | None, workers: int = 1) -> None:
+                 progress: AuditProgress | None, pool: SimulationPool) -> None:
         self.world, self.runs, self.years, self.seed = world, runs, years, seed
         self.progress = progress
-        self.workers = workers
+        self.pool = pool
         self._cache: dict[tuple[str, bool, bool], xr.Dataset] = {}
         self._plans: dict[str, Plan] = {}
 
@@ -198,41 +194,48 @@ class _Runner:
             self._plans[name] = resolve_plan(name, self.world)
         return self._plans[name]
 
-    def _simulate(self, plan: Plan, attribution: bool, dyadic: bool, label: str,
-                  chunk_size: int | None = None) -> xr.Dataset:
-        from flashpoint.api import simulate
+    def _job(self, plan: Plan, attribution: bool, dyadic: bool, label: str) -> Job:
+        # one chunk: the audit's ensembles are small, and a worker runs one thread
+        return Job(self.world, plan, label=label, options=dict(
+            runs=self.runs, years=self.years, seed=self.seed, attribution=attribution,
+            keep_dyadic=dyadic, chunk_size=self.runs))
 
-        if self.progress is not None:
-            self.progress(label)
-        ds = simulate(self.world, plan, runs=self.runs, years=self.years, seed=self.seed,
-                      attribution=attribution, keep_dyadic=dyadic, chunk_size=chunk_size)
+    def _store(self, key: tuple[str, bool, bool], plan: Plan, ds: xr.Dataset) -> xr.Dataset:
         ds.attrs["scenario"] = plan.name
+        self._cache[key] = ds
         return ds
 
     def run(self, plan: Plan, *, attribution: bool, dyadic: bool, label: str) -> xr.Dataset:
         key = (repr(plan), attribution, dyadic)
         if key not in self._cache:
-            self._cache[key] = self._simulate(plan, attribution, dyadic, label)
+            from flashpoint.api import simulate
+
+            if self.progress is not None:
+                self.progress(label)
+            ds = simulate(self.world, plan, runs=self.runs, years=self.years, seed=self.seed,
+                          attribution=attribution, keep_dyadic=dyadic)
+            self._store(key, plan, ds)
         return self._cache[key]
 
     def prefetch(self, jobs: Iterable[_Job]) -> None:
-        """Simulate the jobs not yet cached, ``workers`` at a time (a no-op with one)."""
+        """Simulate the jobs not yet cached as one batch (see the class docstring)."""
         todo: dict[tuple[str, bool, bool], _Job] = {}
         for job in jobs:
             key = (repr(job[0]), job[1], job[2])
             if key not in self._cache:
                 todo.setdefault(key, job)
-        if self.workers < 2 or len(todo) < 2:
+        if len(todo) < 2:
             return
-        from flashpoint.engine.run import blas_single_thread
+        batch = [self._job(*job) for job in todo.values()]
+        report = self.progress
 
-        # one process-wide BLAS limit around the whole batch: each simulation's own
-        # (nested) limit then restores one thread, never the machine's default mid-run
-        with blas_single_thread(), ThreadPoolExecutor(max_workers=self.workers) as pool:
-            futures = {key: pool.submit(self._simulate, *job, chunk_size=self.runs)
-                       for key, job in todo.items()}
-            for key, future in futures.items():
-                self._cache[key] = future.result()
+        def started(label: str, steps: int) -> None:
+            if steps == 0 and report is not None:
+                report(label)
+
+        done = self.pool.run(batch, started if report is not None else None)
+        for (key, job), ds in zip(todo.items(), done, strict=True):
+            self._store(key, job[0], ds)
 
 
 def _variant(claim: Claim, change: str, s: xr.Dataset, b: xr.Dataset | None) -> tuple[Variant, Verdict]:
@@ -359,22 +362,35 @@ def audit_claims(
     years: float | None = None,
     seed: int = 0,
     progress: AuditProgress | None = None,
-    workers: int | None = None,
+    processes: int | None = None,
+    pool: SimulationPool | None = None,
 ) -> dict[str, AuditResult]:
     """Audit each claim (see the module docstring); claim id -> :class:`AuditResult`.
 
-    ``workers`` simulations run at once (default :data:`AUDIT_WORKERS`); the results do
-    not depend on it. ``progress`` may then be called from worker threads.
+    ``processes``: worker processes for its batches (:mod:`flashpoint.engine.pool`;
+    None: the cores when a batch pays for them, 1: none), or ``pool``, a pool to use
+    and leave open; the results do not depend on either. ``progress`` may be called
+    from another thread.
     """
-    from flashpoint.analysis.assess import _DYADIC_METRICS
     from flashpoint.api import resolve_world
-    from flashpoint.engine.context import all_parameters
 
     chosen = list(claims)
     arrays = resolve_world(world)
     horizon = float(max(c.horizon for c in chosen)) if years is None else float(years)
-    r = _Runner(arrays, runs, horizon, seed, progress,
-                AUDIT_WORKERS if workers is None else max(1, int(workers)))
+    owned = pool is None
+    pool = SimulationPool(processes) if pool is None else pool
+    try:
+        return _audit(chosen, _Runner(arrays, runs, horizon, seed, progress, pool))
+    finally:
+        if owned:
+            pool.close()
+
+
+def _audit(chosen: list[Claim], r: _Runner) -> dict[str, AuditResult]:
+    """:func:`audit_claims` with its runner."""
+    from flashpoint.analysis.assess import _DYADIC_METRICS
+    from flashpoint.engine.context import all_parameters
+
     meanings = {p.name: p.meaning for p in all_parameters()}
 
     def plans(claim: Claim) -> tuple[Plan, Plan | None]:

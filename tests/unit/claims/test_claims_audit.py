@@ -60,18 +60,18 @@ def test_a_scenario_without_relation_inputs_is_not_input_determined(
     assert r.no_feedback is not None  # type: ignore[attr-defined]
 
 
-def test_concurrent_audit_is_identical_to_the_sequential_one() -> None:
-    """Two simulations at a time, each as one chunk in its thread, under one BLAS limit:
-    the same numbers as one at a time with the engine's own chunks (40 runs on the tiny
-    world are two chunks of 20 there), so the tags and sentences are identical."""
+def test_audit_in_worker_processes_is_identical_to_the_one_here() -> None:
+    """Each batch in two worker processes, one simulation each on one thread: the same
+    numbers as one at a time here with the engine's own chunks (40 runs on the tiny
+    world are two chunks of 20 here, one in a worker), so the tags and sentences are
+    identical; this process's BLAS thread counts are left as they were."""
     from threadpoolctl import threadpool_info
 
     claims = [c for c in load_claims() if c.id in IDS]
     before = [p.get("num_threads") for p in threadpool_info()]
-    one = audit_claims(claims, tiny_world(), runs=40, seed=2, workers=1)
-    two = audit_claims(claims, tiny_world(), runs=40, seed=2, workers=2)
+    one = audit_claims(claims, tiny_world(), runs=40, seed=2, processes=1)
+    two = audit_claims(claims, tiny_world(), runs=40, seed=2, processes=2)
     assert list(one) == list(two)
     for cid in one:
         assert one[cid].record() == two[cid].record()
-    # the BLAS thread counts are restored once the concurrent phase is over
     assert [p.get("num_threads") for p in threadpool_info()] == before

@@ -1,0 +1,244 @@
+"""Batches of independent simulations, one per worker process.
+
+Why processes
+-------------
+One ensemble's chunks run in threads (:mod:`flashpoint.engine.run`), and
+threads share the interpreter lock: the compiled kernels and BLAS release
+it, the Python that composes a step does not. Measured on a 2-core machine
+(``docs/performance.md``): two threads give 1.2-1.3x on the construction
+audit's 64-run ensembles and about 1.5x on 10,000 runs, where two processes
+each running its own ensemble give 2.0x. A batch of independent simulations
+(``assess``'s scenarios, the construction audit's variants) therefore runs
+one simulation per worker process, each on one thread.
+
+Same numbers
+------------
+A simulation's result does not depend on its chunking or its threads
+(``tests/reliability/test_chunking.py``), and every worker pins BLAS to one
+thread as the engine does, so a simulation run in a worker gives the bits it
+gives in this process (tested in ``tests/unit/engine/test_pool.py``).
+
+Cost
+----
+Workers are started with ``spawn`` (a fork of a process holding BLAS and
+engine threads is unsafe) and take about 2 s to import flashpoint and load
+the compiled kernels, in parallel. :func:`worth_processes` uses them only
+for batches whose work is several times that; ``FLASHPOINT_PROCESSES``
+(a number; ``1`` runs every batch here) overrides it.
+
+Progress
+--------
+Workers report ``(label, steps)`` through a queue: ``steps = 0`` when a
+simulation starts, then the engine's step callbacks, a few per second. A
+thread of this process passes them to the caller's ``progress``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import queue as queue_mod
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import xarray as xr
+
+from flashpoint.engine.plan import Plan
+from flashpoint.errors import ParameterError
+from flashpoint.world.arrays import WorldArrays
+
+__all__ = ["Job", "SimulationPool", "default_processes", "worth_processes"]
+
+#: ``progress(label, steps)``: ``steps = 0`` when the job starts, else steps done.
+JobProgress = Callable[[str, int], None]
+
+#: Seconds of single-threaded work per run-step of the 35-actor world (measured on
+#: the catalogue's scenarios, 50-80 us; the dyadic work grows with N^2, the matrix
+#: products of alignment with N^3 from about 100 actors).
+RUN_STEP_SECONDS = 60e-6
+#: A batch goes to worker processes when its estimated single-threaded work is at
+#: least this many seconds: several times a worker's start (about 2 s, in parallel).
+MIN_BATCH_SECONDS = 12.0
+#: Seconds between two progress messages of a worker.
+REPORT_EVERY = 0.2
+
+
+@dataclass(frozen=True)
+class Job:
+    """One simulation: :func:`flashpoint.api.simulate` of ``plan`` on ``world`` with
+    ``options`` (its keyword arguments), reported to progress as ``label``."""
+
+    world: WorldArrays
+    plan: Plan
+    options: dict[str, Any] = field(default_factory=dict)
+    label: str = ""
+
+    def work(self) -> float:
+        """Estimated single-threaded seconds (see :data:`RUN_STEP_SECONDS`)."""
+        runs = int(self.options.get("runs", 1000))
+        steps = float(self.options.get("years", 10)) / float(self.options.get("dt", 0.25))
+        scale = (self.world.n / 35) ** 2
+        attribution = 1.8 if self.options.get("attribution", True) else 1.0
+        return runs * steps * RUN_STEP_SECONDS * scale * attribution
+
+
+def default_processes() -> int:
+    """Worker processes a batch may use: ``FLASHPOINT_PROCESSES``, else the cores."""
+    raw = os.environ.get("FLASHPOINT_PROCESSES", "").strip()
+    if raw:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ParameterError(f"FLASHPOINT_PROCESSES expects a whole number of processes. "
+                                 f"Got {raw!r} instead.") from None
+        if value < 1:
+            raise ParameterError(f"FLASHPOINT_PROCESSES expects at least 1. Got {value} "
+                                 "instead.")
+        return value
+    return os.cpu_count() or 1
+
+
+def worth_processes(jobs: Sequence[Job], processes: int | None = None) -> int:
+    """How many worker processes ``jobs`` should use: 1 (run here) unless there are
+    several cores and jobs, and enough work to pay for starting the workers."""
+    wanted = default_processes() if processes is None else processes
+    count = min(wanted, len(jobs))
+    if count < 2:
+        return 1
+    if processes is None and not os.environ.get("FLASHPOINT_PROCESSES", "").strip() \
+            and sum(j.work() for j in jobs) < MIN_BATCH_SECONDS:
+        return 1
+    return count
+
+
+# ----------------------------------------------------------------------------- workers
+
+_WORKER: dict[str, Any] = {"queue": None}
+
+
+def _init_worker(messages: Any) -> None:
+    """Worker start: its progress queue, and one engine thread (the pool is the parallelism)."""
+    _WORKER["queue"] = messages
+
+
+def _run_job(job: Job) -> xr.Dataset:
+    from flashpoint.api import simulate
+
+    messages = _WORKER["queue"]
+    pending = [0, time.monotonic()]
+
+    def tick(_runs: int, _step: int) -> None:
+        pending[0] += 1
+        now = time.monotonic()
+        if messages is not None and now - pending[1] >= REPORT_EVERY:
+            messages.put((job.label, pending[0]))
+            pending[0], pending[1] = 0, now
+
+    if messages is not None:
+        messages.put((job.label, 0))
+    ds = simulate(job.world, job.plan, progress=tick, threads=1, **job.options)
+    if messages is not None and pending[0]:
+        messages.put((job.label, pending[0]))
+    return ds
+
+
+def _run_here(job: Job, progress: JobProgress | None) -> xr.Dataset:
+    from flashpoint.api import simulate
+
+    if progress is not None:
+        progress(job.label, 0)
+        report = progress
+        return simulate(job.world, job.plan,
+                        progress=lambda _r, _s: report(job.label, 1), **job.options)
+    return simulate(job.world, job.plan, **job.options)
+
+
+class SimulationPool:
+    """Run batches of :class:`Job` in worker processes, started at the first batch that
+    is worth them (:func:`worth_processes`) and kept for the next; a context manager.
+
+    ``processes`` fixes the number of workers (1: every job runs in this process);
+    None decides per batch.
+    """
+
+    def __init__(self, processes: int | None = None) -> None:
+        if processes is not None and processes < 1:
+            raise ParameterError(f"processes: expected at least 1. Got {processes} instead.")
+        self.processes = processes
+        self._pool: ProcessPoolExecutor | None = None
+        self._size = 0
+        self._messages: Any = None
+
+    def __enter__(self) -> SimulationPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close(cancel=exc[0] is not None)
+
+    def close(self, cancel: bool = False) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=not cancel, cancel_futures=cancel)
+            self._pool = None
+
+    def _executor(self, size: int) -> ProcessPoolExecutor:
+        if self._pool is None or self._size < size:
+            self.close()
+            ctx = mp.get_context("spawn")
+            self._messages = ctx.Queue()
+            self._pool = ProcessPoolExecutor(max_workers=size, mp_context=ctx,
+                                             initializer=_init_worker,
+                                             initargs=(self._messages,))
+            self._size = size
+        return self._pool
+
+    def run(self, jobs: Sequence[Job], progress: JobProgress | None = None) -> list[xr.Dataset]:
+        """The jobs' results, in order; each job as if simulated here."""
+        jobs = list(jobs)
+        size = worth_processes(jobs, self.processes)
+        if size < 2:
+            return [_run_here(job, progress) for job in jobs]
+        pool = self._executor(size)
+        # the longest first, so that no worker is left with a long job at the end
+        order = sorted(range(len(jobs)), key=lambda i: -jobs[i].work())
+        with self._relay(progress):
+            futures: dict[int, Future[xr.Dataset]] = {
+                i: pool.submit(_run_job, jobs[i]) for i in order}
+            try:
+                return [futures[i].result() for i in range(len(jobs))]
+            except BaseException:
+                for f in futures.values():
+                    f.cancel()
+                raise
+
+    @contextmanager
+    def _relay(self, progress: JobProgress | None) -> Iterator[None]:
+        """Pass the workers' progress messages to ``progress`` while the block runs."""
+        stop = threading.Event()
+        messages = self._messages
+
+        def drain(final: bool = False) -> None:
+            while True:
+                try:
+                    label, steps = messages.get(timeout=0.05 if not final else 0.01)
+                except queue_mod.Empty:
+                    return
+                if progress is not None:
+                    progress(label, steps)
+
+        def loop() -> None:
+            while not stop.is_set():
+                drain()
+
+        relay = threading.Thread(target=loop, name="flashpoint-pool-progress", daemon=True)
+        relay.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            relay.join()
+            drain(final=True)
