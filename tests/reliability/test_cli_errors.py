@@ -110,3 +110,34 @@ def test_python_dash_m_flashpoint_is_the_same_command() -> None:
                          capture_output=True, text=True, env=env(), timeout=60)
     assert bad.returncode == 2 and bad.stderr.startswith("error: ")
     assert "Traceback" not in bad.stderr
+
+
+def test_ctrl_c_stops_the_workers_with_one_line(tmp_path) -> None:
+    """Ctrl-C while ``assess`` runs its scenarios in worker processes: one line, exit
+    130 within seconds (the workers are stopped, not waited for), no report written and
+    no worker process left."""
+    import signal
+
+    out = tmp_path / "report.html"
+    p = subprocess.Popen(
+        [*flashpoint_command(), "assess", "--runs", "400", "--no-store", "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**env(), "FLASHPOINT_PROCESSES": "2"},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    # wait until the scenarios are under way (the progress shows the first one)
+    time.sleep(8)
+    children = subprocess.run(["pgrep", "-P", str(p.pid)], capture_output=True,
+                              text=True).stdout.split()
+    sent = time.monotonic()
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=60)
+    assert time.monotonic() - sent < 10
+    assert p.returncode == 130
+    assert err.strip().splitlines()[-1] == "error: interrupted"
+    assert "Traceback" not in err
+    assert not out.exists()
+    time.sleep(1.0)
+    for pid in children:
+        left = subprocess.run(["ps", "-o", "args=", "-p", pid], capture_output=True, text=True)
+        # gone, or ended and not yet reaped (a container's init may not reap)
+        assert left.returncode != 0 or "defunct" in left.stdout, left.stdout

@@ -36,6 +36,7 @@ import math
 import time as _time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -289,7 +290,7 @@ def assess(
     metrics: Sequence[MetricSpec] = KEY_METRICS,
     progress: Progress | None = None,
     audit: bool | int = True,
-    processes: int | None = None,
+    processes: int | None = 1,
     pool: SimulationPool | None = None,
 ) -> Assessment:
     """Run the baseline and the scenarios on one shared ensemble and evaluate the claims.
@@ -322,10 +323,13 @@ def assess(
         Run the construction audit of the evaluated claims (True: on
         ``min(runs, DEFAULT_AUDIT_RUNS)`` paired runs; an int: on that many
         runs; False: no audit, the verdicts carry no tag).
-    processes : int, optional
+    processes : int or None
         Worker processes for the simulations (:mod:`flashpoint.engine.pool`):
-        None uses the cores when the work pays for starting them, 1 runs
-        everything in this process. The numbers do not depend on it.
+        1 (default) runs everything in this process; None uses the cores when
+        the work pays for starting them (what ``flashpoint assess`` does); the
+        numbers do not depend on it. Workers are started with ``spawn``, so a
+        script asking for them must guard its top level with
+        ``if __name__ == "__main__":``.
     pool : SimulationPool, optional
         A pool to use (and leave open) instead of one made for this call.
 
@@ -373,9 +377,7 @@ def assess(
         jobs.append(Job(arrays, compile_scenario(loaded[n], arrays), label=name, options=dict(
             runs=runs, years=years, seed=seed, attribution=name in attributed,
             keep_dyadic=name in dyadic, chunk_size=auto_chunk(arrays.n, runs))))
-    owned = pool is None
-    pool = SimulationPool(processes) if pool is None else pool
-    try:
+    with SimulationPool(processes) if pool is None else nullcontext(pool) as pool:
         done = pool.run(jobs, progress)
         for n, job, ds in zip(order, jobs, done, strict=True):
             ds.attrs["scenario"] = job.label
@@ -384,9 +386,6 @@ def assess(
             results[job.label] = ds
         return _assessed(results, infos, baseline, claim_list, years, metrics, attributed,
                          arrays, runs, seed, network_scenario, progress, audit, pool, t0)
-    finally:
-        if owned:
-            pool.close()
 
 
 def _assessed(results: dict[str, xr.Dataset], infos: dict[str, ScenarioInfo], baseline: str,

@@ -50,6 +50,7 @@ bit for bit.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -362,14 +363,15 @@ def audit_claims(
     years: float | None = None,
     seed: int = 0,
     progress: AuditProgress | None = None,
-    processes: int | None = None,
+    processes: int | None = 1,
     pool: SimulationPool | None = None,
 ) -> dict[str, AuditResult]:
     """Audit each claim (see the module docstring); claim id -> :class:`AuditResult`.
 
     ``processes``: worker processes for its batches (:mod:`flashpoint.engine.pool`;
-    None: the cores when a batch pays for them, 1: none), or ``pool``, a pool to use
-    and leave open; the results do not depend on either. ``progress`` may be called
+    1, the default: none; None: the cores when a batch pays for them; a script asking
+    for workers must guard its top level with ``if __name__ == "__main__":``), or
+    ``pool``, a pool to use and leave open; the results do not depend on either. ``progress`` may be called
     from another thread.
     """
     from flashpoint.api import resolve_world
@@ -377,13 +379,9 @@ def audit_claims(
     chosen = list(claims)
     arrays = resolve_world(world)
     horizon = float(max(c.horizon for c in chosen)) if years is None else float(years)
-    owned = pool is None
-    pool = SimulationPool(processes) if pool is None else pool
-    try:
-        return _audit(chosen, _Runner(arrays, runs, horizon, seed, progress, pool))
-    finally:
-        if owned:
-            pool.close()
+    # a pool of its own is closed at the end, its workers stopped at once on an error
+    with SimulationPool(processes) if pool is None else nullcontext(pool) as used:
+        return _audit(chosen, _Runner(arrays, runs, horizon, seed, progress, used))
 
 
 def _audit(chosen: list[Claim], r: _Runner) -> dict[str, AuditResult]:

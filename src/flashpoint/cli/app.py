@@ -119,6 +119,8 @@ def main(argv: list[str] | None = None) -> None:
         # Without standalone mode click returns the code of typer.Exit instead of exiting.
         code: Any = app(args=argv, standalone_mode=False)
         if isinstance(code, int) and code != 0:
+            if code == EXIT_INTERRUPTED:  # Typer turns Ctrl-C into Exit(130), silently
+                typer.echo("error: interrupted", err=True)
             sys.exit(code)
     except FlashpointError as e:
         typer.echo(f"error: {one_line(e)}", err=True)

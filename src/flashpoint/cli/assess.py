@@ -83,6 +83,8 @@ def assess(
     with _progress(console) as bar:
         overall = bar.add_task("all scenarios", total=n_scen * per)
         current = bar.add_task("", total=per)
+        done: dict[str, int] = {}
+        shown: list[str | None] = [None]
 
         def tick(name: str, steps: int) -> None:
             if name == "analysis":
@@ -95,14 +97,26 @@ def assess(
                 label = name if len(name) <= 34 else name[:33] + "…"
                 bar.update(current, description=label, advance=1)
                 return
+            # Scenarios may run two at a time (worker processes): the second bar follows
+            # one of them until it is done, then the next that reports.
             if steps == 0:
-                bar.reset(current, total=per, description=name)
+                done.setdefault(name, 0)
+                if shown[0] is None or done.get(shown[0], 0) >= per:
+                    shown[0] = name
+                    bar.reset(current, total=per, description=name)
                 return
-            bar.advance(current, steps)
+            done[name] = done.get(name, 0) + steps
+            if shown[0] is None or (name != shown[0] and done.get(shown[0], 0) >= per):
+                shown[0] = name
+                bar.reset(current, total=per, description=name, completed=done[name] - steps)
+            if name == shown[0]:
+                bar.advance(current, steps)
             bar.advance(overall, steps)
 
+        # worker processes when the work pays for them (flashpoint.engine.pool)
         a = run_assessment(world, runs=runs, years=years, seed=seed,
-                           scenarios=names if scenario else None, progress=tick)
+                           scenarios=names if scenario else None, progress=tick,
+                           processes=None)
         bar.update(overall, completed=n_scen * per)
         bar.remove_task(current)
         task = bar.add_task("writing the report", total=1)

@@ -38,6 +38,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import queue as queue_mod
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -122,7 +123,9 @@ _WORKER: dict[str, Any] = {"queue": None}
 
 
 def _init_worker(messages: Any) -> None:
-    """Worker start: its progress queue, and one engine thread (the pool is the parallelism)."""
+    """Worker start: its progress queue; Ctrl-C is the parent's to handle (it stops the
+    workers), so a worker prints no traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER["queue"] = messages
 
 
@@ -181,9 +184,16 @@ class SimulationPool:
         self.close(cancel=exc[0] is not None)
 
     def close(self, cancel: bool = False) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=not cancel, cancel_futures=cancel)
-            self._pool = None
+        """Stop the workers: once their jobs are done, or at once when ``cancel``
+        (an error or Ctrl-C: nothing of theirs is wanted any more)."""
+        if self._pool is None:
+            return
+        pool, self._pool = self._pool, None
+        if cancel:
+            # the executor has no public way to stop a running job: end its processes
+            for proc in list(getattr(pool, "_processes", {}).values()):
+                proc.terminate()
+        pool.shutdown(wait=True, cancel_futures=cancel)
 
     def _executor(self, size: int) -> ProcessPoolExecutor:
         if self._pool is None or self._size < size:
