@@ -317,6 +317,10 @@ def _step_kernel(t, c0, t0s, milex, milex0, trend, years, intent, intent0,  # ty
     d_tension = np.empty_like(tension)
     gap = np.empty(n)
     x = np.empty(n)
+    # the run's matrices transposed, so that the symmetrised terms read rows only
+    t_t = np.empty((n, n))
+    i_t = np.empty((n, n))
+    v = np.empty((n, n))
     for r in range(runs):
         sp = spiral[r]
         sg = signalling[r]
@@ -335,48 +339,56 @@ def _step_kernel(t, c0, t0s, milex, milex0, trend, years, intent, intent0,  # ty
         taur, tau0r = tension[r], tension0[r if tension0.shape[0] > 1 else 0]
         c0r, t0r = c0[r], t0s[r]
         dir_, dtr_ = d_intent[r], d_tension[r]
+        # intent: one loop per reading, without branches inside (so they vectorise)
         for i in range(n):
-            if not (sp or sg):  # deterrence: intent only relaxes (u is not read)
+            row = dir_[i]
+            if sp:
                 for j in range(n):
-                    dir_[i, j] = -(dtr * (ir[i, j] - i0r[i, j]))
-                dir_[i, i] = dir_[i, i] * 0.0
-                continue
-            for j in range(n):
-                iij = ir[i, j]
-                u = (1.0 - allies[i, j]) * min(max(max(rivalry[i, j], -ar[i, j]), 0.0), 1.0)
-                d = -(dtr * (iij - i0r[i, j]))
-                if sp:
-                    d = d + dtmu * x[j] * omd * u * (1.0 - iij)
-                if sg:
+                    iij = ir[i, j]
+                    u = (1.0 - allies[i, j]) * min(max(max(rivalry[i, j], -ar[i, j]), 0.0), 1.0)
+                    row[j] = -(dtr * (iij - i0r[i, j])) + dtmu * x[j] * omd * u * (1.0 - iij)
+            elif sg:
+                for j in range(n):
+                    iij = ir[i, j]
+                    u = (1.0 - allies[i, j]) * min(max(max(rivalry[i, j], -ar[i, j]), 0.0), 1.0)
+                    d = -(dtr * (iij - i0r[i, j]))
                     moved = 0.0
                     if u > 0:
                         q = min(max(iij, floor), 1.0 - floor)
                         log_lr = min(max(dtmu * omd * u * gap[j], -30.0), 30.0)
                         odds = q / (1.0 - q) * np.exp(log_lr)
                         moved = odds / (1.0 + odds) - q
-                    d = d + moved
-                dir_[i, j] = d
-            dir_[i, i] = dir_[i, i] * 0.0
-        # tension, one pair i <= j at a time: symmetric(threat) and symmetric(intent) give
-        # the same bits for (i, j) and (j, i); deterrence overrides as in the reference
+                    row[j] = d + moved
+            else:  # deterrence: intent only relaxes (u is not read)
+                for j in range(n):
+                    row[j] = -(dtr * (ir[i, j] - i0r[i, j]))
+            row[i] = row[i] * 0.0
+        # tension: symmetric(threat) and symmetric(intent) give the same bits at (i, j)
+        # and (j, i), so v_ij is formed row by row and then averaged with v_ji;
+        # deterrence overrides as in the reference
         mode = 2 if deterrence[r] else (1 if (sp or sg) else 0)
-        for i in range(n):
-            if mode == 0:
-                for j in range(i, n):
+        if mode == 0:
+            for i in range(n):
+                for j in range(n):
                     dtr_[i, j] = 0.0
-                    dtr_[j, i] = 0.0
-                continue
-            for j in range(i, n):
-                ts = 0.5 * (tr[i, j] + tr[j, i])
-                if mode == 2:
-                    g = lr * (ts - t0r[i, j])
-                else:
-                    g = lr * (ts * (0.5 * (ir[i, j] + ir[j, i])) - c0r[i, j])
-                v_ij = dt * (g - kr * (taur[i, j] - tau0r[i, j]))
-                v_ji = dt * (g - kr * (taur[j, i] - tau0r[j, i]))
-                sym = 0.5 * (v_ij + v_ji)
-                dtr_[i, j] = sym
-                dtr_[j, i] = sym
+            continue
+        for i in range(n):
+            for j in range(n):
+                t_t[j, i] = tr[i, j]
+                i_t[j, i] = ir[i, j]
+        for i in range(n):
+            if mode == 2:
+                for j in range(n):
+                    ts = 0.5 * (tr[i, j] + t_t[i, j])
+                    v[i, j] = dt * (lr * (ts - t0r[i, j]) - kr * (taur[i, j] - tau0r[i, j]))
+            else:
+                for j in range(n):
+                    ts = 0.5 * (tr[i, j] + t_t[i, j])
+                    g = lr * (ts * (0.5 * (ir[i, j] + i_t[i, j])) - c0r[i, j])
+                    v[i, j] = dt * (g - kr * (taur[i, j] - tau0r[i, j]))
+        for i in range(n):
+            for j in range(n):
+                dtr_[i, j] = 0.5 * (v[i, j] + v[j, i])
             dtr_[i, i] = dtr_[i, i] * 0.0
     return d_intent, d_tension
 
