@@ -24,7 +24,10 @@ Workers are started with ``spawn`` (a fork of a process holding BLAS and
 engine threads is unsafe) and take about 2 s to import flashpoint and load
 the compiled kernels, in parallel. :func:`worth_processes` uses them only
 for batches whose work is several times that; ``FLASHPOINT_PROCESSES``
-(a number; ``1`` runs every batch here) overrides it.
+(a number; ``1`` runs every batch here) overrides it. One ensemble is not
+split over workers: 10,000 runs of the default world took 13.6 s as two
+pieces in two workers against 11.9 s on the engine's two threads (the
+workers' start is most of the difference), bit-identical either way.
 
 Progress
 --------
