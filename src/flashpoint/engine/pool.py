@@ -166,7 +166,8 @@ def _run_here(job: Job, progress: JobProgress | None) -> xr.Dataset:
 
 class SimulationPool:
     """Run batches of :class:`Job` in worker processes, started at the first batch that
-    is worth them (:func:`worth_processes`) and kept for the next; a context manager.
+    is worth them (:func:`worth_processes`) and kept for the next (which then uses them
+    whatever its size); a context manager.
 
     ``processes`` fixes the number of workers (1: every job runs in this process);
     None decides per batch.
@@ -213,6 +214,8 @@ class SimulationPool:
         """The jobs' results, in order; each job as if simulated here."""
         jobs = list(jobs)
         size = worth_processes(jobs, self.processes)
+        if size < 2 and self._pool is not None and len(jobs) >= 2 and self.processes != 1:
+            size = min(self._size, len(jobs))  # the workers are started: use them
         if size < 2:
             return [_run_here(job, progress) for job in jobs]
         pool = self._executor(size)

@@ -92,14 +92,16 @@ Assumptions
 
 Kernel
 ------
-:func:`step` (3.4 % of the engine's time, most of it in :func:`moves`) has two
+:func:`step` (3.4 % of the engine's time, most of it in :func:`moves`) has three
 compiled kernels, used when :func:`flashpoint.kernels.enabled`:
 ``_any_move`` tells in one pass whether the scenario makes any move (in the
 status quo it makes none, and the reference spends its time building the
 commitments added and withdrawn to find that out), memoised while the engine
-passes the same input arrays, and
-``_step_kernel`` reads the moves and applies each run's reading in one pass
-over runs r and dyads o, k, without the reference's ``(R, N, N, N)``
+passes the same input arrays; ``_partners_kernel`` lists each mover's moves
+of each kind and their partners, memoised likewise (the moves change only
+when a lever switches); and ``_step_kernel`` reads the moves and applies
+each run's reading in one pass over runs r and dyads o, k, visiting only the
+partners of each move and without the reference's ``(R, N, N, N)``
 temporaries; the NumPy code stays the reference of the equations. Without
 moves both give no delta at all (zeros would cost the engine two full
 ``(R, N, N)`` additions a step).
@@ -291,9 +293,10 @@ def _step_compiled(state: State, ctx: Context) -> Effect:
     challenger = np.asarray(fps.challenger, dtype=np.int64) if fps.f else np.zeros(0, np.int64)
     pr = ctx.params
     allies = ctx.cached("security_dilemma.allies", lambda: treaty_allies(ctx))
+    xs, xmax, nz, count = _partners(ctx, base)
     d_i, d_t = _step_kernel(
         state.intent, state.tension, state.alignment, ctx.world.rivalry, allies,
-        ctx.commitment, base, ctx.tie_visibility, ctx.tie_capability, ctx.presence,
+        xs, xmax, nz, count, ctx.presence,
         ctx.signal, ctx.provocation, challenger, ctx.world.theatre,
         pr["signal_reading.presence_scale"], pr["signal_reading.spiral_rate"],
         pr["signal_reading.deterrence_rate"], pr["signal_reading.cost_weight"],
@@ -303,6 +306,54 @@ def _step_compiled(state: State, ctx: Context) -> Effect:
         ctx.variant_mask("signal_reading", "signalling"),
         float(ctx.dt), BELIEF_FLOOR, EURO_ATLANTIC, INDO_PACIFIC)
     return Effect(deltas={"intent": d_i, "tension": d_t})
+
+
+def _partners(ctx: Context, base: FloatArray) -> tuple[FloatArray, FloatArray, np.ndarray,
+                                                      np.ndarray]:
+    """:func:`_partners_kernel` of the scenario's ties, memoised while the engine passes
+    the very same input arrays (the slot holds them, as :func:`_makes_moves`)."""
+    objs = (ctx.commitment, ctx.tie_visibility, ctx.tie_capability, ctx.world.defense)
+    slot = ctx.cached("signal_reading.partners.slot", dict)
+    held = slot.get("objs")
+    if held is None or any(a is not b for a, b in zip(held, objs, strict=True)):
+        slot["objs"], slot["value"] = objs, _partners_kernel(
+            ctx.commitment, base, ctx.tie_visibility, ctx.tie_capability)
+    return slot["value"]  # type: ignore[no-any-return]
+
+
+@kernels.jit
+def _partners_kernel(commitment, base, tie_visibility, tie_capability):  # type: ignore[no-untyped-def]
+    """The four kinds of move of each mover k with each partner j, ``xs`` (R, 4, N, N):
+    tie visibility ``V``, capability ``K`` and the commitments added and withdrawn,
+    symmetrised (``max(dC_kj, dC_jk)``); their maxima over j ``xmax`` (R, 4, N); and the
+    partners j with ``x_kj != 0``, ``nz[r, m, k, :count[r, m, k]]``."""
+    runs, n, _ = commitment.shape
+    xs = np.empty((runs, 4, n, n))
+    xmax = np.empty((runs, 4, n))
+    nz = np.empty((runs, 4, n, n), dtype=np.int64)
+    count = np.zeros((runs, 4, n), dtype=np.int64)
+    for r in range(runs):
+        for k in range(n):
+            for j in range(n):
+                add_kj = max(0.0, commitment[r, k, j] - base[k, j])
+                add_jk = max(0.0, commitment[r, j, k] - base[j, k])
+                wd_kj = max(0.0, base[k, j] - commitment[r, k, j])
+                wd_jk = max(0.0, base[j, k] - commitment[r, j, k])
+                xs[r, 0, k, j] = tie_visibility[r, k, j]
+                xs[r, 1, k, j] = tie_capability[r, k, j]
+                xs[r, 2, k, j] = max(add_kj, add_jk)
+                xs[r, 3, k, j] = max(wd_kj, wd_jk)
+            for m in range(4):
+                best = xs[r, m, k, 0]
+                c = 0
+                for j in range(n):
+                    best = max(best, xs[r, m, k, j])
+                    if xs[r, m, k, j] != 0.0:
+                        nz[r, m, k, c] = j
+                        c += 1
+                xmax[r, m, k] = best
+                count[r, m, k] = c
+    return xs, xmax, nz, count
 
 
 def _makes_moves(ctx: Context, base: FloatArray) -> bool:
@@ -339,8 +390,8 @@ def _any_move(commitment, base, tie_visibility, tie_capability, presence,  # typ
 
 
 @kernels.jit
-def _step_kernel(intent, tension, alignment, rivalry, allies, commitment,  # type: ignore[no-untyped-def]
-                 base, tie_visibility, tie_capability, presence, signal, provocation,
+def _step_kernel(intent, tension, alignment, rivalry, allies, xs_all,  # type: ignore[no-untyped-def]
+                 xmax_all, nz_all, count_all, presence, signal, provocation,
                  challenger, theatre, presence_scale, spiral_rate, deterrence_rate,
                  cost_weight, tension_weight, spiral, deterrence, signalling, dt, floor,
                  ea, ip):
@@ -356,15 +407,9 @@ def _step_kernel(intent, tension, alignment, rivalry, allies, commitment,  # typ
     d_intent = np.empty_like(intent)
     d_tension = np.empty_like(tension)
     rho = np.empty((n, n))
-    xs = np.empty((4, n, n))  # V, K, sym added, sym withdrawn: x[k, j]
-    xmax = np.empty((4, n))
-    # the partners j of k's moves of each kind (moves are few: a lever's ties)
-    nz = np.empty((4, n, n), dtype=np.int64)
-    count = np.zeros((4, n), dtype=np.int64)
     rho_t = np.empty((n, n))  # rho[o, j] as [j, o]: the loops over observers read rows
     via = np.empty((4, n, n))  # max_j rho[o, j] x[k, j] as [m, k, o]
     seen = np.empty(n)
-    mv = np.empty(4)
     nf = challenger.shape[0]
     for r in range(runs):
         finite = True
@@ -376,26 +421,8 @@ def _step_kernel(intent, tension, alignment, rivalry, allies, commitment,  # typ
                 rho_t[j, o] = v
                 if v != v:
                     finite = False
-        for k in range(n):
-            for j in range(n):
-                add_kj = max(0.0, commitment[r, k, j] - base[k, j])
-                add_jk = max(0.0, commitment[r, j, k] - base[j, k])
-                wd_kj = max(0.0, base[k, j] - commitment[r, k, j])
-                wd_jk = max(0.0, base[j, k] - commitment[r, j, k])
-                xs[0, k, j] = tie_visibility[r, k, j]
-                xs[1, k, j] = tie_capability[r, k, j]
-                xs[2, k, j] = max(add_kj, add_jk)
-                xs[3, k, j] = max(wd_kj, wd_jk)
-            for m in range(4):
-                best = xs[m, k, 0]
-                c = 0
-                for j in range(n):
-                    best = max(best, xs[m, k, j])
-                    if xs[m, k, j] != 0.0:
-                        nz[m, k, c] = j
-                        c += 1
-                xmax[m, k] = best
-                count[m, k] = c
+        # the moves of each kind and their partners (_partners_kernel, memoised)
+        xs, xmax, nz, count = xs_all[r], xmax_all[r], nz_all[r], count_all[r]
         # via[m, k, o] = max_j rho[o, j] x_m[k, j]: a non-partner j (x = 0) gives
         # rho * 0 = 0 (rho finite, in [0, 1]), so only k's partners are visited, each
         # as one pass over the observers o
@@ -434,31 +461,28 @@ def _step_kernel(intent, tension, alignment, rivalry, allies, commitment,  # typ
         sg = signalling[r]
         for o in range(n):
             th = theatre[o]
+            so = seen[o]
+            ro, io, do_ = rho[o], intent[r, o], d_intent[r, o]
+            # one loop per reading, the moves o reads about k (_through(rho, x)[o, k])
+            # formed in each: no branch on the reading inside a loop
             for k in range(n):
-                # the moves o reads about k: _through(rho, x)[o, k] for each kind
-                for m in range(4):
-                    mv[m] = max(via[m, k, o], rho[o, k] * xmax[m, k])
-                vis = mv[0]
-                cap = mv[1]
-                obl = mv[2]
-                con = max(mv[3], signal[r, k, o])
-                if th == ea:
-                    fw = presence[r, k, ea]
-                elif th == ip:
-                    fw = presence[r, k, ip]
-                else:
-                    fw = 0.0
+                rok = ro[k]
+                vis = max(via[0, k, o], rok * xmax[0, k])
+                cap = max(via[1, k, o], rok * xmax[1, k])
+                obl = max(via[2, k, o], rok * xmax[2, k])
+                con = max(max(via[3, k, o], rok * xmax[3, k]), signal[r, k, o])
+                fw = presence[r, k, ea] if th == ea else (presence[r, k, ip] if th == ip
+                                                          else 0.0)
                 fwd = min(1.0, fw / ps)
-                pv = fwd * seen[o]
-                iok = intent[r, o, k]
-                u = rho[o, k] * (0.0 if o == k else 1.0)
-                d = 0.0
+                iok = io[k]
+                u = rok * (0.0 if o == k else 1.0)
                 if sp:
+                    pv = fwd * so
                     hostile = 1.0 - (1.0 - vis) * (1.0 - obl) * (1.0 - pv)
                     d = gs * u * (1.0 + cap) * hostile * (1.0 - iok)
-                if de:
+                elif de:
                     d = gd * u * (con * (1.0 - iok) - obl * iok)
-                if sg:
+                elif sg:
                     q = min(max(iok, floor), 1.0 - floor)
                     log_lr = gk * u * (cap + fwd)
                     if log_lr > 0:
@@ -466,8 +490,10 @@ def _step_kernel(intent, tension, alignment, rivalry, allies, commitment,  # typ
                         d = odds / (1.0 + odds) - q
                     else:
                         d = 0.0
+                else:
+                    d = 0.0
                 d = d * (0.0 if o == k else 1.0)
-                d_intent[r, o, k] = min(max(d, -iok), 1.0 - iok)
+                do_[k] = min(max(d, -iok), 1.0 - iok)
         w = tension_weight[r] * 0.5
         for o in range(n):
             for k in range(n):

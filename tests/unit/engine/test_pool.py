@@ -102,3 +102,28 @@ def test_the_environment_sets_the_processes(monkeypatch: pytest.MonkeyPatch,
             default_processes()
     with pytest.raises(ParameterError, match="processes"):
         SimulationPool(processes=0)
+
+
+def test_started_workers_take_the_next_batch_whatever_its_size(
+        jobs: list[Job], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FLASHPOINT_PROCESSES", raising=False)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    pool = SimulationPool()
+    try:
+        pool.run(jobs)  # small: here, and no worker started
+        assert pool._pool is None
+        big = [Job(j.world, j.plan, label=j.label, options={**j.options, "runs": 4000,
+                                                            "years": 10, "keep_dyadic": False})
+               for j in jobs]
+        assert worth_processes(big) == 2
+        pool._executor(2)  # as a large batch would
+
+        def here(*_: object) -> None:
+            raise AssertionError("a small batch ran here although workers were started")
+
+        monkeypatch.setattr("flashpoint.engine.pool._run_here", here)
+        seen: list[tuple[str, int]] = []
+        pool.run(jobs, lambda label, steps: seen.append((label, steps)))
+        assert {label for label, _ in seen} == {j.label for j in jobs}
+    finally:
+        pool.close()
