@@ -20,6 +20,7 @@ Usage::
     python benchmarks/bench_engine.py --matrix   # float32/float64 x 1/2 threads, 1k and 10k runs
     python benchmarks/bench_engine.py --kernels  # compiled kernels vs the NumPy reference
     python benchmarks/bench_engine.py --scaling  # time and memory vs runs (1k, 10k) and actors (35, 70, 195)
+    python benchmarks/bench_engine.py --against ../old/src  # this code vs another checkout's
 
 Every case runs in its own process; ``FLASHPOINT_KERNELS`` (``numba`` or
 ``numpy``) chooses the backend of the mechanisms' kernels (flashpoint.kernels).
@@ -97,11 +98,14 @@ def case(actors: str, runs: int, attribution: bool, precision: str,
 
 
 def _run_case(actors: str, runs: int, att: int, precision: str, threads: int,
-              kernels: str | None = None) -> dict[str, float]:
-    """One case in its own process (so peak memory is the case's own)."""
+              kernels: str | None = None, src: str | None = None) -> dict[str, float]:
+    """One case in its own process (so peak memory is the case's own); ``src``: the
+    ``src`` directory of another checkout to import flashpoint from."""
     env = dict(os.environ)
     if kernels is not None:
         env["FLASHPOINT_KERNELS"] = kernels
+    if src is not None:
+        env["PYTHONPATH"] = os.path.abspath(src)
     out = subprocess.run(
         [sys.executable, __file__, "--case", f"{actors}:{runs}:{att}:{precision}:{threads}"],
         capture_output=True, text=True, check=True, env=env)
@@ -145,8 +149,27 @@ def scaling() -> None:
               f"{r['peak_mb']:>8.0f} {1000 * r['wall_s'] / runs:>13.2f}", flush=True)
 
 
+def against(src: str) -> None:
+    """This checkout against another (``src``: its ``src`` directory), case by case,
+    alternating, each in its own process: the speed-up of this code on this machine."""
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
+    print(f"this checkout: {os.path.abspath(here)}; other: {os.path.abspath(src)}")
+    print(f"{'world':>8} {'actors':>6} {'runs':>6} {'attrib':>6} {'other s':>8} {'this s':>8} "
+          f"{'speed-up':>8} {'other MB':>8} {'this MB':>8}")
+    for actors, runs, att in (("default", 1000, 0), ("default", 1000, 1), ("default", 10000, 0),
+                              ("all", 1000, 0)):
+        _run_case(actors, 8, 0, "float64", 0, src=src)  # compile the other's kernels once
+        old = _run_case(actors, runs, att, "float64", 0, src=src)
+        new = _run_case(actors, runs, att, "float64", 0, src=here)
+        print(f"{actors:>8} {int(new['actors']):>6} {runs:>6} {('yes' if att else 'no'):>6} "
+              f"{old['wall_s']:>8.2f} {new['wall_s']:>8.2f} {old['wall_s'] / new['wall_s']:>7.2f}x "
+              f"{old['peak_mb']:>8.0f} {new['peak_mb']:>8.0f}", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
+    ap.add_argument("--against", metavar="SRC",
+                    help="this checkout against another's src directory, side by side")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--matrix", action="store_true",
                     help="float32 vs float64 and 1 vs 2 threads side by side (default world)")
@@ -169,6 +192,9 @@ def main() -> None:
         return
     if args.scaling:
         scaling()
+        return
+    if args.against:
+        against(args.against)
         return
     f64, f32 = "float64", "float32"
     cases = [("default", 1000, 0, f64), ("default", 1000, 0, f32)] if args.quick else [

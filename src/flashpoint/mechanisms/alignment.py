@@ -451,10 +451,9 @@ def _bloc_ends_kernel(commitment: FloatArray, defense: FloatArray,
 
 
 @kernels.jit
-def _rate_kernel(a: FloatArray, a0: FloatArray, t: FloatArray, p: FloatArray,
+def _rate_kernel(a: FloatArray, t: FloatArray, p: FloatArray,
                  bandwagon: BoolArray, tt: FloatArray, aa: FloatArray, g: FloatArray,
-                 s0: FloatArray, r0: FloatArray, q0: FloatArray, h0: FloatArray,
-                 allies: FloatArray, ends: FloatArray, fresh: BoolArray,
+                 fixed: FloatArray, allies: FloatArray, ends: FloatArray, fresh: BoolArray,
                  hedger_theatre: np.ndarray, beta: FloatArray,
                  sigma: FloatArray, hedging: FloatArray, phi: FloatArray, rho: FloatArray,
                  dt: float) -> FloatArray:
@@ -463,9 +462,10 @@ def _rate_kernel(a: FloatArray, a0: FloatArray, t: FloatArray, p: FloatArray,
     Takes the batched products ``tt = T T^T`` (balancing), ``aa = ao ao`` and
     ``g = w adv^T`` (hedging) from NumPy and forms ``S, R, Q, H``, the bloc
     formation ``F`` of the two theatres and the rate, symmetrised with the
-    diagonal set to 0, in the reference's order of operations. The transposes
-    of the run's ``T`` and ``g`` are copied first, so that the dyad loop reads
-    rows only.
+    diagonal set to 0. The rate's terms of the quiet world, constant in time,
+    come summed in ``fixed`` (:func:`_fixed_terms`); the rest is the reference's
+    order of operations. The transposes of the run's ``T`` and ``g`` are copied
+    first, so that the dyad loop reads rows only.
     """
     runs, n = a.shape[0], a.shape[1]
     out = np.empty_like(a)
@@ -494,7 +494,6 @@ def _rate_kernel(a: FloatArray, a0: FloatArray, t: FloatArray, p: FloatArray,
                 for j in range(n):
                     share[i, j] = p[r, j] / max(p[r, i] + p[r, j], 1e-12)
         br, sr, hr, pr, rr = beta[r], sigma[r], hedging[r], phi[r], rho[r]
-        rq = r if a0.shape[0] > 1 else 0  # run-invariant status quo: one matrix
         for i in range(n):
             ht = hedger_theatre[i]
             row = ht if fresh[r] and ht >= 0 else 2
@@ -503,22 +502,19 @@ def _rate_kernel(a: FloatArray, a0: FloatArray, t: FloatArray, p: FloatArray,
                     v = a[r, i, j]
                     hij = 0.5 * (g[r, i, j] + g_t[i, j]) * (0.0 if v <= 0.0 else v)
                     x[i, j] = dt * (
-                        br * (tt[r, i, j] / n - s0[r, i, j])
-                        - br * (0.5 * (t[r, i, j] + t_t[i, j]) - r0[r, i, j])
-                        + sr * (aa[r, i, j] / n - q0[rq, i, j]) * (1.0 - allies[i, j])
-                        - hr * (hij - h0[rq, i, j]) - pr * involved[row, j]
-                        - rr * (v - a0[rq, i, j]))
+                        br * (tt[r, i, j] / n) - br * (0.5 * (t[r, i, j] + t_t[i, j]))
+                        + sr * (aa[r, i, j] / n) * (1.0 - allies[i, j])
+                        - hr * hij - pr * involved[row, j] - rr * v + fixed[r, i, j])
             else:
                 for j in range(n):
                     v = a[r, i, j]
                     tij, tji, sij, sji = t[r, i, j], t_t[i, j], share[i, j], share[j, i]
                     hij = 0.5 * (g[r, i, j] + g_t[i, j]) * (0.0 if v <= 0.0 else v)
                     x[i, j] = dt * (
-                        br * (0.5 * (tij * sij + tji * sji) - s0[r, i, j])
-                        - br * (0.5 * (tij * (1.0 - sij) + tji * (1.0 - sji)) - r0[r, i, j])
-                        + sr * (aa[r, i, j] / n - q0[rq, i, j]) * (1.0 - allies[i, j])
-                        - hr * (hij - h0[rq, i, j]) - pr * involved[row, j]
-                        - rr * (v - a0[rq, i, j]))
+                        br * (0.5 * (tij * sij + tji * sji))
+                        - br * (0.5 * (tij * (1.0 - sij) + tji * (1.0 - sji)))
+                        + sr * (aa[r, i, j] / n) * (1.0 - allies[i, j])
+                        - hr * hij - pr * involved[row, j] - rr * v + fixed[r, i, j])
         for i in range(n):
             for j in range(n):
                 out[r, i, j] = 0.5 * (x[i, j] + x[j, i])
@@ -546,6 +542,23 @@ def _kernel_baseline(ctx: Context) -> tuple[FloatArray, FloatArray]:
 
         raise ParameterError(f"alignment: no run follows any of the variants {VARIANTS}.")
     return np.ascontiguousarray(s0), np.ascontiguousarray(r0)
+
+
+def _fixed_terms(ctx: Context, s0: FloatArray, r0: FloatArray, a0: FloatArray, q0: FloatArray,
+                 h0: FloatArray, allies: FloatArray) -> FloatArray:
+    """The rate's terms of the quiet world, constant in time (R, N, N), per run:
+    ``-beta S0 + beta R0 - sigma Q0 (1 - A) + h H0 + rho a0``; the kernel adds the
+    moving terms to them (the same sum as the reference's, grouped otherwise:
+    equal to within rounding, as the parity tests check)."""
+    prm = ctx.params
+
+    def col(name: str) -> FloatArray:
+        return np.asarray(prm[name])[:, None, None]
+
+    beta = col("alignment.balancing")
+    out = (-beta * s0 + beta * r0 - col("alignment.structural") * q0 * (1.0 - allies)
+           + col("alignment.hedging") * h0 + col("alignment.relaxation") * a0)
+    return np.ascontiguousarray(out, dtype=s0.dtype)
 
 
 def _hedger_theatre(world: WorldArrays) -> np.ndarray:
@@ -579,9 +592,11 @@ def _step_compiled(state: State, derived: Mapping[str, FloatArray], ctx: Context
     _RECENT.square = (a, ao, aa, sym)
     tt = t @ np.swapaxes(t, -1, -2) if not np.all(bandwagon) else t
     prm = ctx.params
+    fixed = ctx.cached("alignment.kernel.fixed", lambda: _fixed_terms(ctx, s0, r0, a0, q0, h0,
+                                                                      allies))
     delta = _rate_kernel(
-        a, a0, t, p, bandwagon, tt, aa, trade @ np.swapaxes(adv, -1, -2),
-        s0, r0, q0, h0, allies, ends, fresh, hedger_theatre,
+        a, t, p, bandwagon, tt, aa, trade @ np.swapaxes(adv, -1, -2),
+        fixed, allies, ends, fresh, hedger_theatre,
         prm["alignment.balancing"], prm["alignment.structural"], prm["alignment.hedging"],
         prm["alignment.bloc_aversion"], prm["alignment.relaxation"], float(ctx.dt))
     return Effect(deltas={"alignment": delta})
