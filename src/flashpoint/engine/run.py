@@ -224,6 +224,13 @@ def _compose_kernel(x: FloatArray, deltas: tuple[FloatArray, ...], low: float, h
         out[i] = v
 
 
+def _composes(cfg: RunConfig) -> bool:
+    """Whether a step's sums and bounds are composed in one compiled pass
+    (:func:`_compose`, the same bits): with the kernels on and without attribution,
+    which reads the unprojected sums."""
+    return kernels.enabled() and not cfg.attribution
+
+
 def _compose(state: State, parts: Mapping[str, list[FloatArray]]) -> State:
     """The step's new state from its start ``state`` and each field's deltas in
     mechanism order: ``_project(_add_owned(state, sums))`` through
@@ -544,9 +551,7 @@ class _Chunk:
             rec.setdefault("war_risk", []).append(risk)
             rec.setdefault("milex_growth", []).append(milex_growth(st, self.initial.milex[0]))
 
-        # Without attribution (which needs the unprojected sums) and with the compiled
-        # kernels, a step's sums and bounds are composed in one pass (the same bits).
-        compose = kernels.enabled() and not cfg.attribution
+        compose = _composes(cfg)
         year_start, year_ctx = state, self.context(0)
         year_met: dict[str, FloatArray] | None = None
         acc: dict[str, dict[str, FloatArray]] = {}

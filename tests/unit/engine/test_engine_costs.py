@@ -4,7 +4,8 @@ A record's metrics reuse the next step's derived quantities; the plan's
 input arrays are reused while no intervention switches (a ramping spending
 floor rebuilds only the floor); a step's deltas are summed in place; attribution
 evaluates only the mechanisms and metrics that can differ; the bounds are
-projected in place when nothing reads the unprojected state. Each is checked
+projected in place when nothing reads the unprojected state, or, with the kernels,
+sums and bounds composed in one compiled pass. Each is checked
 against the plain computation (every mechanism, every metric, fresh arrays).
 """
 
@@ -60,6 +61,7 @@ def _plain(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(run_mod, "_project", lambda s, owned=(): _fresh_project(s))
     monkeypatch.setattr(run_mod, "_accumulate", _plain_accumulate)
     monkeypatch.setattr(run_mod, "_add_owned", lambda s, total, owned: run_mod._add(s, total))
+    monkeypatch.setattr(run_mod, "_composes", lambda cfg: False)
     monkeypatch.setattr(PlanApplier, "inputs", _uncached_inputs)
 
 
@@ -172,3 +174,32 @@ def test_inputs_are_reused_while_a_floor_ramps(world) -> None:
     assert got[2].spending_floor is not got[3].spending_floor  # ramping
     assert not np.array_equal(got[2].spending_floor, got[3].spending_floor)
     assert got[7] is got[8] is got[9]  # ramp done, no switch: the very same inputs
+
+
+@pytest.mark.parametrize("precision", ["float64", "float32"])
+def test_composed_step_gives_the_bits_of_sums_then_bounds(precision) -> None:
+    """``_compose`` (one compiled pass) against ``_project(_add_owned(...))``: the same
+    bits for every field, with values pushed past both bounds, NaN, signed zeros, one
+    to four deltas a field and a delta of another shape (the NumPy path)."""
+    state, _, _, _ = perturbed_inputs(precision, runs=9, seed=4)
+    rng = np.random.default_rng(3)
+    dtype = np.dtype(precision)
+    parts: dict[str, list[np.ndarray]] = {}
+    for k, f in enumerate(FIELDS):
+        x = getattr(state, f)
+        parts[f] = [(rng.standard_normal(x.shape) * (0.2 if m else 3.0)).astype(dtype)
+                    for m in range(1 + k % 4)]
+    parts["alignment"][0].reshape(-1)[:3] = [np.nan, -0.0, 0.0]
+    parts["milex"] = [parts["milex"][0][:, :1]]  # broadcast: the NumPy path
+    del parts["tension"]  # no delta: projected only
+    total: dict[str, np.ndarray] = {}
+    owned: set[str] = set()
+    for f in FIELDS:
+        for d in parts.get(f, []):
+            run_mod._accumulate(total, owned, f, d)
+    want = run_mod._project(run_mod._add_owned(state, total, owned), ())
+    got = run_mod._compose(state, parts)
+    for f in FIELDS:
+        a, b = getattr(want, f), getattr(got, f)
+        assert a.dtype == b.dtype and a.shape == b.shape, f
+        assert a.tobytes() == b.tobytes(), f
