@@ -210,34 +210,76 @@ def _compose_kernel(x: FloatArray, deltas: tuple[FloatArray, ...], low: float, h
     """``out = project(x + (((d_1 + d_2) + d_3) + ...))`` in one pass over flat arrays:
     the sums of :func:`_accumulate` and :func:`_add_owned` and the bound of
     :func:`_project`, element by element in their order (so the same bits; the
-    bound is NumPy's ``clip``, NaN kept, or ``maximum`` when ``bounded`` is False)."""
+    bound is NumPy's ``clip``, or ``maximum`` when ``bounded`` is False, with their
+    handling of NaN and of signed zeros, tested)."""
     k = len(deltas)
     for i in range(x.shape[0]):
         s = deltas[0][i]
         for m in range(1, k):
             s = s + deltas[m][i]
         v = x[i] + s
-        if not (v != v or v > low):
+        if bounded:  # NumPy's clip: NaN kept, -0.0 kept at a bound of 0.0
+            if low > v:
+                v = low
+            if high < v:
+                v = high
+        elif not (v > low or v != v):  # NumPy's maximum: NaN kept, -0.0 -> 0.0
             v = low
-        if bounded and not (v != v or v < high):
-            v = high
         out[i] = v
+
+
+@kernels.jit
+def _compose_bounds_kernel(x: FloatArray, deltas: tuple[FloatArray, ...], low: float,
+                           high: float, bounded: bool, n: int, diagonal: float,
+                           out: FloatArray, bounds: FloatArray) -> None:
+    """:func:`_compose_kernel` that also writes the bounds' part ``new - raw`` (for
+    attribution) element by element as the reference does, ``new`` with its diagonal
+    set to ``diagonal`` when ``n > 0`` (the arrays are then (R, n, n), flattened)."""
+    k = len(deltas)
+    for i in range(x.shape[0]):
+        s = deltas[0][i]
+        for m in range(1, k):
+            s = s + deltas[m][i]
+        raw = x[i] + s
+        v = raw
+        if bounded:  # as _compose_kernel
+            if low > v:
+                v = low
+            if high < v:
+                v = high
+        elif not (v > low or v != v):
+            v = low
+        out[i] = v
+        bounds[i] = v - raw
+    if n > 0:  # the diagonal: its raw sums again (the same order, the same bits)
+        for r in range(x.shape[0] // (n * n)):
+            for j in range(n):
+                i = r * n * n + j * (n + 1)
+                s = deltas[0][i]
+                for m in range(1, k):
+                    s = s + deltas[m][i]
+                raw = x[i] + s
+                out[i] = diagonal
+                bounds[i] = diagonal - raw
 
 
 def _composes(cfg: RunConfig) -> bool:
     """Whether a step's sums and bounds are composed in one compiled pass
-    (:func:`_compose`, the same bits): with the kernels on and without attribution,
-    which reads the unprojected sums."""
-    return kernels.enabled() and not cfg.attribution
+    (:func:`_compose`, the same bits): with the kernels on."""
+    return kernels.enabled()
 
 
-def _compose(state: State, parts: Mapping[str, list[FloatArray]]) -> State:
+def _compose(state: State, parts: Mapping[str, list[FloatArray]], with_bounds: bool = False
+             ) -> tuple[State, dict[str, FloatArray]]:
     """The step's new state from its start ``state`` and each field's deltas in
     mechanism order: ``_project(_add_owned(state, sums))`` through
     :func:`_compose_kernel` where the deltas are C-ordered arrays of the field's
     shape and dtype, NumPy (the same order) elsewhere. Fields without deltas are
-    projected as :func:`_project` does. Every array returned is new."""
+    projected as :func:`_project` does. Every array returned is new. With
+    ``with_bounds``, also each field's bounds part ``new - raw`` (attribution's
+    ``bounds``), else an empty dict."""
     out = []
+    parts_of_bounds: dict[str, FloatArray] = {}
     for f, low, high in _BOUNDS:
         x = getattr(state, f)
         ds = parts.get(f)
@@ -245,9 +287,19 @@ def _compose(state: State, parts: Mapping[str, list[FloatArray]]) -> State:
                 type(d) is np.ndarray and d.shape == x.shape and d.dtype == x.dtype
                 and d.flags.c_contiguous for d in ds):
             y = np.empty_like(x)
-            _compose_kernel(x.reshape(-1), tuple(d.reshape(-1) for d in ds), float(low),
-                            0.0 if high is None else float(high), high is not None,
-                            y.reshape(-1))
+            flat = tuple(d.reshape(-1) for d in ds)
+            # the bounds in the field's dtype, as NumPy's clip takes them
+            kind = x.dtype.type
+            lo, hi = kind(low), kind(0.0 if high is None else high)
+            if with_bounds:
+                b = np.empty_like(x)
+                dyadic = f in _DIAGONAL and x.ndim == 3 and x.shape[1] == x.shape[2]
+                _compose_bounds_kernel(x.reshape(-1), flat, lo, hi, high is not None,
+                                       x.shape[1] if dyadic else 0,
+                                       kind(_DIAGONAL.get(f, 0.0)), y.reshape(-1),
+                                       b.reshape(-1))
+            else:
+                _compose_kernel(x.reshape(-1), flat, lo, hi, high is not None, y.reshape(-1))
         else:
             if ds:
                 t = ds[0]
@@ -255,10 +307,20 @@ def _compose(state: State, parts: Mapping[str, list[FloatArray]]) -> State:
                     t = t + d
                 x = x + t
             y = np.maximum(x, low) if high is None else np.clip(x, low, high)
+            if f in _DIAGONAL:
+                _set_diagonal(y, _DIAGONAL[f])
+            if with_bounds:
+                b = y - x  # x: the raw sum here
+            out.append(y)
+            if with_bounds:
+                parts_of_bounds[f] = b
+            continue
         if f in _DIAGONAL:
             _set_diagonal(y, _DIAGONAL[f])
         out.append(y)
-    return State(*out)
+        if with_bounds:
+            parts_of_bounds[f] = b
+    return State(*out), parts_of_bounds
 
 
 def _add(state: State, deltas: Mapping[str, FloatArray]) -> State:
@@ -603,14 +665,17 @@ class _Chunk:
                 finish(p_state, p_ctx, p_met, p_risk)
                 pending = None
             if compose:
-                new = _compose(stepped, parts)
+                new, bounds = _compose(stepped, parts, with_bounds=cfg.attribution)
+                if cfg.attribution:
+                    contributions["bounds"] = bounds
             else:
                 raw = _add_owned(stepped, total, owned)
                 # Without attribution nothing reads raw again: its fresh sums are projected
                 # in place.
                 new = _project(raw, () if cfg.attribution else total)
-            if cfg.attribution:
-                contributions["bounds"] = {f: getattr(new, f) - getattr(raw, f) for f in FIELDS}
+                if cfg.attribution:
+                    contributions["bounds"] = {f: getattr(new, f) - getattr(raw, f)
+                                               for f in FIELDS}
             if "war_hazard" in derived:
                 p_step = 1.0 - np.power(1.0 - np.clip(derived["war_hazard"], 0.0, 1.0), cfg.dt)
                 survival = survival * (1.0 - p_step)

@@ -177,10 +177,13 @@ def test_inputs_are_reused_while_a_floor_ramps(world) -> None:
 
 
 @pytest.mark.parametrize("precision", ["float64", "float32"])
-def test_composed_step_gives_the_bits_of_sums_then_bounds(precision) -> None:
-    """``_compose`` (one compiled pass) against ``_project(_add_owned(...))``: the same
-    bits for every field, with values pushed past both bounds, NaN, signed zeros, one
-    to four deltas a field and a delta of another shape (the NumPy path)."""
+@pytest.mark.parametrize("with_bounds", [False, True])
+def test_composed_step_gives_the_bits_of_sums_then_bounds(precision, with_bounds) -> None:
+    """``_compose`` (one compiled pass) against ``_project(_add_owned(...))`` and, for
+    attribution, the bounds' part ``new - raw``: the same bits for every field, with
+    values pushed past both bounds, NaN, signed zeros at a bound of 0 (NumPy's clip
+    keeps -0.0, its maximum does not), one to four deltas a field and a delta of
+    another shape (the NumPy path)."""
     state, _, _, _ = perturbed_inputs(precision, runs=9, seed=4)
     rng = np.random.default_rng(3)
     dtype = np.dtype(precision)
@@ -190,6 +193,13 @@ def test_composed_step_gives_the_bits_of_sums_then_bounds(precision) -> None:
         parts[f] = [(rng.standard_normal(x.shape) * (0.2 if m else 3.0)).astype(dtype)
                     for m in range(1 + k % 4)]
     parts["alignment"][0].reshape(-1)[:3] = [np.nan, -0.0, 0.0]
+    # raw sums of exactly -0.0 at bounds of 0 (intent: clip; warheads: maximum)
+    for f in ("intent", "warheads"):
+        x = getattr(state, f).copy()
+        x.reshape(-1)[1:3] = -0.0
+        state = state._replace(**{f: x})
+        parts[f] = [np.zeros_like(x)]
+        parts[f][0].reshape(-1)[1:3] = -0.0
     parts["milex"] = [parts["milex"][0][:, :1]]  # broadcast: the NumPy path
     del parts["tension"]  # no delta: projected only
     total: dict[str, np.ndarray] = {}
@@ -197,9 +207,15 @@ def test_composed_step_gives_the_bits_of_sums_then_bounds(precision) -> None:
     for f in FIELDS:
         for d in parts.get(f, []):
             run_mod._accumulate(total, owned, f, d)
-    want = run_mod._project(run_mod._add_owned(state, total, owned), ())
-    got = run_mod._compose(state, parts)
+    raw = run_mod._add_owned(state, total, owned)
+    want = run_mod._project(raw, ())
+    got, bounds = run_mod._compose(state, parts, with_bounds=with_bounds)
     for f in FIELDS:
         a, b = getattr(want, f), getattr(got, f)
         assert a.dtype == b.dtype and a.shape == b.shape, f
         assert a.tobytes() == b.tobytes(), f
+        if with_bounds:
+            ref = getattr(want, f) - getattr(raw, f)
+            assert bounds[f].dtype == ref.dtype and bounds[f].tobytes() == ref.tobytes(), f
+        else:
+            assert not bounds
