@@ -206,18 +206,22 @@ def _add_owned(state: State, total: Mapping[str, FloatArray], owned: set[str]) -
 
 @kernels.jit
 def _compose_kernel(x: FloatArray, deltas: tuple[FloatArray, ...], low: float, high: float,
-                    bounded: bool, out: FloatArray) -> None:
+                    bounded: bool, out: FloatArray, with_bounds: bool, bounds: FloatArray,
+                    n: int, diagonal: float) -> None:
     """``out = project(x + (((d_1 + d_2) + d_3) + ...))`` in one pass over flat arrays:
     the sums of :func:`_accumulate` and :func:`_add_owned` and the bound of
     :func:`_project`, element by element in their order (so the same bits; the
     bound is NumPy's ``clip``, or ``maximum`` when ``bounded`` is False, with their
-    handling of NaN and of signed zeros, tested)."""
+    handling of NaN and of signed zeros, tested). With ``with_bounds`` it also
+    writes the bounds' part ``new - raw`` (attribution's), ``new`` then with its
+    diagonal set to ``diagonal`` when ``n > 0`` (the arrays are (R, n, n), flattened)."""
     k = len(deltas)
     for i in range(x.shape[0]):
         s = deltas[0][i]
         for m in range(1, k):
             s = s + deltas[m][i]
-        v = x[i] + s
+        raw = x[i] + s
+        v = raw
         if bounded:  # NumPy's clip: NaN kept, -0.0 kept at a bound of 0.0
             if low > v:
                 v = low
@@ -226,32 +230,9 @@ def _compose_kernel(x: FloatArray, deltas: tuple[FloatArray, ...], low: float, h
         elif not (v > low or v != v):  # NumPy's maximum: NaN kept, -0.0 -> 0.0
             v = low
         out[i] = v
-
-
-@kernels.jit
-def _compose_bounds_kernel(x: FloatArray, deltas: tuple[FloatArray, ...], low: float,
-                           high: float, bounded: bool, n: int, diagonal: float,
-                           out: FloatArray, bounds: FloatArray) -> None:
-    """:func:`_compose_kernel` that also writes the bounds' part ``new - raw`` (for
-    attribution) element by element as the reference does, ``new`` with its diagonal
-    set to ``diagonal`` when ``n > 0`` (the arrays are then (R, n, n), flattened)."""
-    k = len(deltas)
-    for i in range(x.shape[0]):
-        s = deltas[0][i]
-        for m in range(1, k):
-            s = s + deltas[m][i]
-        raw = x[i] + s
-        v = raw
-        if bounded:  # as _compose_kernel
-            if low > v:
-                v = low
-            if high < v:
-                v = high
-        elif not (v > low or v != v):
-            v = low
-        out[i] = v
-        bounds[i] = v - raw
-    if n > 0:  # the diagonal: its raw sums again (the same order, the same bits)
+        if with_bounds:
+            bounds[i] = v - raw
+    if with_bounds and n > 0:  # the diagonal: its raw sums again (the same order and bits)
         for r in range(x.shape[0] // (n * n)):
             for j in range(n):
                 i = r * n * n + j * (n + 1)
@@ -291,15 +272,11 @@ def _compose(state: State, parts: Mapping[str, list[FloatArray]], with_bounds: b
             # the bounds in the field's dtype, as NumPy's clip takes them
             kind = x.dtype.type
             lo, hi = kind(low), kind(0.0 if high is None else high)
-            if with_bounds:
-                b = np.empty_like(x)
-                dyadic = f in _DIAGONAL and x.ndim == 3 and x.shape[1] == x.shape[2]
-                _compose_bounds_kernel(x.reshape(-1), flat, lo, hi, high is not None,
-                                       x.shape[1] if dyadic else 0,
-                                       kind(_DIAGONAL.get(f, 0.0)), y.reshape(-1),
-                                       b.reshape(-1))
-            else:
-                _compose_kernel(x.reshape(-1), flat, lo, hi, high is not None, y.reshape(-1))
+            b = np.empty_like(x) if with_bounds else y[:0]
+            dyadic = f in _DIAGONAL and x.ndim == 3 and x.shape[1] == x.shape[2]
+            _compose_kernel(x.reshape(-1), flat, lo, hi, high is not None, y.reshape(-1),
+                            with_bounds, b.reshape(-1), x.shape[1] if dyadic else 0,
+                            kind(_DIAGONAL.get(f, 0.0)))
         else:
             if ds:
                 t = ds[0]
