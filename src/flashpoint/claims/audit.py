@@ -196,10 +196,10 @@ class _Runner:
         return self._plans[name]
 
     def _job(self, plan: Plan, attribution: bool, dyadic: bool, label: str) -> Job:
-        # one chunk: the audit's ensembles are small, and a worker runs one thread
+        # the engine's own chunks: one in a worker (one thread), one per core here
         return Job(self.world, plan, label=label, options=dict(
             runs=self.runs, years=self.years, seed=self.seed, attribution=attribution,
-            keep_dyadic=dyadic, chunk_size=self.runs))
+            keep_dyadic=dyadic))
 
     def _store(self, key: tuple[str, bool, bool], plan: Plan, ds: xr.Dataset) -> xr.Dataset:
         ds.attrs["scenario"] = plan.name
@@ -371,8 +371,8 @@ def audit_claims(
     ``processes``: worker processes for its batches (:mod:`flashpoint.engine.pool`;
     1, the default: none; None: the cores when a batch pays for them; a script asking
     for workers must guard its top level with ``if __name__ == "__main__":``), or
-    ``pool``, a pool to use and leave open; the results do not depend on either. ``progress`` may be called
-    from another thread.
+    ``pool``, a pool to use and leave open; the results do not depend on either.
+    ``progress`` may be called from another thread.
     """
     from flashpoint.api import resolve_world
 
