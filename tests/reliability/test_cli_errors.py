@@ -118,16 +118,30 @@ def test_ctrl_c_stops_the_workers_with_one_line(tmp_path) -> None:
     no worker process left."""
     import signal
 
+    psutil = pytest.importorskip("psutil")
     out = tmp_path / "report.html"
     p = subprocess.Popen(
         [*flashpoint_command(), "assess", "--runs", "400", "--no-store", "--out", str(out)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**env(), "FLASHPOINT_PROCESSES": "2"},
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    # wait until the scenarios are under way (the progress shows the first one)
-    time.sleep(8)
-    children = subprocess.run(["pgrep", "-P", str(p.pid)], capture_output=True,
-                              text=True).stdout.split()
+    # wait until the scenarios are under way in the workers
+    deadline = time.monotonic() + 120
+    children: list = []
+    seen: list[str] = []
+    while time.monotonic() < deadline and len(children) < 2 and p.poll() is None:
+        time.sleep(0.5)
+        children, seen = [], []
+        for c in psutil.Process(p.pid).children(recursive=True):
+            try:
+                line = " ".join(c.cmdline())
+            except psutil.Error:  # ended meanwhile
+                continue
+            seen.append(line)
+            if "spawn_main" in line:
+                children.append(c)
+    assert len(children) >= 2, f"the workers did not start: {seen}"
+    time.sleep(4)
     sent = time.monotonic()
     p.send_signal(signal.SIGINT)
     _, err = p.communicate(timeout=60)
@@ -136,8 +150,6 @@ def test_ctrl_c_stops_the_workers_with_one_line(tmp_path) -> None:
     assert err.strip().splitlines()[-1] == "error: interrupted"
     assert "Traceback" not in err
     assert not out.exists()
-    time.sleep(1.0)
-    for pid in children:
-        left = subprocess.run(["ps", "-o", "args=", "-p", pid], capture_output=True, text=True)
-        # gone, or ended and not yet reaped (a container's init may not reap)
-        assert left.returncode != 0 or "defunct" in left.stdout, left.stdout
+    _, alive = psutil.wait_procs(children, timeout=5)
+    # gone, or ended and not yet reaped (a container's init may not reap)
+    assert all(c.status() == psutil.STATUS_ZOMBIE for c in alive), alive
