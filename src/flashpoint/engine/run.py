@@ -268,32 +268,26 @@ def _compose(state: State, parts: Mapping[str, list[FloatArray]], with_bounds: b
                 type(d) is np.ndarray and d.shape == x.shape and d.dtype == x.dtype
                 and d.flags.c_contiguous for d in ds):
             y = np.empty_like(x)
-            flat = tuple(d.reshape(-1) for d in ds)
-            # the bounds in the field's dtype, as NumPy's clip takes them
-            kind = x.dtype.type
-            lo, hi = kind(low), kind(0.0 if high is None else high)
             b = np.empty_like(x) if with_bounds else y[:0]
+            kind = x.dtype.type  # the bounds in the field's dtype, as NumPy's clip takes them
             dyadic = f in _DIAGONAL and x.ndim == 3 and x.shape[1] == x.shape[2]
-            _compose_kernel(x.reshape(-1), flat, lo, hi, high is not None, y.reshape(-1),
-                            with_bounds, b.reshape(-1), x.shape[1] if dyadic else 0,
-                            kind(_DIAGONAL.get(f, 0.0)))
-        else:
+            _compose_kernel(x.reshape(-1), tuple(d.reshape(-1) for d in ds), kind(low),
+                            kind(0.0 if high is None else high), high is not None,
+                            y.reshape(-1), with_bounds, b.reshape(-1),
+                            x.shape[1] if dyadic else 0, kind(_DIAGONAL.get(f, 0.0)))
+        else:  # NumPy, the same order: the sum, the bound, the diagonal, the bounds' part
+            raw = x
             if ds:
                 t = ds[0]
                 for d in ds[1:]:
                     t = t + d
-                x = x + t
-            y = np.maximum(x, low) if high is None else np.clip(x, low, high)
-            if f in _DIAGONAL:
-                _set_diagonal(y, _DIAGONAL[f])
-            if with_bounds:
-                b = y - x  # x: the raw sum here
-            out.append(y)
-            if with_bounds:
-                parts_of_bounds[f] = b
-            continue
+                raw = x + t
+            y = np.maximum(raw, low) if high is None else np.clip(raw, low, high)
+            b = None
         if f in _DIAGONAL:
-            _set_diagonal(y, _DIAGONAL[f])
+            _set_diagonal(y, _DIAGONAL[f])  # (the kernel set it already with the bounds)
+        if b is None:
+            b = y - raw if with_bounds else y[:0]
         out.append(y)
         if with_bounds:
             parts_of_bounds[f] = b
