@@ -153,3 +153,15 @@ def test_ctrl_c_stops_the_workers_with_one_line(tmp_path) -> None:
     _, alive = psutil.wait_procs(children, timeout=5)
     # gone, or ended and not yet reaped (a container's init may not reap)
     assert all(c.status() == psutil.STATUS_ZOMBIE for c in alive), alive
+
+
+@pytest.mark.parametrize("value", ["two", "0"])
+def test_a_bad_processes_variable_is_one_line_before_the_work(value: str) -> None:
+    started = time.monotonic()
+    p = subprocess.run([*flashpoint_command(), "assess", "--runs", "20", "--no-store"],
+                       capture_output=True, text=True, timeout=120,
+                       env={**env(), "FLASHPOINT_PROCESSES": value})
+    assert p.returncode == 2
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1 and "FLASHPOINT_PROCESSES" in lines[0], p.stderr
+    assert time.monotonic() - started < 30  # refused before any simulation

@@ -57,10 +57,13 @@ def assess(
         "Default: the whole catalogue.")] = None,
 ) -> None:
     """Run the status quo and every catalogue scenario on one ensemble, evaluate every claim,
-    store the results and write a self-contained HTML report."""
+    store the results and write a self-contained HTML report.
+
+    Simulations run in worker processes when that pays (FLASHPOINT_PROCESSES=1: none)."""
     from flashpoint.analysis.assess import assess as run_assessment
     from flashpoint.analysis.assess import planned_steps, store_assessment
     from flashpoint.api import resolve_world
+    from flashpoint.engine.pool import default_processes
     from flashpoint.files import check_output_path
     from flashpoint.limits import check_memory, check_run_options
     from flashpoint.reports.html import write_report
@@ -70,6 +73,7 @@ def assess(
     # Every check before the work: options, the report path, the store (format, lock), memory.
     check_run_options(runs=runs, years=years, seed=seed, min_runs=2)
     check_output_path(out, option="--out", suffixes=(".html", ".htm"))
+    default_processes()  # a bad FLASHPOINT_PROCESSES is refused before the work
     if not no_store:
         Store.preflight(db)
     console = Console(highlight=False)
