@@ -71,6 +71,10 @@ __all__ = ["DYADIC", "FIELDS", "Context", "Draws", "Effect", "Mechanism", "State
            "col", "symmetric"]
 
 
+#: No entry yet in a :meth:`Context.cached_for` slot.
+_NOTHING = object()
+
+
 class State(NamedTuple):
     """Ensemble state at one time step (see module docstring for shapes and units)."""
 
@@ -194,9 +198,16 @@ class Context:
     def cached_for(self, key: str, obj: Any, compute: Callable[[], Any]) -> Any:
         """Memoise a quantity derived from ``obj`` (e.g. the current trade shares),
         reused while the engine passes the very same object; the entry holds a
-        reference to ``obj``, so identity cannot be confused with a new object."""
+        reference to ``obj``, so identity cannot be confused with a new object.
+        ``obj`` may be a tuple of objects: each is then compared by identity."""
         slot = self.cached(key + ".slot", dict)
-        if slot.get("obj") is not obj:
+        held = slot.get("obj", _NOTHING)
+        if isinstance(obj, tuple):
+            same = isinstance(held, tuple) and len(held) == len(obj) and all(
+                a is b for a, b in zip(held, obj, strict=True))
+        else:
+            same = held is obj
+        if not same:
             slot["obj"], slot["value"] = obj, compute()
         return slot["value"]
 

@@ -311,14 +311,11 @@ def _step_compiled(state: State, ctx: Context) -> Effect:
 def _partners(ctx: Context, base: FloatArray) -> tuple[FloatArray, FloatArray, np.ndarray,
                                                       np.ndarray]:
     """:func:`_partners_kernel` of the scenario's ties, memoised while the engine passes
-    the very same input arrays (the slot holds them, as :func:`_makes_moves`)."""
-    objs = (ctx.commitment, ctx.tie_visibility, ctx.tie_capability, ctx.world.defense)
-    slot = ctx.cached("signal_reading.partners.slot", dict)
-    held = slot.get("objs")
-    if held is None or any(a is not b for a, b in zip(held, objs, strict=True)):
-        slot["objs"], slot["value"] = objs, _partners_kernel(
-            ctx.commitment, base, ctx.tie_visibility, ctx.tie_capability)
-    return slot["value"]  # type: ignore[no-any-return]
+    the very same input arrays (it reuses them while no lever switches)."""
+    return ctx.cached_for(  # type: ignore[no-any-return]
+        "signal_reading.partners",
+        (ctx.commitment, ctx.tie_visibility, ctx.tie_capability, ctx.world.defense),
+        lambda: _partners_kernel(ctx.commitment, base, ctx.tie_visibility, ctx.tie_capability))
 
 
 @kernels.jit
@@ -358,17 +355,13 @@ def _partners_kernel(commitment, base, tie_visibility, tie_capability):  # type:
 
 def _makes_moves(ctx: Context, base: FloatArray) -> bool:
     """Whether the scenario inputs make any move, memoised while the engine passes the
-    very same input arrays (it reuses them from step to step while no lever switches);
-    the slot holds references to them, so identity cannot be confused with new arrays."""
-    objs = (ctx.commitment, ctx.tie_visibility, ctx.tie_capability, ctx.presence,
-            ctx.signal, ctx.world.defense)
-    slot = ctx.cached("signal_reading.makes_moves.slot", dict)
-    held = slot.get("objs")
-    if held is None or any(a is not b for a, b in zip(held, objs, strict=True)):
-        value = bool(_any_move(ctx.commitment, base, ctx.tie_visibility, ctx.tie_capability,
-                               ctx.presence, ctx.signal))
-        slot["objs"], slot["value"] = objs, value
-    return bool(slot["value"])
+    very same input arrays (it reuses them from step to step while no lever switches)."""
+    return bool(ctx.cached_for(
+        "signal_reading.makes_moves",
+        (ctx.commitment, ctx.tie_visibility, ctx.tie_capability, ctx.presence, ctx.signal,
+         ctx.world.defense),
+        lambda: bool(_any_move(ctx.commitment, base, ctx.tie_visibility, ctx.tie_capability,
+                               ctx.presence, ctx.signal))))
 
 
 @kernels.jit
