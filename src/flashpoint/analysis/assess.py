@@ -53,8 +53,8 @@ from flashpoint.analysis.compare import (
     compare_all,
     trajectory_quantiles,
 )
-from flashpoint.engine.pool import Job, SimulationPool
 from flashpoint.errors import AnalysisError, ClaimError, FlashpointError
+from flashpoint.pool import Job, SimulationPool
 
 if TYPE_CHECKING:
     from flashpoint.claims import Claim, Verdict
@@ -324,7 +324,7 @@ def assess(
         ``min(runs, DEFAULT_AUDIT_RUNS)`` paired runs; an int: on that many
         runs; False: no audit, the verdicts carry no tag).
     processes : int or None
-        Worker processes for the simulations (:mod:`flashpoint.engine.pool`):
+        Worker processes for the simulations (:mod:`flashpoint.pool`):
         1 (default) runs everything in this process; None uses the cores when
         the work pays for starting them (what ``flashpoint assess`` does); the
         numbers do not depend on it. Workers are started with ``spawn``, so a

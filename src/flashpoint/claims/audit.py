@@ -41,7 +41,7 @@ The audit's numbers (median effects and verdicts of each variant) are kept in
 Cost: the audit runs in batches. First every claim's pair as specified (with
 attribution); from it each claim's variant plans (a), (b), (c) are known, and
 they are independent, so each batch runs at once, one simulation per worker
-process when the batch is worth it (:mod:`flashpoint.engine.pool`: threads
+process when the batch is worth it (:mod:`flashpoint.pool`: threads
 gained 1.06x on 2 cores, two processes about 2x); a simulation's numbers do
 not depend on where it runs, so they are those of one simulation at a time
 bit for bit.
@@ -61,8 +61,8 @@ from scipy.stats import spearmanr
 from flashpoint.claims.evaluate import Verdict, evaluate_claim, verdict_class
 from flashpoint.claims.model import Claim
 from flashpoint.engine.plan import ParamOverride, Plan, Range
-from flashpoint.engine.pool import Job, SimulationPool
 from flashpoint.metrics import fmt_change
+from flashpoint.pool import Job, SimulationPool
 
 if TYPE_CHECKING:
     from flashpoint.world.arrays import WorldArrays
@@ -175,7 +175,7 @@ class _Runner:
     """Simulates plans on one paired ensemble, each plan once.
 
     :meth:`prefetch` runs a batch of independent simulations at once, in the worker
-    processes of a :class:`~flashpoint.engine.pool.SimulationPool` when the batch is
+    processes of a :class:`~flashpoint.pool.SimulationPool` when the batch is
     worth them: a simulation's numbers do not depend on where it runs, so the results
     are those of :meth:`run` bit for bit.
     """
@@ -201,21 +201,27 @@ class _Runner:
             runs=self.runs, years=self.years, seed=self.seed, attribution=attribution,
             keep_dyadic=dyadic))
 
-    def _store(self, key: tuple[str, bool, bool], plan: Plan, ds: xr.Dataset) -> xr.Dataset:
+    def _store(self, key: tuple[str, bool, bool], plan: Plan, ds: xr.Dataset) -> None:
         ds.attrs["scenario"] = plan.name
         self._cache[key] = ds
-        return ds
+
+    def _started(self) -> Callable[[str, int], None] | None:
+        """The pool's progress callback: the audit's ``progress(label)`` at each start."""
+        report = self.progress
+        if report is None:
+            return None
+
+        def started(label: str, steps: int) -> None:
+            if steps == 0:
+                report(label)
+
+        return started
 
     def run(self, plan: Plan, *, attribution: bool, dyadic: bool, label: str) -> xr.Dataset:
         key = (repr(plan), attribution, dyadic)
         if key not in self._cache:
-            from flashpoint.api import simulate
-
-            if self.progress is not None:
-                self.progress(label)
-            ds = simulate(self.world, plan, runs=self.runs, years=self.years, seed=self.seed,
-                          attribution=attribution, keep_dyadic=dyadic)
-            self._store(key, plan, ds)
+            job = self._job(plan, attribution, dyadic, label)
+            self._store(key, plan, self.pool.run([job], self._started())[0])
         return self._cache[key]
 
     def prefetch(self, jobs: Iterable[_Job]) -> None:
@@ -227,14 +233,7 @@ class _Runner:
                 todo.setdefault(key, job)
         if len(todo) < 2:
             return
-        batch = [self._job(*job) for job in todo.values()]
-        report = self.progress
-
-        def started(label: str, steps: int) -> None:
-            if steps == 0 and report is not None:
-                report(label)
-
-        done = self.pool.run(batch, started if report is not None else None)
+        done = self.pool.run([self._job(*job) for job in todo.values()], self._started())
         for (key, job), ds in zip(todo.items(), done, strict=True):
             self._store(key, job[0], ds)
 
@@ -368,7 +367,7 @@ def audit_claims(
 ) -> dict[str, AuditResult]:
     """Audit each claim (see the module docstring); claim id -> :class:`AuditResult`.
 
-    ``processes``: worker processes for its batches (:mod:`flashpoint.engine.pool`;
+    ``processes``: worker processes for its batches (:mod:`flashpoint.pool`;
     1, the default: none; None: the cores when a batch pays for them; a script asking
     for workers must guard its top level with ``if __name__ == "__main__":``), or
     ``pool``, a pool to use and leave open; the results do not depend on either.

@@ -63,9 +63,9 @@ def assess(
     from flashpoint.analysis.assess import assess as run_assessment
     from flashpoint.analysis.assess import planned_steps, store_assessment
     from flashpoint.api import resolve_world
-    from flashpoint.engine.pool import default_processes
     from flashpoint.files import check_output_path
     from flashpoint.limits import check_memory, check_run_options
+    from flashpoint.pool import default_processes
     from flashpoint.reports.html import write_report
     from flashpoint.scenarios import catalogue_names
     from flashpoint.storage import Store
@@ -117,7 +117,7 @@ def assess(
                 bar.advance(current, steps)
             bar.advance(overall, steps)
 
-        # worker processes when the work pays for them (flashpoint.engine.pool)
+        # worker processes when the work pays for them (flashpoint.pool)
         a = run_assessment(world, runs=runs, years=years, seed=seed,
                            scenarios=names if scenario else None, progress=tick,
                            processes=None)

@@ -244,9 +244,10 @@ def _compose_kernel(x: FloatArray, deltas: tuple[FloatArray, ...], low: float, h
                 bounds[i] = diagonal - raw
 
 
-def _composes(cfg: RunConfig) -> bool:
+def _composes() -> bool:
     """Whether a step's sums and bounds are composed in one compiled pass
-    (:func:`_compose`, the same bits): with the kernels on."""
+    (:func:`_compose`, the same bits): with the kernels on (the tests switch it off to
+    compare with the plain passes)."""
     return kernels.enabled()
 
 
@@ -584,7 +585,7 @@ class _Chunk:
             rec.setdefault("war_risk", []).append(risk)
             rec.setdefault("milex_growth", []).append(milex_growth(st, self.initial.milex[0]))
 
-        compose = _composes(cfg)
+        compose = _composes()
         year_start, year_ctx = state, self.context(0)
         year_met: dict[str, FloatArray] | None = None
         acc: dict[str, dict[str, FloatArray]] = {}

@@ -61,7 +61,7 @@ def _plain(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(run_mod, "_project", lambda s, owned=(): _fresh_project(s))
     monkeypatch.setattr(run_mod, "_accumulate", _plain_accumulate)
     monkeypatch.setattr(run_mod, "_add_owned", lambda s, total, owned: run_mod._add(s, total))
-    monkeypatch.setattr(run_mod, "_composes", lambda cfg: False)
+    monkeypatch.setattr(run_mod, "_composes", lambda: False)
     monkeypatch.setattr(PlanApplier, "inputs", _uncached_inputs)
 
 

@@ -16,7 +16,7 @@ Same numbers
 A simulation's result does not depend on its chunking or its threads
 (``tests/reliability/test_chunking.py``), and every worker pins BLAS to one
 thread as the engine does, so a simulation run in a worker gives the bits it
-gives in this process (tested in ``tests/unit/engine/test_pool.py``).
+gives in this process (tested in ``tests/unit/test_pool.py``).
 
 Cost
 ----
@@ -109,13 +109,11 @@ def default_processes() -> int:
 
 def worth_processes(jobs: Sequence[Job], processes: int | None = None) -> int:
     """How many worker processes ``jobs`` should use: 1 (run here) unless there are
-    several cores and jobs, and enough work to pay for starting the workers."""
-    wanted = default_processes() if processes is None else processes
-    count = min(wanted, len(jobs))
-    if count < 2:
-        return 1
-    if processes is None and not os.environ.get("FLASHPOINT_PROCESSES", "").strip() \
-            and sum(j.work() for j in jobs) < MIN_BATCH_SECONDS:
+    several cores and jobs, and, unless the number was asked for (``processes`` or
+    ``FLASHPOINT_PROCESSES``), enough work to pay for starting the workers."""
+    asked = processes is not None or bool(os.environ.get("FLASHPOINT_PROCESSES", "").strip())
+    count = min(default_processes() if processes is None else processes, len(jobs))
+    if count < 2 or (not asked and sum(j.work() for j in jobs) < MIN_BATCH_SECONDS):
         return 1
     return count
 
@@ -132,36 +130,39 @@ def _init_worker(messages: Any) -> None:
     _WORKER["queue"] = messages
 
 
-def _run_job(job: Job) -> xr.Dataset:
+def _simulate(job: Job, report: JobProgress | None, **extra: Any) -> xr.Dataset:
+    """Simulate ``job``, reporting ``(label, 0)`` at its start and ``(label, 1)`` after
+    every engine step (:data:`JobProgress`)."""
     from flashpoint.api import simulate
 
+    if report is None:
+        return simulate(job.world, job.plan, **job.options, **extra)
+    report(job.label, 0)
+    return simulate(job.world, job.plan, progress=lambda _r, _s: report(job.label, 1),
+                    **job.options, **extra)
+
+
+def _run_job(job: Job) -> xr.Dataset:
+    """A job in a worker, on one engine thread (the workers are the parallelism); its
+    progress goes to the parent's queue in batches, a few a second."""
     messages = _WORKER["queue"]
+    if messages is None:
+        return _simulate(job, None, threads=1)
     pending = [0, time.monotonic()]
 
-    def tick(_runs: int, _step: int) -> None:
-        pending[0] += 1
-        now = time.monotonic()
-        if messages is not None and now - pending[1] >= REPORT_EVERY:
-            messages.put((job.label, pending[0]))
-            pending[0], pending[1] = 0, now
+    def report(label: str, steps: int) -> None:
+        if steps == 0:
+            messages.put((label, 0))
+            return
+        pending[0] += steps
+        if time.monotonic() - pending[1] >= REPORT_EVERY:
+            messages.put((label, pending[0]))
+            pending[0], pending[1] = 0, time.monotonic()
 
-    if messages is not None:
-        messages.put((job.label, 0))
-    ds = simulate(job.world, job.plan, progress=tick, threads=1, **job.options)
-    if messages is not None and pending[0]:
+    ds = _simulate(job, report, threads=1)
+    if pending[0]:
         messages.put((job.label, pending[0]))
     return ds
-
-
-def _run_here(job: Job, progress: JobProgress | None) -> xr.Dataset:
-    from flashpoint.api import simulate
-
-    if progress is not None:
-        progress(job.label, 0)
-        report = progress
-        return simulate(job.world, job.plan,
-                        progress=lambda _r, _s: report(job.label, 1), **job.options)
-    return simulate(job.world, job.plan, **job.options)
 
 
 class SimulationPool:
@@ -217,7 +218,7 @@ class SimulationPool:
         if size < 2 and self._pool is not None and len(jobs) >= 2 and self.processes != 1:
             size = min(self._size, len(jobs))  # the workers are started: use them
         if size < 2:
-            return [_run_here(job, progress) for job in jobs]
+            return [_simulate(job, progress) for job in jobs]
         pool = self._executor(size)
         # the longest first, so that no worker is left with a long job at the end
         order = sorted(range(len(jobs)), key=lambda i: -jobs[i].work())

@@ -1,4 +1,4 @@
-"""Worker processes for batches of simulations (flashpoint.engine.pool)."""
+"""Worker processes for batches of simulations (flashpoint.pool)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ import pytest
 import xarray as xr
 
 from flashpoint.api import resolve_plan, resolve_world
-from flashpoint.engine.pool import (
+from flashpoint.engine.run import auto_chunk, steps_for
+from flashpoint.errors import ParameterError
+from flashpoint.pool import (
     MIN_BATCH_SECONDS,
     Job,
     SimulationPool,
     default_processes,
     worth_processes,
 )
-from flashpoint.engine.run import auto_chunk, steps_for
-from flashpoint.errors import ParameterError
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +121,7 @@ def test_started_workers_take_the_next_batch_whatever_its_size(
         def here(*_: object) -> None:
             raise AssertionError("a small batch ran here although workers were started")
 
-        monkeypatch.setattr("flashpoint.engine.pool._run_here", here)
+        monkeypatch.setattr("flashpoint.pool._simulate", here)
         seen: list[tuple[str, int]] = []
         pool.run(jobs, lambda label, steps: seen.append((label, steps)))
         assert {label for label, _ in seen} == {j.label for j in jobs}
