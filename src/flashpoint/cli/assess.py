@@ -87,8 +87,16 @@ def assess(
     with _progress(console) as bar:
         overall = bar.add_task("all scenarios", total=n_scen * per)
         current = bar.add_task("", total=per)
-        done: dict[str, int] = {}
-        shown: list[str | None] = [None]
+        done: dict[str, int] = {}  # steps done per scenario
+        shown: str | None = None  # the scenario on the second bar
+
+        def follow(name: str) -> None:
+            """Scenarios may run two at a time (worker processes): the second bar
+            follows one until it is done, then the next that reports."""
+            nonlocal shown
+            if name != shown and (shown is None or done.get(shown, 0) >= per):
+                shown = name
+                bar.reset(current, total=per, description=name, completed=done.get(name, 0))
 
         def tick(name: str, steps: int) -> None:
             if name == "analysis":
@@ -101,19 +109,9 @@ def assess(
                 label = name if len(name) <= 34 else name[:33] + "…"
                 bar.update(current, description=label, advance=1)
                 return
-            # Scenarios may run two at a time (worker processes): the second bar follows
-            # one of them until it is done, then the next that reports.
-            if steps == 0:
-                done.setdefault(name, 0)
-                if shown[0] is None or done.get(shown[0], 0) >= per:
-                    shown[0] = name
-                    bar.reset(current, total=per, description=name)
-                return
+            follow(name)
             done[name] = done.get(name, 0) + steps
-            if shown[0] is None or (name != shown[0] and done.get(shown[0], 0) >= per):
-                shown[0] = name
-                bar.reset(current, total=per, description=name, completed=done[name] - steps)
-            if name == shown[0]:
+            if name == shown:
                 bar.advance(current, steps)
             bar.advance(overall, steps)
 
