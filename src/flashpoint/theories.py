@@ -110,7 +110,7 @@ class Theory:
         return Parameter(
             name=f"theory.{self.mechanism}",
             meaning=(f"unit draw selecting the {self.mechanism} theory by its weights "
-                     f"({', '.join(f'{v} {w:g}' for v, w in zip(self.variants, self.weights, strict=True))})"),
+                     f"({', '.join(f'{v} {w:.2g}' for v, w in zip(self.variants, self.weights, strict=True))})"),
             unit="unit interval (inverse CDF of the theory weights)",
             default=0.0,
             low=0.0,
