@@ -126,6 +126,7 @@ Huth, P. K. (1988). *Extended Deterrence and the Prevention of War*. Yale
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -293,10 +294,10 @@ def _step_compiled(state: State, ctx: Context) -> Effect:
     challenger = np.asarray(fps.challenger, dtype=np.int64) if fps.f else np.zeros(0, np.int64)
     pr = ctx.params
     allies = ctx.cached("security_dilemma.allies", lambda: treaty_allies(ctx))
-    xs, xmax, nz, count = _partners(ctx, base)
+    xs, xmax, nz, count, slot, reps, nrep = _partners(ctx, base)
     d_i, d_t = _step_kernel(
         state.intent, state.tension, state.alignment, ctx.world.rivalry, allies,
-        xs, xmax, nz, count, ctx.presence,
+        xs, xmax, nz, count, slot, reps, nrep, ctx.presence,
         ctx.signal, ctx.provocation, challenger, ctx.world.theatre,
         pr["signal_reading.presence_scale"], pr["signal_reading.spiral_rate"],
         pr["signal_reading.deterrence_rate"], pr["signal_reading.cost_weight"],
@@ -309,6 +310,7 @@ def _step_compiled(state: State, ctx: Context) -> Effect:
 
 
 def _partners(ctx: Context, base: FloatArray) -> tuple[FloatArray, FloatArray, np.ndarray,
+                                                      np.ndarray, np.ndarray, np.ndarray,
                                                       np.ndarray]:
     """:func:`_partners_kernel` of the scenario's ties, memoised while the engine passes
     the very same input arrays (it reuses them while no lever switches)."""
@@ -322,13 +324,21 @@ def _partners(ctx: Context, base: FloatArray) -> tuple[FloatArray, FloatArray, n
 def _partners_kernel(commitment, base, tie_visibility, tie_capability):  # type: ignore[no-untyped-def]
     """The four kinds of move of each mover k with each partner j, ``xs`` (R, 4, N, N):
     tie visibility ``V``, capability ``K`` and the commitments added and withdrawn,
-    symmetrised (``max(dC_kj, dC_jk)``); their maxima over j ``xmax`` (R, 4, N); and the
-    partners j with ``x_kj != 0``, ``nz[r, m, k, :count[r, m, k]]``."""
+    symmetrised (``max(dC_kj, dC_jk)``); their maxima over j ``xmax`` (R, 4, N); the
+    partners j with ``x_kj != 0``, ``nz[r, m, k, :count[r, m, k]]``; and the distinct
+    rows: mover k's row of kind m has the bits of mover ``reps[r, m, slot[r, m, k]]``'s,
+    the first such (``nrep[r, m]`` distinct rows, the all-zero row among them). A lever
+    ties a whole group to the same partners (NATO's members to the IP4), so a run has a
+    few distinct rows where it has tens of movers."""
     runs, n, _ = commitment.shape
     xs = np.empty((runs, 4, n, n))
     xmax = np.empty((runs, 4, n))
     nz = np.empty((runs, 4, n, n), dtype=np.int64)
     count = np.zeros((runs, 4, n), dtype=np.int64)
+    slot = np.empty((runs, 4, n), dtype=np.int64)
+    reps = np.empty((runs, 4, n), dtype=np.int64)
+    nrep = np.zeros((runs, 4), dtype=np.int64)
+    key = np.empty(n)  # a distinct row's checksum, compared before its elements
     for r in range(runs):
         for k in range(n):
             for j in range(n):
@@ -350,7 +360,37 @@ def _partners_kernel(commitment, base, tie_visibility, tie_capability):  # type:
                         c += 1
                 xmax[r, m, k] = best
                 count[r, m, k] = c
-    return xs, xmax, nz, count
+        for m in range(4):
+            u = 0
+            for k in range(n):
+                h = 0.0
+                for e in range(count[r, m, k]):
+                    j = nz[r, m, k, e]
+                    h += (j + 1) * xs[r, m, k, j]
+                found = -1
+                for v in range(u):  # the same bits: equal, zeros of the same sign
+                    q = reps[r, m, v]
+                    if key[v] != h or count[r, m, q] != count[r, m, k]:
+                        continue  # (a NaN checksum matches nothing: the row stays its own)
+                    same = True
+                    for j in range(n):
+                        a = xs[r, m, k, j]
+                        b = xs[r, m, q, j]
+                        if not (a == b and (a != 0.0 or math.copysign(1.0, a)
+                                            == math.copysign(1.0, b))):
+                            same = False
+                            break
+                    if same:
+                        found = v
+                        break
+                if found < 0:
+                    reps[r, m, u] = k
+                    key[u] = h
+                    found = u
+                    u += 1
+                slot[r, m, k] = found
+            nrep[r, m] = u
+    return xs, xmax, nz, count, slot, reps, nrep
 
 
 def _makes_moves(ctx: Context, base: FloatArray) -> bool:
@@ -384,7 +424,8 @@ def _any_move(commitment, base, tie_visibility, tie_capability, presence,  # typ
 
 @kernels.jit
 def _step_kernel(intent, tension, alignment, rivalry, allies, xs_all,  # type: ignore[no-untyped-def]
-                 xmax_all, nz_all, count_all, presence, signal, provocation,
+                 xmax_all, nz_all, count_all, slot_all, reps_all, nrep_all, presence, signal,
+                 provocation,
                  challenger, theatre, presence_scale, spiral_rate, deterrence_rate,
                  cost_weight, tension_weight, spiral, deterrence, signalling, dt, floor,
                  ea, ip):
@@ -394,15 +435,18 @@ def _step_kernel(intent, tension, alignment, rivalry, allies, xs_all,  # type: i
     order-free, and each element's arithmetic is the reference's, in its order.
     A reduction ``max_j rho_oj x_kj`` visits only the partners j with ``x_kj != 0``
     (the rest give ``rho * 0 = 0``), each in one pass over the observers: O(N^2 +
-    N nnz) a run, not O(N^3).
+    N nnz) a run, not O(N^3); and movers whose rows of partners have the same bits
+    share one such pass (``_partners_kernel``'s ``slot``), which gives them the same
+    numbers.
     """
     runs, n, _ = intent.shape
     d_intent = np.empty_like(intent)
     d_tension = np.empty_like(tension)
     rho = np.empty((n, n))
     rho_t = np.empty((n, n))  # rho[o, j] as [j, o]: the loops over observers read rows
-    via = np.empty((4, n, n))  # max_j rho[o, j] x[k, j] as [m, k, o]
+    via = np.empty((4, n, n))  # max_j rho[o, j] x[k, j] as [m, slot of k's row, o]
     seen = np.empty(n)
+    fwd_by = np.empty((3, n))
     nf = challenger.shape[0]
     for r in range(runs):
         finite = True
@@ -416,13 +460,15 @@ def _step_kernel(intent, tension, alignment, rivalry, allies, xs_all,  # type: i
                     finite = False
         # the moves of each kind and their partners (_partners_kernel, memoised)
         xs, xmax, nz, count = xs_all[r], xmax_all[r], nz_all[r], count_all[r]
-        # via[m, k, o] = max_j rho[o, j] x_m[k, j]: a non-partner j (x = 0) gives
-        # rho * 0 = 0 (rho finite, in [0, 1]), so only k's partners are visited, each
-        # as one pass over the observers o
+        slot, reps = slot_all[r], reps_all[r]
+        # via[m, slot[m, k], o] = max_j rho[o, j] x_m[k, j], once per distinct row: a
+        # non-partner j (x = 0) gives rho * 0 = 0 (rho finite, in [0, 1]), so only k's
+        # partners are visited, each as one pass over the observers o
         for m in range(4):
-            for k in range(n):
+            for u in range(nrep_all[r, m]):
+                k = reps[m, u]
                 c = count[m, k]
-                row = via[m, k]
+                row = via[m, u]
                 if not finite:
                     for o in range(n):
                         best = rho[o, 0] * xs[m, k, 0]
@@ -452,41 +498,62 @@ def _step_kernel(intent, tension, alignment, rivalry, allies, xs_all,  # type: i
         sp = spiral[r]
         de = deterrence[r]
         sg = signalling[r]
+        for k in range(n):  # fwd_ok by o's theatre: Euro-Atlantic, Indo-Pacific, neither
+            fwd_by[0, k] = min(1.0, presence[r, k, ea] / ps)
+            fwd_by[1, k] = min(1.0, presence[r, k, ip] / ps)
+            fwd_by[2, k] = min(1.0, 0.0 / ps)
+        v0, v1, v2, v3 = via[0], via[1], via[2], via[3]
+        s0, s1, s2, s3 = slot[0], slot[1], slot[2], slot[3]
+        m0, m1, m2, m3 = xmax[0], xmax[1], xmax[2], xmax[3]
         for o in range(n):
             th = theatre[o]
+            fo = fwd_by[0] if th == ea else (fwd_by[1] if th == ip else fwd_by[2])
             so = seen[o]
             ro, io, do_ = rho[o], intent[r, o], d_intent[r, o]
-            # one loop per reading, the moves o reads about k (_through(rho, x)[o, k])
-            # formed in each: no branch on the reading inside a loop
-            for k in range(n):
-                rok = ro[k]
-                vis = max(via[0, k, o], rok * xmax[0, k])
-                cap = max(via[1, k, o], rok * xmax[1, k])
-                obl = max(via[2, k, o], rok * xmax[2, k])
-                con = max(max(via[3, k, o], rok * xmax[3, k]), signal[r, k, o])
-                fw = presence[r, k, ea] if th == ea else (presence[r, k, ip] if th == ip
-                                                          else 0.0)
-                fwd = min(1.0, fw / ps)
-                iok = io[k]
-                u = rok * (0.0 if o == k else 1.0)
-                if sp:
-                    pv = fwd * so
+            # one loop per reading, each forming only the moves it reads (vis, cap, obl,
+            # con: _through(rho, x)[o, k]), each element's arithmetic the reference's
+            if sp:
+                for k in range(n):
+                    rok = ro[k]
+                    vis = max(v0[s0[k], o], rok * m0[k])
+                    cap = max(v1[s1[k], o], rok * m1[k])
+                    obl = max(v2[s2[k], o], rok * m2[k])
+                    iok = io[k]
+                    u = rok * (0.0 if o == k else 1.0)
+                    pv = fo[k] * so
                     hostile = 1.0 - (1.0 - vis) * (1.0 - obl) * (1.0 - pv)
                     d = gs * u * (1.0 + cap) * hostile * (1.0 - iok)
-                elif de:
+                    d = d * (0.0 if o == k else 1.0)
+                    do_[k] = min(max(d, -iok), 1.0 - iok)
+            elif de:
+                for k in range(n):
+                    rok = ro[k]
+                    obl = max(v2[s2[k], o], rok * m2[k])
+                    con = max(max(v3[s3[k], o], rok * m3[k]), signal[r, k, o])
+                    iok = io[k]
+                    u = rok * (0.0 if o == k else 1.0)
                     d = gd * u * (con * (1.0 - iok) - obl * iok)
-                elif sg:
+                    d = d * (0.0 if o == k else 1.0)
+                    do_[k] = min(max(d, -iok), 1.0 - iok)
+            elif sg:
+                for k in range(n):
+                    rok = ro[k]
+                    cap = max(v1[s1[k], o], rok * m1[k])
+                    iok = io[k]
+                    u = rok * (0.0 if o == k else 1.0)
                     q = min(max(iok, floor), 1.0 - floor)
-                    log_lr = gk * u * (cap + fwd)
+                    log_lr = gk * u * (cap + fo[k])
                     if log_lr > 0:
                         odds = q / (1.0 - q) * np.exp(min(max(log_lr, 0.0), 30.0))
                         d = odds / (1.0 + odds) - q
                     else:
                         d = 0.0
-                else:
-                    d = 0.0
-                d = d * (0.0 if o == k else 1.0)
-                do_[k] = min(max(d, -iok), 1.0 - iok)
+                    d = d * (0.0 if o == k else 1.0)
+                    do_[k] = min(max(d, -iok), 1.0 - iok)
+            else:
+                for k in range(n):
+                    iok = io[k]
+                    do_[k] = min(max(0.0 * (0.0 if o == k else 1.0), -iok), 1.0 - iok)
         w = tension_weight[r] * 0.5
         for o in range(n):
             for k in range(n):

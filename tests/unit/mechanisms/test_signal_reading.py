@@ -190,3 +190,58 @@ def test_kernel_run_alone_gives_the_same_bits_as_in_its_chunk() -> None:
             alone = sr.step(type(state)(*(x[s] for x in state)), {}, part, draws).deltas
             for k in whole:
                 np.testing.assert_array_equal(whole[k][s], alone[k])
+
+
+@needs_numba
+def test_movers_with_the_same_partners_share_one_row_and_give_the_same_bits() -> None:
+    """``_partners_kernel`` maps movers whose rows of partners have the same bits to one
+    row (issue 17: NATO's members all tie to the IP4), and only those: a -0.0 where
+    another row has 0.0, or a NaN, keeps a row its own. The step gives the same bits
+    as with every mover its own row."""
+    state, ctx, _ = _moving("float64", 4, "mixed")
+    w = ctx.world
+    vis = np.array(ctx.tie_visibility, copy=True)
+    group = [w.index(x) for x in ("DEU", "FRA", "POL", "ITA")]
+    vis[:, group, w.index("JPN")] = 0.7  # four movers, one partner row
+    vis[1, w.index("ITA"), w.index("KOR")] = 0.2  # run 1: ITA's row differs
+    vis[2, w.index("AUS"), :] = -0.0  # run 2: a row of -0.0, not the zero row's bits
+    vis[3, w.index("NZL"), w.index("USA")] = np.nan  # run 3: a NaN row, its own
+    ctx = dataclasses.replace(ctx, tie_visibility=vis)
+    base = w.defense.astype(ctx.commitment.dtype)
+    xs, xmax, nz, count, slot, reps, nrep = sr._partners_kernel(
+        ctx.commitment, base, ctx.tie_visibility, ctx.tie_capability)
+    deu, fra, pol, ita = group
+    same = slot[:, 0, deu]
+    assert np.all(slot[:, 0, fra] == same) and np.all(slot[:, 0, pol] == same)
+    assert slot[0, 0, ita] == same[0] and slot[1, 0, ita] != same[1]
+    zero = slot[2, 0, w.index("CHN")]  # China makes no tie: the zero row
+    assert slot[2, 0, w.index("AUS")] != zero
+    nzl = slot[3, 0, w.index("NZL")]
+    assert nzl != zero and np.sum(slot[3, 0] == nzl) == 1
+    for r in range(4):  # every mover's row has the bits of its representative's
+        for k in range(w.n):
+            np.testing.assert_array_equal(xs[r, 0, k].view(np.int64),
+                                          xs[r, 0, reps[r, 0, slot[r, 0, k]]].view(np.int64))
+    assert np.all(nrep[:, 0] < w.n)
+    # the step with the rows shared against every mover its own row: the same bits
+    own = np.broadcast_to(np.arange(w.n), slot.shape).copy()
+    full = np.full(nrep.shape, w.n)
+    from flashpoint.mechanisms.security_dilemma import treaty_allies
+
+    fps = ctx.flashpoints
+    challenger = np.asarray(fps.challenger, dtype=np.int64) if fps.f else np.zeros(0, np.int64)
+    pr = ctx.params
+    rest = (ctx.presence, ctx.signal, ctx.provocation, challenger, w.theatre,
+            pr["signal_reading.presence_scale"], pr["signal_reading.spiral_rate"],
+            pr["signal_reading.deterrence_rate"], pr["signal_reading.cost_weight"],
+            pr["signal_reading.tension_weight"],
+            ctx.variant_mask("signal_reading", "spiral"),
+            ctx.variant_mask("signal_reading", "deterrence"),
+            ctx.variant_mask("signal_reading", "signalling"),
+            float(ctx.dt), sr.BELIEF_FLOOR, sr.EURO_ATLANTIC, sr.INDO_PACIFIC)
+    args = (state.intent, state.tension, state.alignment, w.rivalry, treaty_allies(ctx),
+            xs, xmax, nz, count)
+    shared = sr._step_kernel(*args, slot, reps, nrep, *rest)
+    alone = sr._step_kernel(*args, own, own, full, *rest)
+    for a, b in zip(shared, alone, strict=True):
+        np.testing.assert_array_equal(a.view(np.int64), b.view(np.int64))
