@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
@@ -510,14 +511,61 @@ def cast_world(world: WorldArrays, dtype: np.dtype[Any]) -> WorldArrays:
     return replace(world, **changes)
 
 
+class _Results:
+    """The ensemble's recorded arrays, ``(runs, records, ...)`` float64, each made at
+    its variable's first record and written in place by every chunk at its own rows.
+
+    No list of records to stack and no chunks to concatenate: a recorded state field
+    is copied once, from the state into its row (the dyadic fields of 1,000 runs are
+    about 330 MB a copy). Chunks in threads write disjoint rows; :meth:`arrays` checks
+    that every row of every record was written.
+    """
+
+    def __init__(self, runs: int, records: int) -> None:
+        self.runs, self.records = runs, records
+        self._arrays: dict[str, FloatArray] = {}
+        self._written: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def put(self, key: str, record: int, rows: slice, value: Any) -> None:
+        """Write ``value`` (the chunk's runs first) as record ``record`` of ``key``."""
+        arr = self._arrays.get(key)
+        if arr is None:
+            with self._lock:
+                arr = self._arrays.get(key)
+                if arr is None:
+                    arr = np.empty((self.runs, self.records, *np.shape(value)[1:]))
+                    self._arrays[key] = arr
+                    self._written[key] = 0
+        arr[rows, record] = value
+        with self._lock:
+            self._written[key] += rows.stop - rows.start
+
+    def arrays(self) -> dict[str, FloatArray]:
+        """The arrays, in the order of their first records, once every row is written."""
+        full = self.runs * self.records
+        missing = [k for k, n in self._written.items() if n != full]
+        if missing:
+            raise RuntimeError(f"engine: records missing for {missing} "
+                               f"({[self._written[k] for k in missing]} of {full} rows)")
+        return dict(self._arrays)
+
+
 class _Chunk:
-    """One chunk of runs: state, context, recorders."""
+    """One chunk of runs: state, context, recorders.
+
+    It records into ``results`` and ``attributions`` (:class:`_Results` of the whole
+    ensemble) at the rows from ``offset``; without them, into its own.
+    """
 
     def __init__(self, world: WorldArrays, fps: FlashpointArrays, plan: Plan, cfg: RunConfig,
                  params: dict[str, FloatArray], runs: IntArray, mechs: list[Mechanism],
                  variants: Mapping[str, str], index: MetricIndex,
                  levers: Mapping[str, FloatArray] | None = None,
-                 theories: Mapping[str, np.ndarray] | None = None) -> None:
+                 theories: Mapping[str, np.ndarray] | None = None, *,
+                 results: _Results | None = None, attributions: _Results | None = None,
+                 offset: int = 0) -> None:
+        self.results, self.attributions, self.offset = results, attributions, offset
         dtype = np.dtype(cfg.precision)
         world = cast_world(world, dtype)
         self.world, self.fps, self.plan, self.cfg = world, fps, plan, cfg
@@ -570,20 +618,23 @@ class _Chunk:
         state = self.initial.copy()
         rec_every = cfg.steps_per_record
         names = [*self.mechs_names(), "shocks", "bounds"]
-        rec: dict[str, list[FloatArray]] = {}
-        attr: dict[str, list[FloatArray]] = {m: [] for m in ATTRIBUTED}
+        records = 1 + cfg.steps // rec_every
+        rec = self.results or _Results(len(self.runs), records)
+        attr = self.attributions or _Results(len(self.runs), records - 1)
+        rows = slice(self.offset, self.offset + len(self.runs))
+        n_rec = 0  # records written so far (attributed years: one fewer)
         survival = np.ones((len(self.runs), self.fps.f))
 
         def record(st: State, met: dict[str, FloatArray], risk: FloatArray) -> None:
             for f in FIELDS:
                 if f in DYADIC and not cfg.keep_dyadic:
                     continue
-                rec.setdefault(f, []).append(np.array(getattr(st, f), copy=True))
+                rec.put(f, n_rec, rows, getattr(st, f))
             for k, v in met.items():
                 if k not in FIELDS:
-                    rec.setdefault(k, []).append(v)
-            rec.setdefault("war_risk", []).append(risk)
-            rec.setdefault("milex_growth", []).append(milex_growth(st, self.initial.milex[0]))
+                    rec.put(k, n_rec, rows, v)
+            rec.put("war_risk", n_rec, rows, risk)
+            rec.put("milex_growth", n_rec, rows, milex_growth(st, self.initial.milex[0]))
 
         compose = _composes()
         year_start, year_ctx = state, self.context(0)
@@ -596,11 +647,14 @@ class _Chunk:
 
         def finish(st: State, ctx_rec: Context, met: dict[str, FloatArray],
                    risk: FloatArray) -> None:
-            nonlocal year_start, year_ctx, year_met, acc
+            nonlocal year_start, year_ctx, year_met, acc, n_rec
             record(st, met, risk)
             if cfg.attribution and year_met is not None:  # not at t = 0
-                self._attribute(attr, names, year_start, year_ctx, year_met, ctx_rec, met, acc)
+                for k, part in self._attribute(names, year_start, year_ctx, year_met, ctx_rec,
+                                               met, acc).items():
+                    attr.put(k, n_rec - 1, rows, part)
             year_start, year_ctx, year_met, acc = st, ctx_rec, met, {}
+            n_rec += 1
 
         for step in range(cfg.steps):
             ctx = self.context(step)
@@ -670,21 +724,24 @@ class _Chunk:
                 progress(len(self.runs), step)
         if pending is not None:
             finish(pending[0], pending[1], self.metrics(pending[0], pending[1]), pending[2])
-        out: dict[str, Any] = {k: np.stack(v, axis=1).astype(np.float64, copy=False)
-                               for k, v in rec.items()}
+        if n_rec != records:
+            raise RuntimeError(f"engine: {n_rec} records made, {records} expected")
+        if self.results is not None:  # the ensemble's, completed by the other chunks
+            return {"__attr_names__": [*names, "levers", "interaction"]}
+        out: dict[str, Any] = rec.arrays()
         if cfg.attribution:
-            out["__attr__"] = {k: np.stack(v, axis=1).astype(np.float64, copy=False)
-                               for k, v in attr.items() if v}
+            out["__attr__"] = attr.arrays()
             out["__attr_names__"] = [*names, "levers", "interaction"]
         return out
 
     def mechs_names(self) -> list[str]:
         return [m.name for m in self.mechs]
 
-    def _attribute(self, attr: dict[str, list[FloatArray]], names: list[str], s0: State,
-                   ctx0: Context, met0: dict[str, FloatArray], ctx1: Context,
-                   met1: dict[str, FloatArray], acc: dict[str, dict[str, FloatArray]]) -> None:
-        """Split each metric's change over the last year by mechanism.
+    def _attribute(self, names: list[str], s0: State, ctx0: Context, met0: dict[str, FloatArray],
+                   ctx1: Context, met1: dict[str, FloatArray],
+                   acc: dict[str, dict[str, FloatArray]]) -> dict[str, FloatArray]:
+        """Split each metric's change over the last year by mechanism: per attributed
+        metric, its parts (runs, ..., part) in the order of ``names``, levers, interaction.
 
         Contribution of mechanism m: g(s0 + D_m; ctx0) - g(s0; ctx0), with D_m
         its accumulated deltas; ``levers``: g(s0; ctx1) - g(s0; ctx0), the direct
@@ -715,6 +772,7 @@ class _Chunk:
         else:
             parts["levers"] = met0
         all_names = [*names, "levers", "interaction"]
+        out: dict[str, FloatArray] = {}
         for k in ATTRIBUTED:
             if k not in met0:
                 continue
@@ -731,7 +789,8 @@ class _Chunk:
                 else:
                     summed = summed + c
             residual = _nan_to_num(total) - summed
-            attr[k].append(np.stack([*contrib, residual], axis=-1))
+            out[k] = np.stack([*contrib, residual], axis=-1)
+        return out
 
 
 def _nan_to_num(x: FloatArray) -> FloatArray:
@@ -851,12 +910,15 @@ def run_ensemble(world: WorldArrays, plan: Plan, cfg: RunConfig,
     chunk = cfg.chunk_size or auto_chunk(world.n, stop - first, np.dtype(cfg.precision).itemsize,
                                          cfg.threads)
     starts = list(range(first, stop, chunk))
+    records = 1 + cfg.steps // cfg.steps_per_record
+    results, attributions = _Results(stop - first, records), _Results(stop - first, records - 1)
 
     def one(start: int) -> tuple[dict[str, Any], dict[str, FloatArray]]:
         runs = np.arange(start, min(stop, start + chunk), dtype=np.int64)
         chunk_params = {k: v[runs] for k, v in values.items()}
         job = _Chunk(world, fps, plan, cfg, chunk_params, runs, mechs, variants, index, levers,
-                     {m: v[runs] for m, v in drawn.items()})
+                     {m: v[runs] for m, v in drawn.items()}, results=results,
+                     attributions=attributions, offset=start - first)
         return job.run(progress), job.applier.magnitudes
 
     threads = min(len(starts), cfg.threads or os.cpu_count() or 1)
@@ -869,18 +931,13 @@ def run_ensemble(world: WorldArrays, plan: Plan, cfg: RunConfig,
                 done = list(pool.map(one, starts))
         else:
             done = [one(start) for start in starts]
-    pieces = [d[0] for d in done]
     lever_coords: dict[str, FloatArray] = {}
     for _, mags in done:
         lever_coords.update(mags)
-    merged: dict[str, Any] = {}
-    for key in pieces[0]:
-        if key == "__attr_names__":
-            merged[key] = pieces[0][key]
-        elif key == "__attr__":
-            merged[key] = {k: np.concatenate([p[key][k] for p in pieces]) for k in pieces[0][key]}
-        else:
-            merged[key] = np.concatenate([p[key] for p in pieces])
+    merged: dict[str, Any] = results.arrays()
+    if cfg.attribution:
+        merged["__attr__"] = attributions.arrays()
+        merged["__attr_names__"] = done[0][0]["__attr_names__"]
     if run_range is not None:
         keep = np.arange(first, stop)
         values = {k: v[keep] for k, v in values.items()}
@@ -1005,12 +1062,13 @@ def _dataset(world: WorldArrays, fps: FlashpointArrays, plan: Plan, cfg: RunConf
         coords["mechanism"] = data["__attr_names__"]
         for k, arr in data["__attr__"].items():
             extra = _DIMS.get(k, ())
-            # arr: (run, year, *extra, mechanism); cumulative since t = 0 with a zero first row
-            cum = np.cumsum(arr, axis=1)
-            zero = np.zeros_like(cum[:, :1])
+            # arr: (run, year, *extra, mechanism); cumulative since t = 0 with a zero first
+            # row, summed into the result's own rows (the same sequential sums)
+            cum = np.empty((arr.shape[0], arr.shape[1] + 1, *arr.shape[2:]), dtype=arr.dtype)
+            cum[:, 0] = 0.0
+            np.cumsum(arr, axis=1, out=cum[:, 1:])
             variables[f"attribution__{k}"] = _with_units(
-                f"attribution__{k}", ("run", "time", *extra, "mechanism"),
-                np.concatenate([zero, cum], axis=1))
+                f"attribution__{k}", ("run", "time", *extra, "mechanism"), cum)
     coords.update(extra_coords or {})
     ds = xr.Dataset(variables, coords=coords)
     ds.attrs.update(
