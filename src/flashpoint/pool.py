@@ -24,7 +24,10 @@ Workers are started with ``spawn`` (a fork of a process holding BLAS and
 engine threads is unsafe) and take about 2 s to import flashpoint and load
 the compiled kernels, in parallel. :func:`worth_processes` uses them only
 for batches whose work is several times that; ``FLASHPOINT_PROCESSES``
-(a number; ``1`` runs every batch here) overrides it. One ensemble is not
+(a number; ``1`` runs every batch here) overrides it. :meth:`SimulationPool.start`
+starts them ahead of a first batch whose size is known (``flashpoint assess``
+starts them before its own imports, world and scenarios: their start overlaps
+that work instead of following it). One ensemble is not
 split over workers: 10,000 runs of the default world took 13.6 s as two
 pieces in two workers against 11.9 s on the engine's two threads (the
 workers' start is most of the difference), bit-identical either way.
@@ -48,15 +51,17 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import xarray as xr
-
-from flashpoint.engine.plan import Plan
 from flashpoint.errors import ParameterError
-from flashpoint.world.arrays import WorldArrays
 
-__all__ = ["Job", "SimulationPool", "default_processes", "worth_processes"]
+if TYPE_CHECKING:  # (imported light: the CLI starts the workers before its own imports)
+    import xarray as xr
+
+    from flashpoint.engine.plan import Plan
+    from flashpoint.world.arrays import WorldArrays
+
+__all__ = ["Job", "SimulationPool", "default_processes", "estimated_work", "worth_processes"]
 
 #: ``progress(label, steps)``: ``steps = 0`` when the job starts, else steps done.
 JobProgress = Callable[[str, int], None]
@@ -83,12 +88,19 @@ class Job:
     label: str = ""
 
     def work(self) -> float:
-        """Estimated single-threaded seconds (see :data:`RUN_STEP_SECONDS`)."""
-        runs = int(self.options.get("runs", 1000))
-        steps = float(self.options.get("years", 10)) / float(self.options.get("dt", 0.25))
-        scale = (self.world.n / 35) ** 2
-        attribution = 1.8 if self.options.get("attribution", True) else 1.0
-        return runs * steps * RUN_STEP_SECONDS * scale * attribution
+        """Estimated single-threaded seconds (:func:`estimated_work`)."""
+        o = self.options
+        return estimated_work(int(o.get("runs", 1000)), float(o.get("years", 10)),
+                              self.world.n, float(o.get("dt", 0.25)),
+                              bool(o.get("attribution", True)))
+
+
+def estimated_work(runs: int, years: float, actors: int = 35, dt: float = 0.25,
+                   attribution: bool = False) -> float:
+    """Estimated single-threaded seconds of one simulation (:data:`RUN_STEP_SECONDS`;
+    attribution about 1.8 times a run)."""
+    scale = (actors / 35) ** 2
+    return runs * (years / dt) * RUN_STEP_SECONDS * scale * (1.8 if attribution else 1.0)
 
 
 def default_processes() -> int:
@@ -111,9 +123,14 @@ def worth_processes(jobs: Sequence[Job], processes: int | None = None) -> int:
     """How many worker processes ``jobs`` should use: 1 (run here) unless there are
     several cores and jobs, and, unless the number was asked for (``processes`` or
     ``FLASHPOINT_PROCESSES``), enough work to pay for starting the workers."""
+    return _worth(len(jobs), sum(j.work() for j in jobs), processes)
+
+
+def _worth(jobs: int, work: float, processes: int | None) -> int:
+    """:func:`worth_processes` of ``jobs`` simulations of ``work`` seconds in all."""
     asked = processes is not None or bool(os.environ.get("FLASHPOINT_PROCESSES", "").strip())
-    count = min(default_processes() if processes is None else processes, len(jobs))
-    if count < 2 or (not asked and sum(j.work() for j in jobs) < MIN_BATCH_SECONDS):
+    count = min(default_processes() if processes is None else processes, jobs)
+    if count < 2 or (not asked and work < MIN_BATCH_SECONDS):
         return 1
     return count
 
@@ -128,6 +145,14 @@ def _init_worker(messages: Any) -> None:
     workers), so a worker prints no traceback of its own."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER["queue"] = messages
+
+
+def _warm() -> None:
+    """A worker's start ahead of its first job: import flashpoint and load the compiled
+    kernels (a two-run, one-step simulation of the default world)."""
+    from flashpoint.api import simulate
+
+    simulate(runs=2, years=0.25, threads=1, attribution=False, keep_dyadic=False)
 
 
 def _simulate(job: Job, report: JobProgress | None, **extra: Any) -> xr.Dataset:
@@ -199,6 +224,19 @@ class SimulationPool:
             for proc in list(getattr(pool, "_processes", {}).values()):
                 proc.terminate()
         pool.shutdown(wait=True, cancel_futures=cancel)
+
+    def start(self, jobs: int, work: float) -> None:
+        """Start the workers now for a first batch of ``jobs`` simulations of ``work``
+        single-threaded seconds in all, if such a batch would use them
+        (:func:`worth_processes`): each imports flashpoint and loads the compiled
+        kernels (2-4 s) while this process prepares the batch. A start that fails is
+        left to the batch to report."""
+        size = 1 if self.processes == 1 else _worth(jobs, work, self.processes)
+        if size < 2 or self._pool is not None:
+            return
+        pool = self._executor(size)
+        for _ in range(size):
+            pool.submit(_warm)
 
     def _executor(self, size: int) -> ProcessPoolExecutor:
         if self._pool is None or self._size < size:

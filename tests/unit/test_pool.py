@@ -127,3 +127,27 @@ def test_started_workers_take_the_next_batch_whatever_its_size(
         assert {label for label, _ in seen} == {j.label for j in jobs}
     finally:
         pool.close()
+
+
+def test_workers_started_ahead_take_the_first_batch_with_the_same_bits(
+        jobs: list[Job], monkeypatch: pytest.MonkeyPatch) -> None:
+    """``start`` (the CLI's, before its own imports) starts the workers only for work
+    that pays for them, and a batch after it runs in them with the bits of this process."""
+    monkeypatch.delenv("FLASHPOINT_PROCESSES", raising=False)
+    here = SimulationPool(processes=1).run(jobs)
+    with SimulationPool() as pool:
+        pool.start(2, MIN_BATCH_SECONDS / 2)  # too little work: no workers
+        assert pool._pool is None
+    with SimulationPool(processes=1) as pool:
+        pool.start(2, 10 * MIN_BATCH_SECONDS)  # one process asked for: none either
+        assert pool._pool is None
+    if default_processes() < 2:
+        return
+    with SimulationPool() as pool:
+        pool.start(2, 10 * MIN_BATCH_SECONDS)
+        assert pool._pool is not None and pool._size == 2
+        seen: list[tuple[str, int]] = []
+        done = pool.run(jobs, lambda label, steps: seen.append((label, steps)))
+        assert {label for label, steps in seen if steps == 0} == {j.label for j in jobs}
+    for a, b in zip(here, done, strict=True):
+        _same(a, b)

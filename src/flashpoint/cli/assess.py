@@ -7,7 +7,7 @@ Registered in :mod:`flashpoint.cli.app` with ``app.command()(assess)`` and
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -21,6 +21,9 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from flashpoint.pool import SimulationPool
 
 #: Defaults of ``assess`` (equal to flashpoint.analysis.assess's, which is not imported here so that
 #: ``flashpoint --help`` stays fast; tests/reliability/test_cli_errors.py checks they agree).
@@ -60,26 +63,38 @@ def assess(
     store the results and write a self-contained HTML report.
 
     Simulations run in worker processes when that pays (FLASHPOINT_PROCESSES=1: none)."""
-    from flashpoint.analysis.assess import assess as run_assessment
-    from flashpoint.analysis.assess import planned_steps, store_assessment
-    from flashpoint.api import resolve_world
     from flashpoint.files import check_output_path
-    from flashpoint.limits import check_memory, check_run_options
-    from flashpoint.pool import default_processes
-    from flashpoint.reports.html import write_report
+    from flashpoint.limits import check_run_options
+    from flashpoint.pool import SimulationPool, default_processes, estimated_work
     from flashpoint.scenarios import catalogue_names
-    from flashpoint.storage import Store
 
-    # Every check before the work: options, the report path, the store (format, lock), memory.
+    # The cheap checks first, then the worker processes (when the work pays for them,
+    # flashpoint.pool): their start overlaps this process's imports and loading.
     check_run_options(runs=runs, years=years, seed=seed, min_runs=2)
     check_output_path(out, option="--out", suffixes=(".html", ".htm"))
     default_processes()  # a bad FLASHPOINT_PROCESSES is refused before the work
+    names = list(scenario) if scenario else list(catalogue_names())
+    n_scen = len(dict.fromkeys(["status_quo", *names]))
+    with SimulationPool(None) as pool:
+        pool.start(n_scen, n_scen * estimated_work(runs, years))  # the default world
+        _assess(runs, years, seed, out, db, no_store, scenario, names, n_scen, pool)
+
+
+def _assess(runs: int, years: float, seed: int, out: Path, db: Path | None, no_store: bool,
+            scenario: list[str] | None, names: list[str], n_scen: int, pool: SimulationPool) -> None:
+    """:func:`assess` once its workers are starting."""
+    from flashpoint.analysis.assess import assess as run_assessment
+    from flashpoint.analysis.assess import planned_steps, store_assessment
+    from flashpoint.api import resolve_world
+    from flashpoint.limits import check_memory
+    from flashpoint.reports.html import write_report
+    from flashpoint.storage import Store
+
+    # Every check before the work: the store (format, lock), memory.
     if not no_store:
         Store.preflight(db)
     console = Console(highlight=False)
     world = resolve_world(None)
-    names = list(scenario) if scenario else list(catalogue_names())
-    n_scen = len(dict.fromkeys(["status_quo", *names]))
     check_memory(runs, years, 0.25, world.n, scenarios=n_scen)
     per = planned_steps(runs, years, world.n)
     console.print(f"[bold]flashpoint assess[/bold]: {n_scen} scenarios x {runs} runs x "
@@ -115,10 +130,8 @@ def assess(
                 bar.advance(current, steps)
             bar.advance(overall, steps)
 
-        # worker processes when the work pays for them (flashpoint.pool)
         a = run_assessment(world, runs=runs, years=years, seed=seed,
-                           scenarios=names if scenario else None, progress=tick,
-                           processes=None)
+                           scenarios=names if scenario else None, progress=tick, pool=pool)
         bar.update(overall, completed=n_scen * per)
         bar.remove_task(current)
         task = bar.add_task("writing the report", total=1)
