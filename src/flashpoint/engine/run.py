@@ -552,20 +552,14 @@ class _Results:
 
 
 class _Chunk:
-    """One chunk of runs: state, context, recorders.
-
-    It records into ``results`` and ``attributions`` (:class:`_Results` of the whole
-    ensemble) at the rows from ``offset``; without them, into its own.
-    """
+    """One chunk of runs: state, context, recorders (:meth:`run` writes its records
+    into the ensemble's :class:`_Results`, at its own rows)."""
 
     def __init__(self, world: WorldArrays, fps: FlashpointArrays, plan: Plan, cfg: RunConfig,
                  params: dict[str, FloatArray], runs: IntArray, mechs: list[Mechanism],
                  variants: Mapping[str, str], index: MetricIndex,
                  levers: Mapping[str, FloatArray] | None = None,
-                 theories: Mapping[str, np.ndarray] | None = None, *,
-                 results: _Results | None = None, attributions: _Results | None = None,
-                 offset: int = 0) -> None:
-        self.results, self.attributions, self.offset = results, attributions, offset
+                 theories: Mapping[str, np.ndarray] | None = None) -> None:
         dtype = np.dtype(cfg.precision)
         world = cast_world(world, dtype)
         self.world, self.fps, self.plan, self.cfg = world, fps, plan, cfg
@@ -613,15 +607,13 @@ class _Chunk:
     def metrics(self, state: State, ctx: Context) -> dict[str, FloatArray]:
         return compute_metrics(state, _derive(self.metric_mechs, state, ctx, self.null), self.index)
 
-    def run(self, progress: Progress | None) -> dict[str, Any]:
+    def run(self, progress: Progress | None, rec: _Results, attr: _Results, rows: slice) -> None:
+        """Step the chunk through time, writing its records into ``rec`` and its
+        attribution (a year per record after the first) into ``attr``, at ``rows``."""
         cfg = self.cfg
         state = self.initial.copy()
         rec_every = cfg.steps_per_record
-        names = [*self.mechs_names(), "shocks", "bounds"]
-        records = 1 + cfg.steps // rec_every
-        rec = self.results or _Results(len(self.runs), records)
-        attr = self.attributions or _Results(len(self.runs), records - 1)
-        rows = slice(self.offset, self.offset + len(self.runs))
+        names = _part_names(self.mechs)[:-2]
         n_rec = 0  # records written so far (attributed years: one fewer)
         survival = np.ones((len(self.runs), self.fps.f))
 
@@ -724,18 +716,8 @@ class _Chunk:
                 progress(len(self.runs), step)
         if pending is not None:
             finish(pending[0], pending[1], self.metrics(pending[0], pending[1]), pending[2])
-        if n_rec != records:
-            raise RuntimeError(f"engine: {n_rec} records made, {records} expected")
-        if self.results is not None:  # the ensemble's, completed by the other chunks
-            return {"__attr_names__": [*names, "levers", "interaction"]}
-        out: dict[str, Any] = rec.arrays()
-        if cfg.attribution:
-            out["__attr__"] = attr.arrays()
-            out["__attr_names__"] = [*names, "levers", "interaction"]
-        return out
-
-    def mechs_names(self) -> list[str]:
-        return [m.name for m in self.mechs]
+        if n_rec != rec.records:
+            raise RuntimeError(f"engine: {n_rec} records made, {rec.records} expected")
 
     def _attribute(self, names: list[str], s0: State, ctx0: Context, met0: dict[str, FloatArray],
                    ctx1: Context, met1: dict[str, FloatArray],
@@ -791,6 +773,12 @@ class _Chunk:
             residual = _nan_to_num(total) - summed
             out[k] = np.stack([*contrib, residual], axis=-1)
         return out
+
+
+def _part_names(mechs: Iterable[Mechanism]) -> list[str]:
+    """The parts of an attribution, in order: every mechanism, the shocks, the bounds,
+    the levers and the interaction."""
+    return [*(m.name for m in mechs), "shocks", "bounds", "levers", "interaction"]
 
 
 def _nan_to_num(x: FloatArray) -> FloatArray:
@@ -913,13 +901,13 @@ def run_ensemble(world: WorldArrays, plan: Plan, cfg: RunConfig,
     records = 1 + cfg.steps // cfg.steps_per_record
     results, attributions = _Results(stop - first, records), _Results(stop - first, records - 1)
 
-    def one(start: int) -> tuple[dict[str, Any], dict[str, FloatArray]]:
+    def one(start: int) -> dict[str, FloatArray]:
         runs = np.arange(start, min(stop, start + chunk), dtype=np.int64)
         chunk_params = {k: v[runs] for k, v in values.items()}
         job = _Chunk(world, fps, plan, cfg, chunk_params, runs, mechs, variants, index, levers,
-                     {m: v[runs] for m, v in drawn.items()}, results=results,
-                     attributions=attributions, offset=start - first)
-        return job.run(progress), job.applier.magnitudes
+                     {m: v[runs] for m, v in drawn.items()})
+        job.run(progress, results, attributions, slice(start - first, start - first + len(runs)))
+        return job.applier.magnitudes
 
     threads = min(len(starts), cfg.threads or os.cpu_count() or 1)
     # BLAS pinned to one thread while the chunks run: the engine's own threads do the
@@ -932,12 +920,12 @@ def run_ensemble(world: WorldArrays, plan: Plan, cfg: RunConfig,
         else:
             done = [one(start) for start in starts]
     lever_coords: dict[str, FloatArray] = {}
-    for _, mags in done:
+    for mags in done:
         lever_coords.update(mags)
     merged: dict[str, Any] = results.arrays()
     if cfg.attribution:
         merged["__attr__"] = attributions.arrays()
-        merged["__attr_names__"] = done[0][0]["__attr_names__"]
+        merged["__attr_names__"] = _part_names(mechs)
     if run_range is not None:
         keep = np.arange(first, stop)
         values = {k: v[keep] for k, v in values.items()}

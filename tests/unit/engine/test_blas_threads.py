@@ -35,9 +35,9 @@ def test_blas_runs_single_threaded_inside_a_chunk(world, monkeypatch) -> None:
     seen: list[int] = []
     original = engine_run._Chunk.run
 
-    def spy(self, progress):  # type: ignore[no-untyped-def]
+    def spy(self, progress, *sinks):  # type: ignore[no-untyped-def]
         seen.extend(lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas")
-        return original(self, progress)
+        return original(self, progress, *sinks)
 
     monkeypatch.setattr(engine_run._Chunk, "run", spy)
     before = [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
