@@ -193,12 +193,13 @@ def test_kernel_run_alone_gives_the_same_bits_as_in_its_chunk() -> None:
 
 
 @needs_numba
-def test_movers_with_the_same_partners_share_one_row_and_give_the_same_bits() -> None:
+def test_movers_with_the_same_partners_share_one_row_and_give_the_same_bits(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """``_partners_kernel`` maps movers whose rows of partners have the same bits to one
     row (issue 17: NATO's members all tie to the IP4), and only those: a -0.0 where
     another row has 0.0, or a NaN, keeps a row its own. The step gives the same bits
     as with every mover its own row."""
-    state, ctx, _ = _moving("float64", 4, "mixed")
+    state, ctx, draws = _moving("float64", 4, "mixed")
     w = ctx.world
     vis = np.array(ctx.tie_visibility, copy=True)
     group = [w.index(x) for x in ("DEU", "FRA", "POL", "ITA")]
@@ -226,22 +227,10 @@ def test_movers_with_the_same_partners_share_one_row_and_give_the_same_bits() ->
     # the step with the rows shared against every mover its own row: the same bits
     own = np.broadcast_to(np.arange(w.n), slot.shape).copy()
     full = np.full(nrep.shape, w.n)
-    from flashpoint.mechanisms.security_dilemma import treaty_allies
-
-    fps = ctx.flashpoints
-    challenger = np.asarray(fps.challenger, dtype=np.int64) if fps.f else np.zeros(0, np.int64)
-    pr = ctx.params
-    rest = (ctx.presence, ctx.signal, ctx.provocation, challenger, w.theatre,
-            pr["signal_reading.presence_scale"], pr["signal_reading.spiral_rate"],
-            pr["signal_reading.deterrence_rate"], pr["signal_reading.cost_weight"],
-            pr["signal_reading.tension_weight"],
-            ctx.variant_mask("signal_reading", "spiral"),
-            ctx.variant_mask("signal_reading", "deterrence"),
-            ctx.variant_mask("signal_reading", "signalling"),
-            float(ctx.dt), sr.BELIEF_FLOOR, sr.EURO_ATLANTIC, sr.INDO_PACIFIC)
-    args = (state.intent, state.tension, state.alignment, w.rivalry, treaty_allies(ctx),
-            xs, xmax, nz, count)
-    shared = sr._step_kernel(*args, slot, reps, nrep, *rest)
-    alone = sr._step_kernel(*args, own, own, full, *rest)
-    for a, b in zip(shared, alone, strict=True):
-        np.testing.assert_array_equal(a.view(np.int64), b.view(np.int64))
+    with kernels.use("numba"):
+        shared = sr.step(state, {}, dataclasses.replace(ctx, memo={}), draws).deltas
+        monkeypatch.setattr(sr, "_partners", lambda c, b: (xs, xmax, nz, count, own, own, full))
+        alone = sr.step(state, {}, dataclasses.replace(ctx, memo={}), draws).deltas
+    assert set(shared) == set(alone) == {"intent", "tension"}
+    for k in shared:
+        np.testing.assert_array_equal(shared[k].view(np.int64), alone[k].view(np.int64))
