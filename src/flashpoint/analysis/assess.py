@@ -57,6 +57,7 @@ from flashpoint.errors import AnalysisError, ClaimError, FlashpointError
 from flashpoint.pool import Job, SimulationPool
 
 if TYPE_CHECKING:
+    from flashpoint._types import FloatArray
     from flashpoint.claims import Claim, Verdict
     from flashpoint.claims.audit import AuditResult
     from flashpoint.storage import Store
@@ -510,32 +511,43 @@ def _flat(assessment: str, rec: Mapping[str, Any]) -> dict[str, Any]:
     return row
 
 
+def _per_run(blocks: list[tuple[dict[str, str], FloatArray]], keys: Sequence[str]) -> pd.DataFrame:
+    """One frame of per-run values: each block's labels (``keys``) repeated over its runs,
+    then ``run`` and ``value`` (built from whole columns: an assessment has thousands of
+    blocks, and a frame per block took seconds)."""
+    if not blocks:
+        return pd.DataFrame()
+    sizes = [v.size for _, v in blocks]
+    cols: dict[str, Any] = {k: np.repeat(np.array([lab[k] for lab, _ in blocks], dtype=object),
+                                         sizes) for k in keys}
+    cols["run"] = np.concatenate([np.arange(n) for n in sizes])
+    cols["value"] = np.concatenate([v for _, v in blocks])
+    return pd.DataFrame(cols)
+
+
 def _final_values(a: Assessment) -> pd.DataFrame:
-    frames = []
+    blocks = []
     for name, ds in a.results.items():
         for spec in a.metrics:
             if spec.name not in ds.data_vars:
                 continue
             v = np.asarray(_metric_array(ds, spec)[:, -1], dtype=np.float64)
-            frames.append(pd.DataFrame({"scenario": name, "metric": spec.key,
-                                        "run": np.arange(v.size), "value": v}))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+            blocks.append(({"scenario": name, "metric": spec.key}, v))
+    return _per_run(blocks, ("scenario", "metric"))
 
 
 def _parameters(a: Assessment) -> pd.DataFrame:
-    frames = []
+    blocks = []
     for name, ds in a.results.items():
-        for coord in ds.coords:
+        for coord, var in ds.coords.items():
             c = str(coord)
             if not (c.startswith("param__") or c.startswith("lever__")):
                 continue
             label = c[len("param__"):] if c.startswith("param__") else str(
-                ds[c].attrs.get("lever", c))
-            v = np.asarray(ds[c].values, dtype=np.float64)
-            frames.append(pd.DataFrame({"scenario": name, "name": label,
-                                        "kind": c.split("__")[0], "run": np.arange(v.size),
-                                        "value": v}))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+                var.attrs.get("lever", c))
+            v = np.asarray(var.values, dtype=np.float64)
+            blocks.append(({"scenario": name, "name": label, "kind": c.split("__")[0]}, v))
+    return _per_run(blocks, ("scenario", "name", "kind"))
 
 
 def _trajectories(a: Assessment) -> pd.DataFrame:

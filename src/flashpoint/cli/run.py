@@ -63,9 +63,11 @@ def write_output(ds: xr.Dataset, out: Path) -> None:
                 clean.attrs[k] = str(v)
         clean.to_netcdf(out, engine="scipy")
     elif suffix == ".parquet":
-        from flashpoint.storage.results import _long
+        import pyarrow.parquet as pq
 
-        _long(ds).to_parquet(out, index=False)
+        from flashpoint.storage.results import metrics_table, plain_strings
+
+        pq.write_table(plain_strings(metrics_table(ds)), out)
     else:
         raise FlashpointError(f"--out {out}: expected a file name ending in .nc or .parquet. "
                               f"Got {suffix or 'no suffix'!r} instead.")

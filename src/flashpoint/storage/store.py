@@ -29,6 +29,8 @@ import platformdirs
 from flashpoint.errors import StoreError
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from flashpoint.world.model import World
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "STORE_SUFFIXES", "Store", "check_store_path",
@@ -221,8 +223,9 @@ class Store:
                                  [k, datetime.now(UTC).replace(tzinfo=None)])
 
     # ----------------------------------------------------------- generic helpers
-    def write_frame(self, table: str, df: pd.DataFrame, *, replace: bool = False) -> None:
-        """Append ``df`` to ``table`` (created from the frame's columns if absent)."""
+    def write_frame(self, table: str, df: pd.DataFrame | pa.Table, *, replace: bool = False) -> None:
+        """Append ``df`` (a DataFrame or an Arrow table) to ``table`` (created from its
+        columns if absent)."""
         if not _IDENT.match(table):
             raise StoreError(f"table {table!r}: expected a plain identifier")
         self.con.register("_fp_frame", df)
