@@ -102,7 +102,9 @@ CONTESTED_ON_MATERIAL_MARGINS = frozenset({"holds", "contested", "fails"})
 #: simulations are done and the comparison and claims start;
 #: ``progress("construction audit", 0)`` when the audit starts and
 #: ``progress("audit: <what>", -1)`` before each of its simulations (their number
-#: depends on what the claims' first runs show, so it is not known ahead).
+#: depends on what the claims' first runs show, so it is not known ahead). The
+#: audit's first simulations run with the ensembles, so "construction audit" comes
+#: twice when some are left once every ensemble is done: then, and after "analysis".
 Progress = Callable[[str, int], None]
 
 
@@ -378,22 +380,79 @@ def assess(
         jobs.append(Job(arrays, compile_scenario(loaded[n], arrays), label=name, options=dict(
             runs=runs, years=years, seed=seed, attribution=name in attributed,
             keep_dyadic=name in dyadic, chunk_size=auto_chunk(arrays.n, runs))))
+    # The audit's first simulations depend only on the claims: they run with the
+    # ensembles, after them, on the workers the last ensembles leave idle.
+    audit_jobs: list[Job] = []
+    if audit is not False:
+        from flashpoint.claims.audit import first_jobs
+
+        present = set(keyed.values())
+        expected = [c for c in claim_list if c.horizon <= years + 1e-9
+                    and {c.scenario, *([c.baseline] if c.is_relative else [])} <= present]
+        audit_jobs = first_jobs(expected, arrays, runs=_audit_runs(runs, audit), years=years,
+                                seed=seed, label=AUDIT_LABEL)
+    relay = _ensemble_progress(progress, set(keyed.values()),
+                               planned_steps(runs, years, arrays.n))
     with SimulationPool(processes) if pool is None else nullcontext(pool) as pool:
-        done = pool.run(jobs, progress)
-        for n, job, ds in zip(order, jobs, done, strict=True):
+        done = pool.run([*jobs, *audit_jobs], relay)
+        audited = list(zip(audit_jobs, done[len(jobs):], strict=True))
+        for n, job, ds in zip(order, jobs, done[:len(jobs)], strict=True):
             ds.attrs["scenario"] = job.label
             infos[job.label] = _info(job.label, loaded[n], baseline)
             ds.attrs["scenario_digest"] = infos[job.label].digest
             results[job.label] = ds
         return _assessed(results, infos, baseline, claim_list, years, metrics, attributed,
-                         arrays, runs, seed, network_scenario, progress, audit, pool, t0)
+                         arrays, runs, seed, network_scenario, progress, audit, pool, t0,
+                         audited)
+
+
+#: Progress label prefix of the construction audit's simulations (see :data:`Progress`).
+AUDIT_LABEL = "audit: "
+
+
+def _audit_runs(runs: int, audit: bool | int) -> int:
+    """Runs of the construction audit's ensembles (``assess(audit=...)``)."""
+    from flashpoint.claims.audit import DEFAULT_AUDIT_RUNS
+
+    return max(min(runs, DEFAULT_AUDIT_RUNS) if audit is True else int(audit), 2)
+
+
+def _ensemble_progress(progress: Progress | None, scenarios: set[str],
+                       steps: int) -> Progress | None:
+    """The caller's ``progress`` for the batch of the ensembles and the audit's first
+    simulations: the ensembles' messages as they come; an audit simulation announced
+    (``AUDIT_LABEL + what``, -1), after ``("construction audit", 0)``, only once every
+    ensemble has reported its ``steps``, so that its start does not interrupt theirs."""
+    if progress is None:
+        return None
+    report = progress
+    left = dict.fromkeys(scenarios, steps)
+    audit_started = False
+
+    def relay(label: str, n: int) -> None:
+        nonlocal audit_started
+        if not label.startswith(AUDIT_LABEL):
+            report(label, n)
+            if label in left:
+                left[label] -= n
+                if left[label] <= 0:
+                    del left[label]
+            return
+        if n == 0 and not left:
+            if not audit_started:
+                report("construction audit", 0)
+                audit_started = True
+            report(label, -1)
+
+    return relay
 
 
 def _assessed(results: dict[str, xr.Dataset], infos: dict[str, ScenarioInfo], baseline: str,
               claim_list: tuple[Claim, ...], years: float, metrics: Sequence[MetricSpec],
               attributed: set[str], arrays: WorldArrays, runs: int, seed: int,
               network_scenario: str | None, progress: Progress | None, audit: bool | int,
-              pool: SimulationPool, t0: float) -> Assessment:
+              pool: SimulationPool, t0: float,
+              audited: Sequence[tuple[Job, xr.Dataset]] = ()) -> Assessment:
     """:func:`assess` once its simulations are done: comparison, claims, audit."""
     from flashpoint.claims import evaluate_claim
 
@@ -421,20 +480,19 @@ def _assessed(results: dict[str, xr.Dataset], infos: dict[str, ScenarioInfo], ba
             skipped[c.id] = str(err)
     audits: dict[str, AuditResult] = {}
     if audit is not False and verdicts:
-        from flashpoint.claims.audit import DEFAULT_AUDIT_RUNS, audit_claims
+        from flashpoint.claims.audit import audit_claims
 
-        n_audit = min(runs, DEFAULT_AUDIT_RUNS) if audit is True else int(audit)
         audit_progress = None
         if progress is not None:
             progress("construction audit", 0)
             report = progress
 
             def audit_progress(label: str) -> None:
-                report(f"audit: {label}", -1)  # one more audit simulation (count not known ahead)
+                report(AUDIT_LABEL + label, -1)  # one more (count not known ahead)
 
         audits = audit_claims([c for c in claim_list if c.id in verdicts], arrays,
-                              runs=max(n_audit, 2), years=years, seed=seed,
-                              progress=audit_progress, pool=pool)
+                              runs=_audit_runs(runs, audit), years=years, seed=seed,
+                              progress=audit_progress, pool=pool, done=audited)
         verdicts = {cid: v.with_audit(audits[cid].tag, audits[cid].sentence())
                     if cid in audits else v for cid, v in verdicts.items()}
     net = network_scenario if network_scenario in results else None

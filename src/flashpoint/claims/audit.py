@@ -44,7 +44,10 @@ they are independent, so each batch runs at once, one simulation per worker
 process when the batch is worth it (:mod:`flashpoint.pool`: threads
 gained 1.06x on 2 cores, two processes about 2x); a simulation's numbers do
 not depend on where it runs, so they are those of one simulation at a time
-bit for bit.
+bit for bit. The first batch depends only on the claims, so a caller with other
+simulations to run may run it with them (:func:`first_jobs`, then
+``audit_claims(done=...)``): ``flashpoint assess`` runs it with its ensembles, where
+it fills the workers left idle by the last ensembles.
 """
 
 from __future__ import annotations
@@ -61,13 +64,14 @@ from scipy.stats import spearmanr
 from flashpoint.claims.evaluate import Verdict, evaluate_claim, verdict_class
 from flashpoint.claims.model import Claim
 from flashpoint.engine.plan import ParamOverride, Plan, Range
+from flashpoint.errors import AnalysisError
 from flashpoint.metrics import fmt_change
 from flashpoint.pool import Job, SimulationPool
 
 if TYPE_CHECKING:
     from flashpoint.world.arrays import WorldArrays
 
-__all__ = ["COLLAPSE", "DEFAULT_AUDIT_RUNS", "PROXIES", "AuditResult", "audit_claims"]
+__all__ = ["COLLAPSE", "DEFAULT_AUDIT_RUNS", "PROXIES", "AuditResult", "audit_claims", "first_jobs"]
 
 #: Runs of the audit's paired ensemble unless told otherwise.
 DEFAULT_AUDIT_RUNS = 64
@@ -201,6 +205,33 @@ class _Runner:
             runs=self.runs, years=self.years, seed=self.seed, attribution=attribution,
             keep_dyadic=dyadic))
 
+    def first_jobs(self, claims: Sequence[Claim]) -> list[_Job]:
+        """The first batch: every claim's pair as specified, with attribution, each once."""
+        todo: dict[tuple[str, bool, bool], _Job] = {}
+        for claim in claims:
+            for job in _pair_jobs(claim, *self.plans(claim), attribution=True):
+                todo.setdefault((repr(job[0]), job[1], job[2]), job)
+        return list(todo.values())
+
+    def plans(self, claim: Claim) -> tuple[Plan, Plan | None]:
+        """The claim's scenario and (for a relative claim) baseline plans."""
+        return (self.plan(claim.scenario),
+                self.plan(claim.baseline) if claim.is_relative else None)
+
+    def take(self, done: Iterable[tuple[Job, xr.Dataset]]) -> None:
+        """Keep simulations run elsewhere (:func:`first_jobs`); a job of another
+        ensemble (runs, years, seed or world) is refused."""
+        for job, ds in done:
+            o = job.options
+            mine = self._job(job.plan, bool(o.get("attribution")), bool(o.get("keep_dyadic")), "")
+            same_world = job.world is self.world or job.world.digest() == self.world.digest()
+            if not same_world or o != mine.options:
+                raise AnalysisError(f"audit: a simulation of {job.plan.name!r} was run with "
+                                    f"{o} on another world or ensemble, not the audit's "
+                                    f"{mine.options}.")
+            self._store((repr(job.plan), bool(o["attribution"]), bool(o["keep_dyadic"])),
+                        job.plan, ds)
+
     def _store(self, key: tuple[str, bool, bool], plan: Plan, ds: xr.Dataset) -> None:
         ds.attrs["scenario"] = plan.name
         self._cache[key] = ds
@@ -236,6 +267,18 @@ class _Runner:
         done = self.pool.run([self._job(*job) for job in todo.values()], self._started())
         for (key, job), ds in zip(todo.items(), done, strict=True):
             self._store(key, job[0], ds)
+
+
+def _pair_jobs(claim: Claim, s_plan: Plan, b_plan: Plan | None, *, attribution: bool = False,
+               what: str = "") -> list[_Job]:
+    """The claim's scenario and (when relative) baseline runs of one variant."""
+    from flashpoint.analysis.assess import _DYADIC_METRICS
+
+    dyadic = claim.metric in _DYADIC_METRICS
+    out = [(s_plan, attribution, dyadic, f"{claim.scenario} {what}".strip())]
+    if b_plan is not None:
+        out.append((b_plan, attribution, dyadic, f"{claim.baseline} {what}".strip()))
+    return out
 
 
 def _variant(claim: Claim, change: str, s: xr.Dataset, b: xr.Dataset | None) -> tuple[Variant, Verdict]:
@@ -364,6 +407,7 @@ def audit_claims(
     progress: AuditProgress | None = None,
     processes: int | None = 1,
     pool: SimulationPool | None = None,
+    done: Iterable[tuple[Job, xr.Dataset]] = (),
 ) -> dict[str, AuditResult]:
     """Audit each claim (see the module docstring); claim id -> :class:`AuditResult`.
 
@@ -371,7 +415,9 @@ def audit_claims(
     1, the default: none; None: the cores when a batch pays for them; a script asking
     for workers must guard its top level with ``if __name__ == "__main__":``), or
     ``pool``, a pool to use and leave open; the results do not depend on either.
-    ``progress`` may be called from another thread.
+    ``progress`` may be called from another thread. ``done``: simulations of
+    :func:`first_jobs` (same claims, world, runs, years and seed) already run, with
+    their results; they are not run again.
     """
     from flashpoint.api import resolve_world
 
@@ -380,26 +426,33 @@ def audit_claims(
     horizon = float(max(c.horizon for c in chosen)) if years is None else float(years)
     # a pool of its own is closed at the end, its workers stopped at once on an error
     with SimulationPool(processes) if pool is None else nullcontext(pool) as used:
-        return _audit(chosen, _Runner(arrays, runs, horizon, seed, progress, used))
+        runner = _Runner(arrays, runs, horizon, seed, progress, used)
+        runner.take(done)
+        return _audit(chosen, runner)
+
+
+def first_jobs(claims: Iterable[Claim], world: WorldArrays, *, runs: int = DEFAULT_AUDIT_RUNS,
+               years: float | None = None, seed: int = 0, label: str = "") -> list[Job]:
+    """The audit's first batch as jobs (each claim's pair as specified, with attribution):
+    it depends only on the claims, so a caller may run it with other simulations and pass
+    the results to :func:`audit_claims` as ``done``. ``label`` prefixes each job's
+    progress label. ``world`` is the resolved world the audit will be given."""
+    chosen = list(claims)
+    if not chosen:
+        return []
+    horizon = float(max(c.horizon for c in chosen)) if years is None else float(years)
+    runner = _Runner(world, runs, horizon, seed, None, SimulationPool(1))
+    return [runner._job(plan, attribution, dyadic, label + what)
+            for plan, attribution, dyadic, what in runner.first_jobs(chosen)]
 
 
 def _audit(chosen: list[Claim], r: _Runner) -> dict[str, AuditResult]:
     """:func:`audit_claims` with its runner."""
-    from flashpoint.analysis.assess import _DYADIC_METRICS
     from flashpoint.engine.context import all_parameters
 
     meanings = {p.name: p.meaning for p in all_parameters()}
 
-    def plans(claim: Claim) -> tuple[Plan, Plan | None]:
-        return r.plan(claim.scenario), r.plan(claim.baseline) if claim.is_relative else None
-
-    def jobs(claim: Claim, s_plan: Plan, b_plan: Plan | None, *, attribution: bool = False,
-             what: str = "") -> list[_Job]:
-        dyadic = claim.metric in _DYADIC_METRICS
-        out = [(s_plan, attribution, dyadic, f"{claim.scenario} {what}".strip())]
-        if b_plan is not None:
-            out.append((b_plan, attribution, dyadic, f"{claim.baseline} {what}".strip()))
-        return out
+    plans, jobs = r.plans, _pair_jobs
 
     def pair(claim: Claim, s_plan: Plan, b_plan: Plan | None, *, attribution: bool = False,
              what: str = "") -> tuple[xr.Dataset, xr.Dataset | None]:
@@ -409,7 +462,7 @@ def _audit(chosen: list[Claim], r: _Runner) -> dict[str, AuditResult]:
         return done[0], (done[1] if b_plan is not None else None)
 
     # 1. every claim's pair as specified, with attribution (the variants depend on it)
-    r.prefetch(job for c in chosen for job in jobs(c, *plans(c), attribution=True))
+    r.prefetch(r.first_jobs(chosen))
     # 2. from it, each claim's variant plans: all independent, so simulated as one batch
     designs: list[_Design] = []
     for claim in chosen:

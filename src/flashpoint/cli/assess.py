@@ -104,6 +104,7 @@ def _assess(runs: int, years: float, seed: int, out: Path, db: Path | None, no_s
         current = bar.add_task("", total=per)
         done: dict[str, int] = {}  # steps done per scenario
         shown: str | None = None  # the scenario on the second bar
+        audited = 0  # simulations of the construction audit started
 
         def follow(name: str) -> None:
             """Scenarios may run two at a time (worker processes): the second bar
@@ -114,13 +115,16 @@ def _assess(runs: int, years: float, seed: int, out: Path, db: Path | None, no_s
                 bar.reset(current, total=per, description=name, completed=done.get(name, 0))
 
         def tick(name: str, steps: int) -> None:
+            nonlocal audited
             if name == "analysis":
                 bar.update(current, description="comparing, attributing, claims")
                 return
             if name == "construction audit":  # its simulations are counted as they come
-                bar.reset(current, total=None, description="construction audit")
+                bar.reset(current, total=None, description="construction audit",
+                          completed=audited)
                 return
             if steps < 0:  # one simulation of the construction audit
+                audited += 1
                 label = name if len(name) <= 34 else name[:33] + "…"
                 bar.update(current, description=label, advance=1)
                 return

@@ -129,3 +129,21 @@ def test_deciding_sentences_name_the_deciding_parameter() -> None:
     assert "null" not in out  # never PRIM on margins inside the band
     assert "hedging rate h" in out["mixed"]
     assert "coverage" in out["mixed"] and "density" in out["mixed"]
+
+
+def test_audit_simulations_run_with_the_ensembles_are_announced_after_them() -> None:
+    """The audit's first simulations share the ensembles' batch (assess): their start is
+    passed on, after one "construction audit", only once every ensemble has reported all
+    its steps, and their steps never reach the caller."""
+    from flashpoint.analysis.assess import AUDIT_LABEL, _ensemble_progress
+
+    seen: list[tuple[str, int]] = []
+    relay = _ensemble_progress(lambda label, n: seen.append((label, n)), {"a", "b"}, 4)
+    assert relay is not None
+    for msg in [("a", 0), ("b", 0), ("a", 4), (AUDIT_LABEL + "x", 0), (AUDIT_LABEL + "x", 3),
+                ("b", 3), ("b", 1), (AUDIT_LABEL + "y", 0), (AUDIT_LABEL + "y", 2),
+                (AUDIT_LABEL + "z", 0)]:
+        relay(*msg)
+    assert seen == [("a", 0), ("b", 0), ("a", 4), ("b", 3), ("b", 1), ("construction audit", 0),
+                    (AUDIT_LABEL + "y", -1), (AUDIT_LABEL + "z", -1)]
+    assert _ensemble_progress(None, {"a"}, 1) is None

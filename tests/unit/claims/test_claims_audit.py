@@ -6,6 +6,7 @@ import pytest
 
 from flashpoint.claims import AUDIT_TAGS, load_claims
 from flashpoint.claims.audit import audit_claims
+from flashpoint.pool import Job, SimulationPool
 from flashpoint.testing import tiny_world
 
 IDS = ("engagement_raises_china_nato_tension", "ip4_arms_race", "europe_focus_benefits_europe",
@@ -75,3 +76,46 @@ def test_audit_in_worker_processes_is_identical_to_the_one_here() -> None:
     for cid in one:
         assert one[cid].record() == two[cid].record()
     assert [p.get("num_threads") for p in threadpool_info()] == before
+
+
+def test_first_simulations_run_elsewhere_are_used_and_give_the_same_audit(
+    audited: dict[str, object], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``flashpoint assess`` runs the audit's first batch with its ensembles: given those
+    results (``done``), the audit runs only the variants and its records are those of an
+    audit that ran everything itself."""
+    from flashpoint.api import resolve_world, simulate
+    from flashpoint.claims import audit as audit_mod
+
+    claims = [c for c in load_claims() if c.id in IDS]
+    world = resolve_world(tiny_world())
+    jobs = audit_mod.first_jobs(claims, world, runs=16, years=None, seed=1, label="audit: ")
+    assert jobs and all(j.options["attribution"] and j.label.startswith("audit: ") for j in jobs)
+    assert len({(repr(j.plan), j.options["keep_dyadic"]) for j in jobs}) == len(jobs)
+    done = [(j, simulate(j.world, j.plan, **j.options)) for j in jobs]
+    ran: list[Job] = []
+    run = SimulationPool.run
+
+    def spy(self: SimulationPool, batch: list[Job], progress: object = None) -> object:
+        ran.extend(batch)
+        return run(self, batch, progress)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SimulationPool, "run", spy)
+    again = audit_claims(claims, tiny_world(), runs=16, seed=1, done=done)  # a copy of the world
+    first = {(repr(j.plan), j.options["attribution"]) for j in jobs}
+    assert ran and not first & {(repr(j.plan), j.options["attribution"]) for j in ran}
+    for cid, r in audited.items():
+        assert again[cid].record() == r.record()  # type: ignore[attr-defined]
+
+
+def test_first_simulations_of_another_ensemble_are_refused() -> None:
+    from flashpoint.api import resolve_world, simulate
+    from flashpoint.claims import audit as audit_mod
+    from flashpoint.errors import AnalysisError
+
+    claims = [c for c in load_claims() if c.id in IDS[:1]]
+    world = resolve_world(tiny_world())
+    job = audit_mod.first_jobs(claims, world, runs=8, seed=3)[0]
+    done = [(job, simulate(job.world, job.plan, **job.options))]
+    with pytest.raises(AnalysisError, match="another world or ensemble"):
+        audit_claims(claims, world, runs=8, seed=4, done=done)
