@@ -1,7 +1,8 @@
 """Benchmark ``flashpoint assess`` end to end (a benchmark, not a timed test).
 
 Times the installed command as a user runs it (``python -m flashpoint assess
---no-store``, default scenarios, claims and audit) at 250 and 1,000 runs, each
+--no-store``, default scenarios, claims and audit; with ``--store``, storing in a
+new DuckDB file as the README's main job does) at 250 and 1,000 runs, each
 in its own process, and prints the wall time, peak memory of the command's
 own process, and the ratio of the 1,000-run time to the 250-run time: issue
 17 asks for 1,000 runs in the wall time that 250 runs took before. With
@@ -12,7 +13,7 @@ machine.
 Usage::
 
     python benchmarks/bench_assess.py
-    python benchmarks/bench_assess.py --against /path/to/old/src
+    python benchmarks/bench_assess.py --against /path/to/old/src [--store]
 """
 
 from __future__ import annotations
@@ -28,12 +29,13 @@ import time
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
 
 
-def timed(runs: int, src: str) -> tuple[float, float]:
+def timed(runs: int, src: str, store: bool = False) -> tuple[float, float]:
     """(wall seconds, peak MB of the command's process) of one assessment."""
     env = {**os.environ, "PYTHONPATH": os.path.abspath(src)}
     with tempfile.TemporaryDirectory() as tmp:
+        where = ["--db", os.path.join(tmp, "store.duckdb")] if store else ["--no-store"]
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "flashpoint", "assess", "--no-store", "--runs",
+        subprocess.run([sys.executable, "-m", "flashpoint", "assess", *where, "--runs",
                         str(runs), "--out", os.path.join(tmp, "report.html")],
                        check=True, capture_output=True, env=env, cwd=tmp)
         wall = time.perf_counter() - t
@@ -44,6 +46,8 @@ def timed(runs: int, src: str) -> tuple[float, float]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--against", metavar="SRC", help="another checkout's src directory")
+    ap.add_argument("--store", action="store_true",
+                    help="store the results in a new DuckDB file, as `flashpoint assess` does")
     args = ap.parse_args()
     sources = [("this", HERE)] + ([("other", args.against)] if args.against else [])
     for _, src in sources:  # compile each checkout's kernels once, outside the timings
@@ -53,7 +57,7 @@ def main() -> None:
     walls: dict[tuple[str, int], float] = {}
     for runs in (250, 1000):
         for name, src in sources:
-            wall, peak = timed(runs, src)
+            wall, peak = timed(runs, src, args.store)
             walls[name, runs] = wall
             print(f"{name:>6} {runs:>5} {wall:>7.1f} {peak:>21.0f}", flush=True)
     for name, _ in sources:

@@ -51,7 +51,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from flashpoint.errors import ParameterError
 
@@ -62,6 +62,8 @@ if TYPE_CHECKING:  # (imported light: the CLI starts the workers before its own 
     from flashpoint.world.arrays import WorldArrays
 
 __all__ = ["Job", "SimulationPool", "default_processes", "estimated_work", "worth_processes"]
+
+T = TypeVar("T")
 
 #: ``progress(label, steps)``: ``steps = 0`` when the job starts, else steps done.
 JobProgress = Callable[[str, int], None]
@@ -237,6 +239,19 @@ class SimulationPool:
         pool = self._executor(size)
         for _ in range(size):
             pool.submit(_warm)
+
+    def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
+        """``fn(*args)`` in a worker process if the workers are started, else here, now;
+        its Future. ``fn`` must be a module-level function and its arguments picklable
+        (the report's figures are drawn this way while this process stores the results)."""
+        if self._pool is None:
+            done: Future[T] = Future()
+            try:
+                done.set_result(fn(*args))
+            except Exception as e:  # the Future carries it to .result()
+                done.set_exception(e)
+            return done
+        return self._pool.submit(fn, *args)
 
     def _executor(self, size: int) -> ProcessPoolExecutor:
         if self._pool is None or self._size < size:

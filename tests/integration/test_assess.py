@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -85,3 +86,55 @@ def test_example_reproduces_a_report_figure(tmp_path: Path) -> None:
     module = runpy.run_path(str(root / "examples" / "reproduce_figure.py"))
     out = module["main"](["--runs", "6", "--years", "2", "--out", str(tmp_path / "fig.png")])
     assert out.read_bytes().startswith(b"\x89PNG")
+
+
+def test_figures_drawn_in_workers_give_the_same_report(assessment: Assessment,
+                                                       tmp_path: Path) -> None:
+    """``flashpoint assess`` draws the report's figures in its worker processes while it
+    stores the results: the report is the same bytes as one drawn here."""
+    from flashpoint.pool import SimulationPool
+    from flashpoint.reports.html import ReportFigures, render_report
+
+    here = render_report(assessment)
+    with SimulationPool(processes=2) as pool:
+        pool._executor(2)  # the workers, as assess's batches leave them
+        figures = ReportFigures(assessment, pool)
+        there = render_report(assessment, figures=figures)
+    assert there == here
+    assert here.count("<img ") == len(figures._pngs) >= 5
+
+
+def test_the_report_is_written_whole_or_not_at_all(assessment: Assessment, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A report that fails while being written leaves the previous one as it was and no
+    partial file beside it."""
+    import flashpoint.reports.html as report
+
+    path = write_report(assessment, tmp_path / "r.html")
+    before = path.read_bytes()
+    assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
+
+    def broken(*_: object, **__: object) -> str:
+        raise RuntimeError("killed while rendering")
+
+    monkeypatch.setattr(report, "render_report", broken)
+    with pytest.raises(RuntimeError, match="killed"):
+        write_report(assessment, path)
+    real = os.fdopen
+
+    def cut(fd: int, *args: object, **kwargs: object) -> object:
+        f = real(fd, *args, **kwargs)  # type: ignore[call-overload]
+        f.write("<!DOCTYPE html><html>")  # a partial write, then the kill
+
+        def fail(_: str) -> None:
+            raise KeyboardInterrupt
+
+        f.write = fail
+        return f
+
+    monkeypatch.setattr(report, "render_report", lambda *_a, **_k: "<html></html>")
+    monkeypatch.setattr(os, "fdopen", cut)
+    with pytest.raises(KeyboardInterrupt):
+        write_report(assessment, path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["r.html"]

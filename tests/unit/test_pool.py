@@ -151,3 +151,20 @@ def test_workers_started_ahead_take_the_first_batch_with_the_same_bits(
         assert {label for label, steps in seen if steps == 0} == {j.label for j in jobs}
     for a, b in zip(here, done, strict=True):
         _same(a, b)
+
+
+def test_submit_runs_in_a_worker_once_they_are_started_else_here() -> None:
+    """Other work for the workers (the report's figures): run here at once while no
+    worker is started, in a worker once they are; an error reaches ``result()``."""
+    import os
+
+    with SimulationPool(processes=2) as pool:
+        here = pool.submit(os.getpid)
+        assert here.done() and here.result() == os.getpid()
+        failed = pool.submit(int, "x")
+        with pytest.raises(ValueError, match="invalid literal"):
+            failed.result()
+        pool._executor(2)
+        assert pool.submit(os.getpid).result() != os.getpid()
+        with pytest.raises(ValueError, match="invalid literal"):
+            pool.submit(int, "x").result()

@@ -87,7 +87,7 @@ def _assess(runs: int, years: float, seed: int, out: Path, db: Path | None, no_s
     from flashpoint.analysis.assess import planned_steps, store_assessment
     from flashpoint.api import resolve_world
     from flashpoint.limits import check_memory
-    from flashpoint.reports.html import write_report
+    from flashpoint.reports.html import ReportFigures, write_report
     from flashpoint.storage import Store
 
     # Every check before the work: the store (format, lock), memory.
@@ -138,20 +138,32 @@ def _assess(runs: int, years: float, seed: int, out: Path, db: Path | None, no_s
                            scenarios=names if scenario else None, progress=tick, pool=pool)
         bar.update(overall, completed=n_scen * per)
         bar.remove_task(current)
-        task = bar.add_task("writing the report", total=1)
-        path = write_report(a, out)
-        bar.advance(task)
-        if not no_store:
-            store_task = bar.add_task("storing in DuckDB", total=1)
-            from flashpoint.storage.results import save_result
+        # The figures are drawn in the workers (when started) while this process stores.
+        figures = ReportFigures(a, pool)
+        try:
+            if not no_store:
+                store_task = bar.add_task("storing in DuckDB", total=len(a.results) + 1)
+                from flashpoint.storage.results import save_result
 
-            # One transaction: the results and the assessment are stored whole or not at all.
-            with Store.open(db) as store, store.transaction():
-                for ds in a.results.values():
-                    save_result(store, ds)
-                store_assessment(a, store, report=str(path.resolve()))
-                where = store.path or ":memory:"
-            bar.advance(store_task)
+                # One transaction: the results and the assessment are stored whole or not
+                # at all, and committed once the report is written.
+                with Store.open(db) as store, store.transaction():
+                    for ds in a.results.values():
+                        save_result(store, ds)
+                        bar.advance(store_task)
+                    store_assessment(a, store, report=str(out.resolve()))
+                    bar.advance(store_task)
+                    task = bar.add_task("writing the report", total=1)
+                    path = write_report(a, out, figures=figures)
+                    bar.advance(task)
+                    where = store.path or ":memory:"
+            else:
+                task = bar.add_task("writing the report", total=1)
+                path = write_report(a, out, figures=figures)
+                bar.advance(task)
+        except BaseException:
+            figures.cancel()
+            raise
     from flashpoint.claims import VERDICTS
     from flashpoint.cli.claims import summary_line
 

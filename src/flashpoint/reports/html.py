@@ -15,6 +15,13 @@ outlet, date; the seed file as a footnote), the assumptions (every model
 parameter with its range and source) and the provenance. Numbers meant for
 people are plain decimals in each metric's unit (:mod:`flashpoint.metrics`),
 never scientific notation; a verdict is never printed without its audit tag.
+
+The figures take most of the report's time (about 1-3 s each to draw); each is drawn
+from a small piece of the assessment (a table, the key metrics of two or three
+results, a 35 x 35 matrix), so :class:`ReportFigures` can draw them in the worker
+processes of a :class:`~flashpoint.pool.SimulationPool`, at once, while this process
+does other work (``flashpoint assess`` stores the results meanwhile). The report is
+written whole or not at all (a temporary file, then renamed).
 """
 
 from __future__ import annotations
@@ -24,17 +31,18 @@ import html
 import math
 import re
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Future
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flashpoint.reports import figures
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
     from flashpoint.analysis.assess import Assessment
+    from flashpoint.pool import SimulationPool
 
-__all__ = ["ATTRIBUTION_FIGURES", "NETWORK_TOP", "render_report", "write_report"]
+__all__ = ["ATTRIBUTION_FIGURES", "NETWORK_TOP", "ReportFigures", "render_report",
+           "write_report"]
 
 #: Scenarios whose attribution gets a figure in the report (when attributed).
 ATTRIBUTION_FIGURES: tuple[str, ...] = (
@@ -89,10 +97,86 @@ def _e(x: object) -> str:
     return html.escape(str(x), quote=True)
 
 
-def _img(fig: Figure, alt: str) -> str:
-    data = base64.b64encode(figures.to_png(fig)).decode("ascii")
-    fig.clear()
+def _img(png: bytes, alt: str) -> str:
+    data = base64.b64encode(png).decode("ascii")
     return f'<img alt="{_e(alt)}" src="data:image/png;base64,{data}">'
+
+
+#: One figure to draw: (a function of :mod:`flashpoint.reports.figures`, its positional
+#: and keyword arguments), all small enough to send to a worker process.
+FigureTask = tuple[str, tuple[Any, ...], dict[str, Any]]
+
+
+def draw_png(task: FigureTask) -> bytes:
+    """Draw one figure of the report and return its PNG bytes (in a worker or here)."""
+    name, args, kwargs = task
+    fig = getattr(figures, name)(*args, **kwargs)
+    try:
+        return figures.to_png(fig)
+    finally:
+        fig.clear()
+
+
+def _figure_tasks(a: Assessment) -> dict[str, tuple[str, FigureTask]]:
+    """The report's figures: key -> (alt text, task), in the report's order."""
+    titles = _titles(a)
+    kinds = {k: v.kind for k, v in a.scenarios.items()}
+    out: dict[str, tuple[str, FigureTask]] = {}
+    shown = [h for h in TRAJECTORY_HIGHLIGHTS if h in a.results]
+    names = [m.name for m in a.metrics]
+    slim = {n: a.results[n][[v for v in names if v in a.results[n].data_vars]]
+            for n in dict.fromkeys([a.baseline, *shown]) if n in a.results}
+    out["trajectories"] = ("Key metrics over time", ("trajectories", (slim, a.metrics), dict(
+        baseline=a.baseline, highlight=shown, titles=titles)))
+    if not a.comparison.empty:
+        limits = figures.comparison_limits(a.comparison, a.metrics)
+        for label, kind in (("Policy options", "policy"), ("Shocks", "shock")):
+            rows = [n for n in a.results if kinds.get(n) == kind]
+            if rows:
+                out[f"comparison:{label}"] = (f"Scenario comparison: {label}", (
+                    "scenario_comparison", (a.comparison, a.metrics), dict(
+                        scenarios=rows, titles=titles, kinds=kinds, title=label,
+                        limits=limits)))
+    network = _network_task(a)
+    if network is not None:
+        out["network"] = ("Alliance and alignment network and the largest changes", network)
+    if not a.attribution.empty:
+        for name in ATTRIBUTION_FIGURES:
+            if name in a.results and (a.attribution["scenario"] == name).any():
+                out[f"attribution:{name}"] = (f"Attribution of {name}", (
+                    "attribution_chart", (a.attribution[a.attribution["scenario"] == name],
+                                          name, a.metrics),
+                    dict(label=titles.get(name, name))))
+    return out
+
+
+class ReportFigures:
+    """The report's figures, drawn when made: in the worker processes of ``pool`` if
+    its workers are started (:meth:`SimulationPool.submit`), else here, one by one.
+    Give it to :func:`render_report`, which waits for them."""
+
+    def __init__(self, a: Assessment, pool: SimulationPool | None = None) -> None:
+        self._alts: dict[str, str] = {}
+        self._pngs: dict[str, Future[bytes]] = {}
+        for key, (alt, task) in _figure_tasks(a).items():
+            self._alts[key] = alt
+            if pool is not None:
+                self._pngs[key] = pool.submit(draw_png, task)
+            else:
+                self._pngs[key] = Future()
+                self._pngs[key].set_result(draw_png(task))
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._pngs
+
+    def image(self, key: str) -> str:
+        """The figure ``key`` as an ``<img>`` element (waits for it)."""
+        return _img(self._pngs[key].result(), self._alts[key])
+
+    def cancel(self) -> None:
+        """Give up the figures not yet drawn."""
+        for f in self._pngs.values():
+            f.cancel()
 
 
 def _num(x: float | None, digits: int = 3) -> str:
@@ -489,10 +573,13 @@ def _provenance(a: Assessment) -> str:
     return _table(["item", "value"], rows)
 
 
-def _network(a: Assessment) -> str:
+def _network_panels(a: Assessment) -> tuple[list[tuple[str, Any]], tuple[str, Any] | None,
+                                             str] | None:
+    """The network figure's panels, its change panel and the note on it (None when the
+    baseline has no dyadic fields)."""
     base = a.baseline_result
     if "alignment" not in base.data_vars:
-        return "<p>The baseline was simulated without its dyadic fields; no network to draw.</p>"
+        return None
     year0 = base.attrs.get("world_year", "start")
     end = float(base["time"].values[-1])
     y_end = f"{int(year0) + round(end)}" if str(year0).isdigit() else f"year {end:g}"
@@ -509,12 +596,27 @@ def _network(a: Assessment) -> str:
                 f"option <i>{_e(title)}</i> changes most (mean over runs; alignment runs from "
                 "-1, opposed, to +1, allied). Changes smaller than the alignment band "
                 "(0.02 points) are not material.</p>")
-    fig = figures.network(a.world, panels, change=change, threshold=0.3,
-                          top_changes=NETWORK_TOP, top_levels=NETWORK_TOP_LEVELS)
+    return panels, change, note
+
+
+def _network_task(a: Assessment) -> FigureTask | None:
+    got = _network_panels(a)
+    if got is None:
+        return None
+    panels, change, _ = got
+    return ("network", (a.world, panels), dict(change=change, threshold=0.3,
+                                               top_changes=NETWORK_TOP,
+                                               top_levels=NETWORK_TOP_LEVELS))
+
+
+def _network(a: Assessment, figs: ReportFigures) -> str:
+    got = _network_panels(a)
+    if got is None or "network" not in figs:
+        return "<p>The baseline was simulated without its dyadic fields; no network to draw.</p>"
     lead = (f"<p>The first panel shows the {NETWORK_TOP_LEVELS} strongest alignments and "
             "oppositions outside NATO's own (all NATO members are closely aligned; their "
             "pairs are left out so the rest can be seen).</p>")
-    return lead + note + _img(fig, "Alliance and alignment network and the largest changes")
+    return lead + got[2] + figs.image("network")
 
 
 #: Pairs drawn in the network's change panel.
@@ -523,11 +625,13 @@ NETWORK_TOP = 12
 NETWORK_TOP_LEVELS = 30
 
 
-def render_report(a: Assessment, *, title: str = "flashpoint assessment") -> str:
-    """The report as one HTML string (figures embedded, no external resources)."""
-    from flashpoint.reports.figures import comparison_limits
+def render_report(a: Assessment, *, title: str = "flashpoint assessment",
+                  figures: ReportFigures | None = None) -> str:
+    """The report as one HTML string (figures embedded, no external resources).
 
-    titles = _titles(a)
+    ``figures``: the report's figures already being drawn (:class:`ReportFigures`);
+    default: drawn here."""
+    figs = ReportFigures(a) if figures is None else figures
     kinds = {k: v.kind for k, v in a.scenarios.items()}
     policy = [n for n in a.results if kinds.get(n) == "policy"]
     shocks = [n for n in a.results if kinds.get(n) == "shock"]
@@ -542,39 +646,32 @@ def render_report(a: Assessment, *, title: str = "flashpoint assessment") -> str
         ("claims", "The claims and their verdicts", _claims_table(a, notes)),
         ("how", "How to read this report", _HOW_TO_READ),
     ]
-    traj = figures.trajectories(a.results, a.metrics, baseline=a.baseline,
-                                highlight=[h for h in TRAJECTORY_HIGHLIGHTS if h in a.results],
-                                titles=titles)
+    # the tables first: figures drawn elsewhere are waited for only after them
+    comparison_table = ""
+    if not a.comparison.empty:
+        comparison_table = ("<h3>Table: median paired change vs the status quo and the range "
+                            "of the middle 90 % of runs (grey: inside the metric's band, not "
+                            "material)</h3>" + _comparison_table(a, [*policy, *shocks]))
+    attribution_table = "<h3>Top mechanisms per scenario and metric</h3>" + _attribution_table(a)
+    later = [("scenarios", "The scenarios", _scenarios_table(a, notes)),
+             ("articles", "The articles", _articles(notes)),
+             ("assumptions", "Assumptions: the parameters", _assumptions()),
+             ("provenance", "Provenance", _provenance(a))]
     sections.append(("trajectories", "Trajectories of the key metrics",
                      "<p>The status quo in grey; two scenarios in colour for contrast.</p>"
-                     + _img(traj, "Key metrics over time")))
+                     + figs.image("trajectories")))
     cmp_html = ""
-    limits = comparison_limits(a.comparison, a.metrics) if not a.comparison.empty else {}
     for names, label in ((policy, "Policy options"), (shocks, "Shocks")):
-        if names and not a.comparison.empty:
-            fig = figures.scenario_comparison(a.comparison, a.metrics, scenarios=names,
-                                              titles=titles, kinds=kinds, title=label,
-                                              limits=limits)
-            cmp_html += f"<h3>{label}</h3>" + _img(fig, f"Scenario comparison: {label}")
-    if not a.comparison.empty:
-        cmp_html += ("<h3>Table: median paired change vs the status quo and the range of the "
-                     "middle 90 % of runs (grey: inside the metric's band, not material)</h3>"
-                     + _comparison_table(a, [*policy, *shocks]))
+        if names and f"comparison:{label}" in figs:
+            cmp_html += f"<h3>{label}</h3>" + figs.image(f"comparison:{label}")
+    cmp_html += comparison_table
     sections.append(("comparison", "Scenario comparison", cmp_html or "<p>No scenario.</p>"))
-    sections.append(("network", "Alliance and alignment network", _network(a)))
-    attr_html = ""
-    for name in ATTRIBUTION_FIGURES:
-        if name in a.results and not a.attribution.empty and (
-                a.attribution["scenario"] == name).any():
-            fig = figures.attribution_chart(a.attribution, name, a.metrics,
-                                            label=titles.get(name, name))
-            attr_html += _img(fig, f"Attribution of {name}")
-    attr_html += "<h3>Top mechanisms per scenario and metric</h3>" + _attribution_table(a)
+    sections.append(("network", "Alliance and alignment network", _network(a, figs)))
+    attr_html = "".join(figs.image(f"attribution:{name}") for name in ATTRIBUTION_FIGURES
+                        if f"attribution:{name}" in figs)
+    attr_html += attribution_table
     sections.append(("attribution", "Attribution of the changes to mechanisms", attr_html))
-    sections.append(("scenarios", "The scenarios", _scenarios_table(a, notes)))
-    sections.append(("articles", "The articles", _articles(notes)))
-    sections.append(("assumptions", "Assumptions: the parameters", _assumptions()))
-    sections.append(("provenance", "Provenance", _provenance(a)))
+    sections.extend(later)
     nav = "".join(f'<a href="#{sid}">{_e(h)}</a>' for sid, h, _ in sections)
     parts.append(f"<nav>{nav}</nav>")
     for sid, h, body in sections:
@@ -585,9 +682,24 @@ def render_report(a: Assessment, *, title: str = "flashpoint assessment") -> str
             + "".join(parts) + "</main></body></html>")
 
 
-def write_report(a: Assessment, path: str | Path, *, title: str = "flashpoint assessment") -> Path:
-    """Write the report to ``path`` (UTF-8) and return the path."""
+def write_report(a: Assessment, path: str | Path, *, title: str = "flashpoint assessment",
+                 figures: ReportFigures | None = None) -> Path:
+    """Write the report to ``path`` (UTF-8), whole or not at all, and return the path.
+
+    ``figures``: as for :func:`render_report`."""
+    import os
+    import tempfile
+
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_text(render_report(a, title=title), encoding="utf-8")
+    text = render_report(a, title=title, figures=figures)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".part", dir=p.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.chmod(tmp, 0o644)  # a report to open and share, not mkstemp's 0600
+        os.replace(tmp, p)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return p
